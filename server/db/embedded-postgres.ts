@@ -63,6 +63,7 @@ export async function startEmbeddedPostgres(options: {
   if (isRoot) fs.chmodSync(path.dirname(dataDir), 0o755);
 
   const quiet = () => {};
+  const log = options.log ? (message: unknown) => options.log!(String(message)) : quiet;
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -72,8 +73,8 @@ export async function startEmbeddedPostgres(options: {
     createPostgresUser: isRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
     postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-    onLog: options.log ?? quiet,
-    onError: options.log ?? quiet,
+    onLog: log,
+    onError: log,
   });
 
   if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {

@@ -1,0 +1,36 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useTRPC } from "../_trpc/client";
+
+export default function AdminHome() {
+  const trpc = useTRPC();
+  const health = useQuery(trpc.health.check.queryOptions(undefined, { refetchInterval: 10_000 }));
+  return (
+    <section className="stack">
+      <h1>Administration</h1>
+      <ul className="links">
+        <li>
+          <Link href="/admin/users">Users and roles</Link>
+        </li>
+      </ul>
+      <h2>System</h2>
+      {health.data && (
+        <dl className="facts">
+          <dt>Database</dt>
+          <dd data-testid="db-status">
+            {health.data.database.ok
+              ? `reachable (${health.data.database.latencyMs} ms, ${health.data.database.migrations} migrations)`
+              : `unreachable: ${health.data.database.error}`}
+          </dd>
+          <dt>Workers</dt>
+          <dd>
+            {health.data.workers.length === 0
+              ? "none running"
+              : health.data.workers.map((w) => `${w.hostname} (pid ${w.pid})`).join(", ")}
+          </dd>
+        </dl>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,95 @@
+"use client";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useForm } from "react-hook-form";
+import type { z } from "zod";
+import { createUserInput, roleSchema } from "~/server/users/users.schema";
+import { useTRPC } from "../../_trpc/client";
+
+type NewUser = z.input<typeof createUserInput>;
+const roles = roleSchema.options;
+
+export default function UsersPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const users = useQuery(trpc.users.list.queryOptions());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.users.list.queryKey() });
+  const create = useMutation(trpc.users.create.mutationOptions({ onSuccess: () => { form.reset(); return refresh(); } }));
+  const changeRole = useMutation(trpc.users.changeRole.mutationOptions({ onSuccess: refresh }));
+  const setActive = useMutation(trpc.users.setActive.mutationOptions({ onSuccess: refresh }));
+  const form = useForm<NewUser>({ resolver: zodResolver(createUserInput), defaultValues: { role: "ANNOTATOR" } });
+  const mutationError = create.error ?? changeRole.error ?? setActive.error;
+
+  return (
+    <section className="stack">
+      <h1>Users and roles</h1>
+      {mutationError && (
+        <p className="error" role="alert">
+          {mutationError.message}
+        </p>
+      )}
+      <table className="table" aria-label="Users">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Email</th>
+            <th>Role</th>
+            <th>Status</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {users.data?.map((u) => (
+            <tr key={u.id} data-email={u.email}>
+              <td>{u.name}</td>
+              <td>{u.email}</td>
+              <td>
+                <select
+                  aria-label={`Role of ${u.email}`}
+                  value={u.role}
+                  onChange={(e) => changeRole.mutate({ userId: u.id, role: roleSchema.parse(e.target.value) })}
+                >
+                  {roles.map((r) => (
+                    <option key={r} value={r}>
+                      {r.toLowerCase()}
+                    </option>
+                  ))}
+                </select>
+              </td>
+              <td>{u.deactivatedAt ? "deactivated" : "active"}</td>
+              <td>
+                <button type="button" onClick={() => setActive.mutate({ userId: u.id, active: !!u.deactivatedAt })}>
+                  {u.deactivatedAt ? "Reactivate" : "Deactivate"}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+
+      <h2>Add a user</h2>
+      <form className="grid-form" onSubmit={form.handleSubmit((values) => create.mutate(createUserInput.parse(values)))} noValidate>
+        {(["name", "email", "password"] as const).map((field) => (
+          <label key={field}>
+            {field[0]!.toUpperCase() + field.slice(1)}
+            <input type={field === "password" ? "password" : field === "email" ? "email" : "text"} {...form.register(field)} />
+            {form.formState.errors[field] && <span className="field-error">{form.formState.errors[field]?.message}</span>}
+          </label>
+        ))}
+        <label>
+          Role
+          <select {...form.register("role")}>
+            {roles.map((r) => (
+              <option key={r} value={r}>
+                {r.toLowerCase()}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" className="primary" disabled={create.isPending}>
+          Add user
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,71 @@
+"use client";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { signIn } from "next-auth/react";
+import { useSearchParams } from "next/navigation";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { credentialsSchema } from "~/server/auth/credentials.schema";
+
+type Fields = { email: string; password: string };
+
+/** next-auth reports OAuth refusals through ?error=… on this page. */
+const oauthErrors: Record<string, string> = {
+  AccessDenied: "That account has no access here. Ask an admin to add your email.",
+  OAuthSignin: "The sign-in provider could not be reached.",
+};
+
+export function SignInForm({ oauthProviders }: { oauthProviders: { id: string; name: string }[] }) {
+  const params = useSearchParams();
+  const callbackUrl = params.get("callbackUrl") ?? "/";
+  const urlError = params.get("error");
+  const [error, setError] = useState<string | null>(urlError ? (oauthErrors[urlError] ?? "Sign-in failed.") : null);
+  const form = useForm<Fields>({ resolver: zodResolver(credentialsSchema) });
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    setError(null);
+    const result = await signIn("credentials", { ...values, redirect: false });
+    if (!result || result.error) {
+      setError("Wrong email or password, or the account is deactivated.");
+      return;
+    }
+    // A full navigation so the server renders the next page with the new session.
+    window.location.assign(callbackUrl.startsWith("/") ? callbackUrl : "/");
+  });
+
+  return (
+    <>
+      <form onSubmit={onSubmit} className="stack" noValidate>
+        <label>
+          Email
+          <input type="email" autoComplete="username" autoFocus {...form.register("email")} />
+          {form.formState.errors.email && <span className="field-error">{form.formState.errors.email.message}</span>}
+        </label>
+        <label>
+          Password
+          <input type="password" autoComplete="current-password" {...form.register("password")} />
+          {form.formState.errors.password && (
+            <span className="field-error">{form.formState.errors.password.message}</span>
+          )}
+        </label>
+        {error && (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="primary" disabled={form.formState.isSubmitting}>
+          {form.formState.isSubmitting ? "Signing in…" : "Sign in"}
+        </button>
+      </form>
+      {oauthProviders.length > 0 && (
+        <div className="stack oauth">
+          <p className="muted">or</p>
+          {oauthProviders.map((p) => (
+            <button key={p.id} type="button" onClick={() => signIn(p.id, { callbackUrl })}>
+              Continue with {p.name}
+            </button>
+          ))}
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,23 @@
+// The signed-in user as the database knows them now. Everything that authorises a request
+// goes through here, so a role change or deactivation applies to the very next request.
+import type { Role } from "@prisma/client";
+import { getServerSession } from "next-auth";
+import { prisma } from "../db/prisma";
+import { authOptions } from "./options";
+
+export type CurrentUser = { id: string; email: string; name: string; role: Role };
+
+export async function userById(id: string | undefined): Promise<CurrentUser | null> {
+  if (!id) return null;
+  const user = await prisma.user.findUnique({
+    where: { id },
+    select: { id: true, email: true, name: true, role: true, deactivatedAt: true },
+  });
+  if (!user || user.deactivatedAt) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
+}
+
+export async function currentUser(): Promise<CurrentUser | null> {
+  const session = await getServerSession(authOptions);
+  return userById(session?.user?.id);
+}

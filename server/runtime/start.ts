@@ -1,0 +1,91 @@
+// `npm start`: the whole platform in one command. Starts (or connects to) PostgreSQL, applies
+// migrations, seeds the demo workspace into an empty database, builds the web app if needed,
+// then runs the web server and one worker until Ctrl-C, and stops everything cleanly.
+//
+// Environment: PORT (3000), HOST (0.0.0.0), DATABASE_URL (else embedded under DATA_DIR),
+// DATA_DIR (.data), SEED_DEMO (true), NEXTAUTH_SECRET, NEXTAUTH_URL.
+import { type ChildProcess, spawn } from "node:child_process";
+import path from "node:path";
+import { openDatabase } from "../db/database";
+import { applyMigrations } from "../db/migrate";
+import { authSecret, ensureBuild, ensurePrismaClient } from "./prepare";
+
+const root = process.cwd();
+const dataRoot = path.resolve(process.env.DATA_DIR ?? path.join(root, ".data"));
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "0.0.0.0";
+
+async function main() {
+  ensurePrismaClient();
+  const database = await openDatabase({ dataDir: path.join(dataRoot, "postgres") });
+  console.log(database.embedded ? `Embedded PostgreSQL started (${dataRoot}/postgres).` : "Using DATABASE_URL.");
+
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
+    await Promise.all(
+      children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+            child.once("exit", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+      ),
+    );
+    await database.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+
+  try {
+    const applied = await applyMigrations(database.url);
+    if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
+
+    if ((process.env.SEED_DEMO ?? "true") !== "false") {
+      process.env.DATABASE_URL = database.url;
+      const { prisma, disconnectPrisma } = await import("../db/prisma");
+      const { seedDemoWorkspaceIfEmpty, demoCredentialsText } = await import("../../prisma/seed");
+      if (await seedDemoWorkspaceIfEmpty(prisma)) console.log(demoCredentialsText());
+      await disconnectPrisma();
+    }
+
+    ensureBuild();
+  } catch (error) {
+    console.error((error as Error).message);
+    return stop(1);
+  }
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    NEXTAUTH_SECRET: authSecret(dataRoot),
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const launch = (name: string, args: string[]) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: "inherit" });
+    child.on("exit", (code, signal) => {
+      if (stopping) return;
+      console.error(`${name} exited (${signal ?? `code ${code}`}); stopping everything.`);
+      void stop(code || 1);
+    });
+    children.push(child);
+  };
+  launch("web", [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host]);
+  launch("worker", ["--import", "tsx", path.join(root, "workers", "main.ts")]);
+  console.log(`Preference Studio on http://localhost:${port} (Ctrl-C stops web, worker and database).`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,17 @@
+// Who may call each procedure, declared in one place. The procedure bases in trpc.ts enforce
+// it; server/trpc/access.test.ts calls every procedure as every role (and signed out) and
+// fails if behaviour and this table differ, or if a procedure has no line here.
+import type { Role } from "@prisma/client";
+
+export type Access = "public" | "signed-in" | readonly Role[];
+
+export const procedureAccess: Record<string, Access> = {
+  "health.check": "public",
+  "me.get": "signed-in",
+  "users.list": ["ADMIN"],
+  "users.create": ["ADMIN"],
+  "users.changeRole": ["ADMIN"],
+  "users.setActive": ["ADMIN"],
+  "queue.summary": ["ANNOTATOR", "ADMIN"],
+  "dashboard.batches": ["RESEARCHER", "ADMIN"],
+};

@@ -1,0 +1,72 @@
+/**
+ * tRPC in three parts:
+ * 1. the context every procedure receives (the database and the user as the database knows them),
+ * 2. initialisation, with superjson and an error formatter that names the invalid fields,
+ * 3. the procedure bases, one per role area. Every procedure is built from one of them, and
+ *    server/trpc/access.ts declares which roles each procedure admits (checked by a test).
+ */
+import type { Role } from "@prisma/client";
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+import { type Area, areaRoles, mayEnter } from "../auth/roles";
+import { type CurrentUser, currentUser } from "../auth/current-user";
+import { prisma } from "../db/prisma";
+
+// 1. Context ------------------------------------------------------------------------------
+
+export type Context = { db: typeof prisma; user: CurrentUser | null };
+
+export async function createTRPCContext(): Promise<Context> {
+  return { db: prisma, user: await currentUser() };
+}
+
+// 2. Initialisation -----------------------------------------------------------------------
+
+/** "email: Enter a valid email address; role: Invalid option" */
+export function describeZodError(error: ZodError): string {
+  return error.issues
+    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
+const t = initTRPC.context<Context>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    const zodError = error.cause instanceof ZodError ? error.cause : null;
+    return {
+      ...shape,
+      message: zodError ? `Invalid input: ${describeZodError(zodError)}` : shape.message,
+      data: { ...shape.data, zodError: zodError ? z.flattenError(zodError) : null },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+// 3. Procedure bases ----------------------------------------------------------------------
+
+export const publicProcedure = t.procedure;
+
+/** Any active, signed-in user. */
+export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+  if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
+  return next({ ctx: { ...ctx, user: ctx.user } });
+});
+
+function areaProcedure(area: Area) {
+  return authedProcedure.use(({ ctx, next }) => {
+    if (!mayEnter(ctx.user.role, area)) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `This needs the ${(areaRoles[area] as readonly Role[]).join(" or ")} role; you are ${ctx.user.role}.`,
+      });
+    }
+    return next({ ctx });
+  });
+}
+
+export const annotatorProcedure = areaProcedure("annotate");
+export const researcherProcedure = areaProcedure("research");
+export const adminProcedure = areaProcedure("admin");

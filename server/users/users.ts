@@ -1,0 +1,62 @@
+// User administration: the rules live here, the admin router only wires them.
+import { Prisma } from "@prisma/client";
+import { TRPCError } from "@trpc/server";
+import type { Db, DbOrTx, Tx } from "../db/types";
+import { hashPassword } from "../auth/password";
+import type { ChangeRoleInput, CreateUserInput, SetActiveInput } from "./users.schema";
+
+const publicFields = { id: true, email: true, name: true, role: true, deactivatedAt: true, createdAt: true } as const;
+
+export function listUsers(db: DbOrTx) {
+  return db.user.findMany({ select: publicFields, orderBy: [{ role: "asc" }, { email: "asc" }] });
+}
+
+export async function createUser(db: DbOrTx, input: CreateUserInput) {
+  try {
+    return await db.user.create({
+      data: { email: input.email, name: input.name, role: input.role, passwordHash: await hashPassword(input.password) },
+      select: publicFields,
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+      throw new TRPCError({ code: "CONFLICT", message: `A user with email ${input.email} already exists.` });
+    }
+    throw error;
+  }
+}
+
+/** The last active admin cannot be demoted or deactivated: nobody could manage users any more. */
+async function assertNotLastAdmin(tx: Tx, userId: string, action: string) {
+  const target = await tx.user.findUnique({ where: { id: userId } });
+  if (!target) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id ${userId}.` });
+  if (target.role !== "ADMIN" || target.deactivatedAt) return target;
+  // Lock the active admins so two admins demoting each other at once cannot both succeed.
+  const admins = await tx.$queryRaw<{ id: string }[]>`
+    SELECT id FROM "User" WHERE role = 'ADMIN' AND "deactivatedAt" IS NULL FOR UPDATE`;
+  if (admins.length <= 1) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: `Cannot ${action} the last active admin.` });
+  }
+  return target;
+}
+
+export function changeRole(db: Db, input: ChangeRoleInput) {
+  return db.$transaction(async (tx) => {
+    if (input.role !== "ADMIN") await assertNotLastAdmin(tx, input.userId, "demote");
+    const user = await tx.user.findUnique({ where: { id: input.userId } });
+    if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id ${input.userId}.` });
+    return tx.user.update({ where: { id: input.userId }, data: { role: input.role }, select: publicFields });
+  });
+}
+
+export function setActive(db: Db, input: SetActiveInput) {
+  return db.$transaction(async (tx) => {
+    if (!input.active) await assertNotLastAdmin(tx, input.userId, "deactivate");
+    const user = await tx.user.findUnique({ where: { id: input.userId } });
+    if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id ${input.userId}.` });
+    return tx.user.update({
+      where: { id: input.userId },
+      data: { deactivatedAt: input.active ? null : (user.deactivatedAt ?? new Date()) },
+      select: publicFields,
+    });
+  });
+}
