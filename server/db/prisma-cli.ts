@@ -18,6 +18,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { startEmbeddedPostgres } from "./embedded-postgres";
+import { generatedStamp, schemaHash } from "./generated-client";
 
 const root = process.cwd();
 const prismaBin = path.join(root, "node_modules", ".bin", "prisma");
@@ -91,8 +92,10 @@ async function main() {
   if (command === "migration") return createMigration(rest[0]);
   if (command === "generate") {
     // `generate` reads no database, but the schema's env("DATABASE_URL") must resolve.
-    const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL ?? "postgresql://unused@127.0.0.1/unused" };
-    process.exitCode = runPrisma(["generate", ...rest], env).status ?? 1;
+    const env = { ...process.env, DATABASE_URL: process.env.DATABASE_URL || "postgresql://unused@127.0.0.1/unused" };
+    const status = runPrisma(["generate", ...rest], env).status ?? 1;
+    if (status === 0) fs.writeFileSync(generatedStamp, schemaHash());
+    process.exitCode = status;
     return;
   }
   if (!command) throw new Error("Usage: npm run prisma -- <prisma command>");

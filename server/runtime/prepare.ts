@@ -4,6 +4,7 @@ import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { generatedStamp, schemaHash } from "../db/generated-client";
 
 const root = process.cwd();
 
@@ -14,9 +15,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.e
 
 /** Regenerates the Prisma client when schema.prisma differs from the one it was generated from. */
 export function ensurePrismaClient() {
-  const generated = path.join(root, "node_modules", ".prisma", "client", "schema.prisma");
-  const schema = fs.readFileSync(path.join(root, "prisma", "schema.prisma"), "utf8");
-  if (fs.existsSync(generated) && fs.readFileSync(generated, "utf8") === schema) return;
+  if (fs.existsSync(generatedStamp) && fs.readFileSync(generatedStamp, "utf8") === schemaHash()) return;
   console.log("Generating the Prisma client…");
   run(process.execPath, ["--import", "tsx", "server/db/prisma-cli.ts", "generate"]);
 }
