@@ -12,13 +12,16 @@ async function main() {
     throw new Error("DATABASE_URL is not set. `npm start` provides it; a standalone worker needs the web app's database URL.");
   }
   const boss = createBoss(url);
-  boss.on("error", (error) => console.error(`queue error: ${error.message}`));
+  let stopping = false;
+  // Errors while stopping are the database going away with us (Ctrl-C reaches the whole group).
+  boss.on("error", (error) => {
+    if (!stopping) console.error(`queue error: ${error.message}`);
+  });
   await boss.start();
   const handlers = await registerJobHandlers(boss);
   const heartbeat = await startHeartbeat(prisma);
   console.log(`Worker ${heartbeat.id} ready (${handlers.length ? handlers.join(", ") : "no job types registered yet"}).`);
 
-  let stopping = false;
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
