@@ -9,6 +9,14 @@ import { useTRPC } from "../../_trpc/client";
 type NewUser = z.input<typeof createUserInput>;
 const roles = roleSchema.options;
 
+function RoleOptions() {
+  return roles.map((r) => (
+    <option key={r} value={r}>
+      {r.toLowerCase()}
+    </option>
+  ));
+}
+
 export default function UsersPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -49,11 +57,7 @@ export default function UsersPage() {
                   value={u.role}
                   onChange={(e) => changeRole.mutate({ userId: u.id, role: roleSchema.parse(e.target.value) })}
                 >
-                  {roles.map((r) => (
-                    <option key={r} value={r}>
-                      {r.toLowerCase()}
-                    </option>
-                  ))}
+                  <RoleOptions />
                 </select>
               </td>
               <td>{u.deactivatedAt ? "deactivated" : "active"}</td>
@@ -79,11 +83,7 @@ export default function UsersPage() {
         <label>
           Role
           <select {...form.register("role")}>
-            {roles.map((r) => (
-              <option key={r} value={r}>
-                {r.toLowerCase()}
-              </option>
-            ))}
+            <RoleOptions />
           </select>
         </label>
         <button type="submit" className="primary" disabled={create.isPending}>
