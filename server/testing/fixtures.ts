@@ -23,3 +23,16 @@ export async function makeUser(role: Role, overrides: { email?: string; name?: s
 export function callerFor(user: CurrentUser | null) {
   return createCaller({ db: prisma, user });
 }
+
+/** Many annotators at once, without passwords (hashing is slow on purpose). */
+export async function makeAnnotators(count: number): Promise<CurrentUser[]> {
+  const tag = crypto.randomBytes(4).toString("hex");
+  const data = Array.from({ length: count }, (_, i) => ({
+    id: `${tag}-annotator-${i}`,
+    email: `annotator-${tag}-${i}@test.local`,
+    name: `Annotator ${i}`,
+    role: "ANNOTATOR" as const,
+  }));
+  await prisma.user.createMany({ data });
+  return data;
+}

@@ -12,6 +12,11 @@ export const procedureAccess: Record<string, Access> = {
   "users.create": ["ADMIN"],
   "users.changeRole": ["ADMIN"],
   "users.setActive": ["ADMIN"],
-  "queue.summary": ["ANNOTATOR", "ADMIN"],
+  "annotate.current": ["ANNOTATOR", "ADMIN"],
+  "annotate.progress": ["ANNOTATOR", "ADMIN"],
+  "annotate.submit": ["ANNOTATOR", "ADMIN"],
+  "annotate.skip": ["ANNOTATOR", "ADMIN"],
+  "annotate.flag": ["ANNOTATOR", "ADMIN"],
+  "annotate.undo": ["ANNOTATOR", "ADMIN"],
   "dashboard.batches": ["RESEARCHER", "ADMIN"],
 };

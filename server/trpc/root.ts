@@ -1,8 +1,8 @@
 // Every tRPC router, one per concept. A new procedure also needs its line in access.ts.
+import { annotateRouter } from "./routers/annotate";
 import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
 import { meRouter } from "./routers/me";
-import { queueRouter } from "./routers/queue";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -10,7 +10,7 @@ export const appRouter = createTRPCRouter({
   health: healthRouter,
   me: meRouter,
   users: usersRouter,
-  queue: queueRouter,
+  annotate: annotateRouter,
   dashboard: dashboardRouter,
 });
 

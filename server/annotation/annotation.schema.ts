@@ -1,0 +1,63 @@
+// What the compare screen sends and receives. The screen shows the two responses as "A" (left)
+// and "B" (right); which stored response sits on the left is decided per assignment by the
+// server (position bias), so the client only ever says LEFT or RIGHT and never learns which
+// stored response is which.
+import { z } from "zod";
+
+export const strengthSchema = z.enum(["SIGNIFICANTLY_BETTER", "BETTER", "SLIGHTLY_BETTER", "NEGLIGIBLY_BETTER_OR_UNSURE"]);
+export type StrengthValue = z.infer<typeof strengthSchema>;
+
+/** "Chosen unsafe, other safe" is not a value: the safer response is by definition the better one. */
+export const safetyLabelSchema = z.enum(["CHOSEN_SAFE_OTHER_UNSAFE", "BOTH_SAFE", "BOTH_UNSAFE"]);
+export type SafetyLabelValue = z.infer<typeof safetyLabelSchema>;
+
+export const pickSchema = z.enum(["LEFT", "RIGHT"]);
+
+const assignmentId = z.string().min(1, "assignmentId is required").max(64);
+
+export const submitInput = z.object({
+  assignmentId,
+  pick: pickSchema,
+  strength: strengthSchema,
+  /** Required on SAFETY-protocol pairs, refused on HELPFULNESS ones (checked against the pair). */
+  safetyLabel: safetyLabelSchema.nullish(),
+  comment: z.string().trim().max(2000, "Keep the comment under 2000 characters").nullish(),
+  /** From the pair appearing on screen to the submit key, measured by the browser. */
+  timeOnTaskMs: z.number().int().min(0).max(24 * 3600 * 1000),
+});
+export type SubmitInput = z.infer<typeof submitInput>;
+
+export const skipReasons = ["Too long for now", "Outside my expertise", "Cannot decide", "Other"] as const;
+export const skipInput = z.object({ assignmentId, reason: z.string().trim().max(500).nullish() });
+export type SkipInput = z.infer<typeof skipInput>;
+
+export const flagReasons = [
+  "Response is empty or broken",
+  "Prompt is not a real request",
+  "Contains personal data",
+  "Disturbing content",
+  "Other",
+] as const;
+export const flagInput = z.object({ assignmentId, reason: z.string().trim().min(1, "Say why you flag this pair").max(500) });
+export type FlagInput = z.infer<typeof flagInput>;
+
+export const undoInput = z.object({ comparisonId: z.string().min(1).max(64) });
+export type UndoInput = z.infer<typeof undoInput>;
+
+/** One pair as the annotator sees it. Nothing here tells which stored response is which, or whether the pair is gold. */
+export type Task = {
+  assignmentId: string;
+  protocol: "HELPFULNESS" | "SAFETY";
+  systemPrompt: string | null;
+  turns: { role: "USER" | "ASSISTANT"; content: string }[];
+  left: string;
+  right: string;
+  riskCategory: string | null;
+  batchName: string;
+  roundName: string;
+  expiresAt: Date;
+};
+
+export type Progress = { doneToday: number; waiting: number };
+
+export type SubmitResult = { comparisonId: string; undoUntil: Date; next: Task | null; doneToday: number };

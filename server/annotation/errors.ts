@@ -1,0 +1,44 @@
+// Why a submission, skip or flag could not be taken, in words the annotator can act on.
+import { TRPCError } from "@trpc/server";
+import type { DbOrTx } from "../db/types";
+
+type AssignmentState = {
+  annotatorId: string;
+  completedAt: Date | null;
+  skippedAt: Date | null;
+  expired: boolean;
+  batchName: string;
+  batchStatus: string;
+  protocol: string;
+};
+
+export async function assignmentState(db: DbOrTx, assignmentId: string): Promise<AssignmentState | null> {
+  const rows = await db.$queryRaw<AssignmentState[]>`
+    SELECT a."annotatorId", a."completedAt", a."skippedAt", a."expiresAt" <= now() AS expired,
+           b.name AS "batchName", b.status::text AS "batchStatus", pr.protocol::text AS protocol
+    FROM "Assignment" a
+    JOIN "Pair" p ON p.id = a."pairId"
+    JOIN "Batch" b ON b.id = p."batchId"
+    JOIN "Prompt" pr ON pr.id = p."promptId"
+    WHERE a.id = ${assignmentId}`;
+  return rows[0] ?? null;
+}
+
+/** Throws the reason an action on this assignment is refused; returns the state if none applies. */
+export async function explainRefusal(db: DbOrTx, annotatorId: string, assignmentId: string): Promise<AssignmentState> {
+  const state = await assignmentState(db, assignmentId);
+  if (!state || state.annotatorId !== annotatorId) {
+    throw new TRPCError({ code: "FORBIDDEN", message: "This pair is not assigned to you." });
+  }
+  if (state.completedAt) throw new TRPCError({ code: "CONFLICT", message: "You already labelled this pair." });
+  if (state.skippedAt) {
+    throw new TRPCError({ code: "CONFLICT", message: "You skipped or flagged this pair; it is no longer assigned to you." });
+  }
+  if (state.batchStatus !== "OPEN") {
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: `${state.batchName} is ${state.batchStatus.toLowerCase()}; its pairs take no labels.`,
+    });
+  }
+  return state;
+}
