@@ -19,4 +19,9 @@ export const procedureAccess: Record<string, Access> = {
   "annotate.flag": ["ANNOTATOR", "ADMIN"],
   "annotate.undo": ["ANNOTATOR", "ADMIN"],
   "dashboard.batches": ["RESEARCHER", "ADMIN"],
+  "dashboard.goldAccuracy": ["RESEARCHER", "ADMIN"],
+  "batches.list": ["RESEARCHER", "ADMIN"],
+  "batches.pairs": ["RESEARCHER", "ADMIN"],
+  "batches.setGold": ["RESEARCHER", "ADMIN"],
+  "batches.update": ["ADMIN"],
 };

@@ -1,5 +1,6 @@
 // Every tRPC router, one per concept. A new procedure also needs its line in access.ts.
 import { annotateRouter } from "./routers/annotate";
+import { batchesRouter } from "./routers/batches";
 import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
 import { meRouter } from "./routers/me";
@@ -12,6 +13,7 @@ export const appRouter = createTRPCRouter({
   users: usersRouter,
   annotate: annotateRouter,
   dashboard: dashboardRouter,
+  batches: batchesRouter,
 });
 
 export type AppRouter = typeof appRouter;
