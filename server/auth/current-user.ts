@@ -1,9 +1,9 @@
 // The signed-in user as the database knows them now. Everything that authorises a request
 // goes through here, so a role change or deactivation applies to the very next request.
 import type { Role } from "@prisma/client";
-import { getServerSession } from "next-auth";
+import { headers } from "next/headers";
 import { prisma } from "../db/prisma";
-import { authOptions } from "./options";
+import { sessionUserId } from "./session-token";
 
 export type CurrentUser = { id: string; email: string; name: string; role: Role };
 
@@ -17,7 +17,13 @@ export async function userById(id: string | undefined): Promise<CurrentUser | nu
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
+/** The user of a request, from its session cookie. */
+export async function userFromRequestHeaders(requestHeaders: Headers): Promise<CurrentUser | null> {
+  const id = await sessionUserId(requestHeaders.get("cookie"));
+  return id ? userById(id) : null;
+}
+
+/** The user of the request being rendered (server components). */
 export async function currentUser(): Promise<CurrentUser | null> {
-  const session = await getServerSession(authOptions);
-  return userById(session?.user?.id);
+  return userFromRequestHeaders(await headers());
 }

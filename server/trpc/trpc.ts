@@ -10,15 +10,15 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { type Area, areaRoles, mayEnter } from "../auth/roles";
-import { type CurrentUser, currentUser } from "../auth/current-user";
+import { type CurrentUser, userFromRequestHeaders } from "../auth/current-user";
 import { prisma } from "../db/prisma";
 
 // 1. Context ------------------------------------------------------------------------------
 
 export type Context = { db: typeof prisma; user: CurrentUser | null };
 
-export async function createTRPCContext(): Promise<Context> {
-  return { db: prisma, user: await currentUser() };
+export async function createTRPCContext({ req }: { req: Request }): Promise<Context> {
+  return { db: prisma, user: await userFromRequestHeaders(req.headers) };
 }
 
 // 2. Initialisation -----------------------------------------------------------------------
