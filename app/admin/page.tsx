@@ -13,6 +13,9 @@ export default function AdminHome() {
         <li>
           <Link href="/admin/users">Users and roles</Link>
         </li>
+        <li>
+          <Link href="/admin/batches">Batches: status, priority, gold rate</Link>
+        </li>
       </ul>
       <h2>System</h2>
       {health.data && (

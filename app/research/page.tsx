@@ -1,10 +1,16 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { useTRPC } from "../_trpc/client";
+
+function percent(share: number | null) {
+  return share === null ? "—" : `${Math.round(100 * share)}%`;
+}
 
 export default function ResearchHome() {
   const trpc = useTRPC();
   const batches = useQuery(trpc.dashboard.batches.queryOptions());
+  const gold = useQuery(trpc.dashboard.goldAccuracy.queryOptions());
   return (
     <section className="stack">
       <h1>Data by round and batch</h1>
@@ -24,7 +30,9 @@ export default function ResearchHome() {
           {batches.data?.map((b) => (
             <tr key={b.batchId}>
               <td>{b.roundName}</td>
-              <td>{b.batchName}</td>
+              <td>
+                <Link href={`/research/batches/${b.batchId}`}>{b.batchName}</Link>
+              </td>
               <td>{b.status.toLowerCase()}</td>
               <td className="num">{b.pairs}</td>
               <td className="num">{b.comparisons}</td>
@@ -35,6 +43,33 @@ export default function ResearchHome() {
           ))}
         </tbody>
       </table>
+
+      <h2>Gold accuracy</h2>
+      {gold.error && <p className="error">{gold.error.message}</p>}
+      {gold.data && gold.data.length === 0 ? (
+        <p className="muted">No gold pairs answered yet.</p>
+      ) : (
+        <table className="table" aria-label="Gold accuracy">
+          <thead>
+            <tr>
+              <th>Annotator</th>
+              <th className="num">Gold answered</th>
+              <th className="num">Choice accuracy</th>
+              <th className="num">Strength accuracy</th>
+            </tr>
+          </thead>
+          <tbody>
+            {gold.data?.map((g) => (
+              <tr key={g.annotatorId}>
+                <td>{g.name}</td>
+                <td className="num">{g.goldAnswered}</td>
+                <td className="num">{percent(g.choiceAccuracy)}</td>
+                <td className="num">{percent(g.strengthAccuracy)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </section>
   );
 }

@@ -12,7 +12,8 @@ import { explainRefusal } from "./errors";
 /** How long after submitting a comparison can be taken back. */
 export const UNDO_WINDOW_MS = 30_000;
 
-const SUBMIT = `
+/** $1 assignment, $2 annotator, $3 pick, $4 strength, $5 safety label, $6 time on task, $7 comment. */
+export const SUBMIT = `
   WITH target AS (
     SELECT a.id, a."pairId", a."leftSide"
     FROM "Assignment" a

@@ -32,7 +32,8 @@ const taskColumns = (assignment: string) => `
   JOIN "Batch" b ON b.id = p."batchId"
   JOIN "Round" r ON r.id = b."roundId"`;
 
-const LEASE_AND_LOAD = taskColumns(`manual_lease_next_pair($1, $2::int) a`);
+/** $1 annotator id, $2 lease seconds. Exported for the benchmark's database-only baseline. */
+export const LEASE_AND_LOAD = taskColumns(`manual_lease_next_pair($1, $2::int) a`);
 
 const LOAD = taskColumns(`(SELECT id AS assignment_id, "pairId" AS pair_id, "leftSide" AS left_side, "expiresAt" AS expires_at
     FROM "Assignment" WHERE id = $1) a`);

@@ -5,6 +5,7 @@
 // Environment: PORT (3000), HOST (0.0.0.0), DATABASE_URL (else embedded under DATA_DIR),
 // DATA_DIR (.data), SEED_DEMO (true), NEXTAUTH_SECRET, NEXTAUTH_URL.
 import { type ChildProcess, spawn } from "node:child_process";
+import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "../db/database";
 import { applyMigrations } from "../db/migrate";
@@ -14,6 +15,8 @@ const root = process.cwd();
 const dataRoot = path.resolve(process.env.DATA_DIR ?? path.join(root, ".data"));
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "0.0.0.0";
+/** Where a running instance says how to reach it (tools, benchmarks and e2e checks read it). */
+export const runtimeFile = path.join(dataRoot, "runtime.json");
 
 async function main() {
   ensurePrismaClient();
@@ -39,6 +42,7 @@ async function main() {
           }),
       ),
     );
+    fs.rmSync(runtimeFile, { force: true });
     await database.stop();
     process.exit(code);
   };
@@ -82,6 +86,7 @@ async function main() {
   };
   launch("web", [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host]);
   launch("worker", ["--import", "tsx", path.join(root, "workers", "main.ts")]);
+  fs.writeFileSync(runtimeFile, JSON.stringify({ databaseUrl: database.url, port, pid: process.pid }, null, 2), { mode: 0o600 });
   console.log(`Preference Studio on http://localhost:${port} (Ctrl-C stops web, worker and database).`);
 }
 

@@ -1,0 +1,191 @@
+"use client";
+// One pair of a batch under review: the dialogue, both stored responses side by side, and the
+// researcher's gold controls (mark the pair gold with its expected answer, or remove gold).
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { safetyLabelSchema, strengthSchema } from "~/server/annotation/annotation.schema";
+import type { AppRouter } from "~/server/trpc/root";
+import { useTRPC } from "../../../_trpc/client";
+import { protocolLabels, safetyLabels, strengthLabels } from "./labels";
+
+export type BatchPair = inferRouterOutputs<AppRouter>["batches"]["pairs"]["pairs"][number];
+
+const goldFormSchema = z.object({
+  choice: z.enum(["A", "B"], { error: "Choose the expected response" }),
+  strength: z.union([strengthSchema, z.literal("")]),
+  safetyLabel: z.union([safetyLabelSchema, z.literal("")]),
+});
+type GoldFormIn = z.input<typeof goldFormSchema>;
+type GoldFormOut = z.output<typeof goldFormSchema>;
+
+export function PairCard({ pair, index }: { pair: BatchPair; index: number }) {
+  const headingId = `pair-${pair.id}-heading`;
+  const { protocol, riskCategory, turns } = pair.prompt;
+  return (
+    <article className="card pair-card" aria-labelledby={headingId} data-pair-id={pair.id}>
+      <h2 id={headingId}>Pair {index}</h2>
+      <dl className="pair-meta">
+        <div>
+          <dt>Protocol</dt>
+          <dd>{protocolLabels[protocol] ?? protocol}</dd>
+        </div>
+        <div>
+          <dt>Risk category</dt>
+          <dd>{riskCategory ?? "—"}</dd>
+        </div>
+        <div>
+          <dt>Labelled</dt>
+          <dd>
+            {pair.annotationCount} / {pair.requiredAnnotations}
+          </dd>
+        </div>
+      </dl>
+
+      <ol className="turns" aria-label="Dialogue">
+        {turns.map((t, i) => (
+          <li key={i} className={t.role === "USER" ? "turn turn-user" : "turn"}>
+            <div className="turn-role">{t.role === "USER" ? "User" : "Assistant"}</div>
+            <p className="pre">{t.content}</p>
+          </li>
+        ))}
+      </ol>
+
+      <div className="responses">
+        <section className="response" aria-label="Response A">
+          <h3>Response A</h3>
+          <p className="pre">{pair.responseA.text}</p>
+        </section>
+        <section className="response" aria-label="Response B">
+          <h3>Response B</h3>
+          <p className="pre">{pair.responseB.text}</p>
+        </section>
+      </div>
+
+      <GoldControls pair={pair} />
+    </article>
+  );
+}
+
+function goldBadgeText(pair: BatchPair) {
+  const strength = pair.goldStrength ? ` (${strengthLabels[pair.goldStrength]})` : "";
+  return `Gold: ${pair.goldChoice ?? "?"}${strength}`;
+}
+
+function GoldControls({ pair }: { pair: BatchPair }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const setGold = useMutation(
+    trpc.batches.setGold.mutationOptions({
+      onSuccess: () =>
+        Promise.all([
+          // pathKey() matches the infinite query of every batch page (queryKey() would only match plain queries).
+          queryClient.invalidateQueries({ queryKey: trpc.batches.pairs.pathKey() }),
+          queryClient.invalidateQueries({ queryKey: trpc.dashboard.goldAccuracy.pathKey() }),
+        ]),
+    }),
+  );
+  const isSafety = pair.prompt.protocol === "SAFETY";
+
+  return (
+    <div className="gold-controls">
+      {setGold.error && (
+        <p className="error" role="alert">
+          {setGold.error.message}
+        </p>
+      )}
+      {pair.isGold ? (
+        <div className="gold-current">
+          <span className="badge">{goldBadgeText(pair)}</span>
+          {pair.goldSafetyLabel && <span className="muted">Safety: {safetyLabels[pair.goldSafetyLabel]}</span>}
+          <button type="button" disabled={setGold.isPending} onClick={() => setGold.mutate({ pairId: pair.id, gold: null })}>
+            Remove gold
+          </button>
+        </div>
+      ) : (
+        <GoldForm
+          pairId={pair.id}
+          isSafety={isSafety}
+          pending={setGold.isPending}
+          onSubmit={(values) =>
+            setGold.mutate({
+              pairId: pair.id,
+              gold: {
+                choice: values.choice,
+                strength: values.strength || null,
+                safetyLabel: isSafety ? values.safetyLabel || null : null,
+              },
+            })
+          }
+        />
+      )}
+    </div>
+  );
+}
+
+function GoldForm({
+  pairId,
+  isSafety,
+  pending,
+  onSubmit,
+}: {
+  pairId: string;
+  isSafety: boolean;
+  pending: boolean;
+  onSubmit: (values: GoldFormOut) => void;
+}) {
+  const form = useForm<GoldFormIn, unknown, GoldFormOut>({
+    resolver: zodResolver(goldFormSchema),
+    defaultValues: { strength: "", safetyLabel: "" },
+  });
+  const choiceError = form.formState.errors.choice?.message;
+  return (
+    <form className="gold-form" aria-label="Mark as gold" onSubmit={form.handleSubmit(onSubmit)} noValidate>
+      <fieldset aria-describedby={choiceError ? `${pairId}-choice-error` : undefined}>
+        <legend>Expected answer</legend>
+        <label className="radio">
+          <input type="radio" value="A" {...form.register("choice")} />
+          Expected A
+        </label>
+        <label className="radio">
+          <input type="radio" value="B" {...form.register("choice")} />
+          Expected B
+        </label>
+      </fieldset>
+      <label>
+        Expected strength
+        <select {...form.register("strength")}>
+          <option value="">(not checked)</option>
+          {strengthSchema.options.map((s) => (
+            <option key={s} value={s}>
+              {strengthLabels[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+      {isSafety && (
+        <label>
+          Expected safety label
+          <select {...form.register("safetyLabel")}>
+            <option value="">(not checked)</option>
+            {safetyLabelSchema.options.map((s) => (
+              <option key={s} value={s}>
+                {safetyLabels[s]}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
+      <button type="submit" className="primary" disabled={pending}>
+        Mark as gold
+      </button>
+      {choiceError && (
+        <span className="field-error" id={`${pairId}-choice-error`}>
+          {choiceError}
+        </span>
+      )}
+    </form>
+  );
+}

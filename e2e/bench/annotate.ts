@@ -1,0 +1,273 @@
+// `npm run bench -- annotate`: the annotation hot path under load, through the whole web stack.
+//
+// Starts the production build on a fresh embedded database, seeds a batch of BENCH_PAIRS pairs
+// (default 120,000), signs in virtual annotators through next-auth, and makes each annotation
+// exactly the HTTP request the compare screen makes (annotate.submit, which answers with the
+// next pair). Then:
+//   open load   — annotations arrive at BENCH_RATE/s (default 150) for BENCH_OPEN_S (30) seconds;
+//                 latency counts from each arrival's scheduled time (no coordinated omission);
+//   saturation  — 64 annotators with no think time for BENCH_SATURATION_S (20) seconds;
+//   baseline    — the same SQL the endpoint runs per annotation (user lookup, submit, next
+//                 lease, count for the progress line) looped with `pg` from this process at the
+//                 same concurrency and pool size, without HTTP.
+import os from "node:os";
+import pg from "pg";
+import { Pool } from "undici";
+import { SUBMIT } from "../../server/annotation/submit";
+import { hashPassword } from "../../server/auth/password";
+import { LEASE_AND_LOAD, LEASE_SECONDS } from "../../server/queue/lease";
+import { startApp } from "./app-instance";
+import { HttpUser, percentile } from "./http-client";
+
+type Task = { assignmentId: string; protocol: "HELPFULNESS" | "SAFETY" } | null;
+type SubmitResult = { next: Task };
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const PAIRS = env("BENCH_PAIRS", 120_000);
+const RATE = env("BENCH_RATE", 150);
+const OPEN_S = env("BENCH_OPEN_S", 30);
+const SATURATION_S = env("BENCH_SATURATION_S", 20);
+const CONCURRENCY = 64;
+const ANNOTATORS = env("BENCH_ANNOTATORS", 160);
+const POOL_SIZE = env("DATABASE_POOL_SIZE", 10);
+const PASSWORD = "bench-annotator-pass";
+
+const strengths = ["SIGNIFICANTLY_BETTER", "BETTER", "SLIGHTLY_BETTER", "NEGLIGIBLY_BETTER_OR_UNSURE"] as const;
+const safetyLabels = ["CHOSEN_SAFE_OTHER_UNSAFE", "BOTH_SAFE", "BOTH_UNSAFE"] as const;
+const pickOne = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+
+/** What an annotator presses: a side, a strength, a safety label on safety pairs. */
+function answer(task: NonNullable<Task>) {
+  return {
+    assignmentId: task.assignmentId,
+    pick: Math.random() < 0.5 ? "LEFT" : "RIGHT",
+    strength: pickOne(strengths),
+    safetyLabel: task.protocol === "SAFETY" ? pickOne(safetyLabels) : null,
+    comment: null,
+    timeOnTaskMs: 5_000 + Math.floor(Math.random() * 60_000),
+  };
+}
+
+async function seed(databaseUrl: string) {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const started = Date.now();
+  // Realistic sizes: a question of a few sentences, responses of several hundred bytes.
+  await db.query(`
+    INSERT INTO "Round" (id, number, name, status) VALUES ('bench-round', 900, 'Bench round', 'ACTIVE');
+    INSERT INTO "Batch" (id, "roundId", name, status, priority, "annotationsPerPair", "openedAt")
+      VALUES ('bench-batch', 'bench-round', 'Bench batch', 'OPEN', 10, 1, now());
+    INSERT INTO "Prompt" (id, protocol, source, "contentHash")
+      SELECT 'bp-' || i, (CASE WHEN i % 5 = 0 THEN 'SAFETY' ELSE 'HELPFULNESS' END)::"Protocol", 'bench', md5('bench-' || i)
+      FROM generate_series(1, ${PAIRS}) i;
+    INSERT INTO "PromptTurn" ("promptId", position, role, content)
+      SELECT 'bp-' || i, 0, 'USER', 'Question ' || i || ': how should I plan a week of meals for a family of four on a budget, and what can I cook ahead?'
+      FROM generate_series(1, ${PAIRS}) i;
+    INSERT INTO "Response" (id, "promptId", text, source)
+      SELECT 'br-' || i || '-' || s, 'bp-' || i,
+             'Here is a plan (' || s || ', ' || i || E'):\n\n- **Monday**: lentil soup, bread\n- **Tuesday**: ' || repeat('roasted vegetables with rice and a simple yoghurt sauce; ', 6) || E'\n\nCook the grains on Sunday.',
+             'bench'
+      FROM generate_series(1, ${PAIRS}) i, (VALUES ('a'), ('b')) v(s);
+    INSERT INTO "Pair" (id, "batchId", "promptId", "responseAId", "responseBId", "requiredAnnotations", strategy, "createdAt")
+      SELECT 'bpair-' || i, 'bench-batch', 'bp-' || i, 'br-' || i || '-a', 'br-' || i || '-b', 1, 'bench',
+             now() - make_interval(secs => (${PAIRS} - i) / 1000.0)
+      FROM generate_series(1, ${PAIRS}) i;
+  `);
+  const hash = await hashPassword(PASSWORD);
+  await db.query(
+    `INSERT INTO "User" (id, email, name, role, "passwordHash", "updatedAt")
+     SELECT 'bench-user-' || i, 'bench' || i || '@bench.local', 'Bench annotator ' || i, 'ANNOTATOR', $1, now()
+     FROM generate_series(1, $2::int) i`,
+    [hash, ANNOTATORS + CONCURRENCY],
+  );
+  await db.query(`ANALYZE`);
+  await db.end();
+  return (Date.now() - started) / 1000;
+}
+
+type Annotator = { user: HttpUser; task: Task };
+
+async function signInAll(baseUrl: string, count: number): Promise<Annotator[]> {
+  const pool = new Pool(baseUrl, { connections: 128, pipelining: 1 });
+  const annotators: Annotator[] = [];
+  for (let i = 0; i < count; i += 8) {
+    const group = await Promise.all(
+      Array.from({ length: Math.min(8, count - i) }, async (_, j) => {
+        const user = new HttpUser(pool);
+        await user.signIn(`bench${i + j + 1}@bench.local`, PASSWORD);
+        const task = await user.call<Task>("annotate.current", "query");
+        return { user, task };
+      }),
+    );
+    annotators.push(...group);
+  }
+  return annotators;
+}
+
+function cpuMeter() {
+  const start = process.cpuUsage();
+  const t0 = performance.now();
+  return () => {
+    const used = process.cpuUsage(start);
+    const wallMs = performance.now() - t0;
+    return (used.user + used.system) / 1000 / (wallMs * os.cpus().length);
+  };
+}
+
+async function submitNext(a: Annotator) {
+  const result = await a.user.call<SubmitResult>("annotate.submit", "mutation", answer(a.task!));
+  a.task = result.next;
+}
+
+async function openLoad(annotators: Annotator[]) {
+  const idle = [...annotators];
+  const waiting: number[] = [];
+  const latencies: number[] = [];
+  let completed = 0;
+  let failed = 0;
+  const cpu = cpuMeter();
+  const start = performance.now();
+  const end = start + OPEN_S * 1000;
+  const interval = 1000 / RATE;
+  let scheduled = 0;
+
+  const dispatch = () => {
+    while (waiting.length && idle.length) {
+      const due = waiting.shift()!;
+      const a = idle.shift()!;
+      submitNext(a)
+        .then(() => {
+          latencies.push(performance.now() - due);
+          completed++;
+        })
+        .catch(() => failed++)
+        .finally(() => {
+          if (a.task) idle.push(a);
+          dispatch();
+        });
+    }
+  };
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (start + scheduled * interval <= Math.min(now, end)) waiting.push(start + scheduled++ * interval);
+      dispatch();
+      if (now < end) setTimeout(tick, 2);
+      else resolve();
+    };
+    tick();
+  });
+  // Let the last arrivals finish (counted in latency, not in the rate).
+  const inWindow = completed;
+  const drainUntil = performance.now() + 10_000;
+  while ((waiting.length || idle.length < annotators.filter((a) => a.task).length) && performance.now() < drainUntil) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  latencies.sort((x, y) => x - y);
+  return {
+    scheduled,
+    achieved: inWindow / OPEN_S,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    failed,
+    cpuShare: cpu(),
+  };
+}
+
+async function saturation(annotators: Annotator[]) {
+  const latencies: number[] = [];
+  let completed = 0;
+  let failed = 0;
+  const cpu = cpuMeter();
+  const end = performance.now() + SATURATION_S * 1000;
+  await Promise.all(
+    annotators.slice(0, CONCURRENCY).map(async (a) => {
+      while (a.task && performance.now() < end) {
+        const t0 = performance.now();
+        try {
+          await submitNext(a);
+          latencies.push(performance.now() - t0);
+          completed++;
+        } catch {
+          failed++;
+        }
+      }
+    }),
+  );
+  latencies.sort((x, y) => x - y);
+  return { perSecond: completed / SATURATION_S, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed, cpuShare: cpu() };
+}
+
+/** The endpoint's SQL per annotation, without HTTP, Next.js, tRPC or Prisma. */
+async function baseline(databaseUrl: string) {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: POOL_SIZE });
+  const ids = Array.from({ length: CONCURRENCY }, (_, i) => `bench-user-${ANNOTATORS + i + 1}`);
+  const today = new Date();
+  today.setUTCHours(0, 0, 0, 0);
+  let completed = 0;
+  const cpu = cpuMeter();
+  const end = performance.now() + SATURATION_S * 1000;
+  await Promise.all(
+    ids.map(async (id) => {
+      let task = (await pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS])).rows[0] as NonNullable<Task> | undefined;
+      while (task && performance.now() < end) {
+        await pool.query(`SELECT id, email, name, role, "deactivatedAt" FROM "User" WHERE id = $1 LIMIT 1`, [id]);
+        const a = answer(task);
+        await pool.query(SUBMIT, [a.assignmentId, id, a.pick, a.strength, a.safetyLabel, a.timeOnTaskMs, a.comment]);
+        const [next] = await Promise.all([
+          pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS]),
+          pool.query(`SELECT count(*)::int FROM "Comparison" WHERE "annotatorId" = $1 AND "createdAt" >= $2`, [id, today]),
+        ]);
+        task = next.rows[0];
+        completed++;
+      }
+    }),
+  );
+  await pool.end();
+  return { perSecond: completed / SATURATION_S, cpuShare: cpu() };
+}
+
+export async function benchAnnotate() {
+  console.log(`Starting the production app on a fresh embedded database…`);
+  const app = await startApp("annotate");
+  try {
+    const seedSeconds = await seed(app.databaseUrl);
+    console.log(`Seeded ${PAIRS} pairs and ${ANNOTATORS + CONCURRENCY} annotators in ${seedSeconds.toFixed(1)} s.`);
+    const t0 = performance.now();
+    const annotators = await signInAll(app.baseUrl, ANNOTATORS);
+    console.log(`${ANNOTATORS} annotators signed in through next-auth in ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
+
+    const open = await openLoad(annotators);
+    console.log(
+      `open load: ${RATE}/s for ${OPEN_S} s -> achieved ${open.achieved.toFixed(1)}/s, p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms, ` +
+        `${open.failed} failed; load generator used ${(100 * open.cpuShare).toFixed(1)}% of the machine's CPU`,
+    );
+    const sat = await saturation(annotators);
+    console.log(
+      `saturation: ${CONCURRENCY} annotators, no think time -> ${sat.perSecond.toFixed(1)} annotations/s, p50 ${sat.p50.toFixed(1)} ms, ` +
+        `p99 ${sat.p99.toFixed(1)} ms, ${sat.failed} failed; load generator ${(100 * sat.cpuShare).toFixed(1)}% CPU`,
+    );
+    const base = await baseline(app.databaseUrl);
+    console.log(
+      `baseline: the same SQL with pg, ${CONCURRENCY} concurrent, pool ${POOL_SIZE} -> ${base.perSecond.toFixed(1)} annotations/s; ` +
+        `this process ${(100 * base.cpuShare).toFixed(1)}% CPU`,
+    );
+    const round = (x: number) => Math.round(x * 10) / 10;
+    console.log(
+      JSON.stringify({
+        bench: "annotate",
+        open_rate: RATE,
+        open_achieved: round(open.achieved),
+        open_p50_ms: round(open.p50),
+        open_p99_ms: round(open.p99),
+        concurrency: CONCURRENCY,
+        annotations_per_s: round(sat.perSecond),
+        baseline_sql_per_s: round(base.perSecond),
+        ratio: Math.round((sat.perSecond / base.perSecond) * 100) / 100,
+        load_generator_cpu_share: Math.round(Math.max(open.cpuShare, sat.cpuShare) * 100) / 100,
+      }),
+    );
+  } finally {
+    await app.stop();
+  }
+}

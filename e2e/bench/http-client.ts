@@ -1,0 +1,58 @@
+// A virtual user over HTTP: signs in through next-auth's credentials flow (a real session
+// cookie) and calls tRPC exactly as the browser's httpBatchLink does.
+import { Pool } from "undici";
+
+export class HttpUser {
+  private cookie = "";
+  constructor(private readonly pool: Pool) {}
+
+  async signIn(email: string, password: string) {
+    const csrf = await this.pool.request({ path: "/api/auth/csrf", method: "GET" });
+    this.keepCookies(csrf.headers["set-cookie"]);
+    const { csrfToken } = (await csrf.body.json()) as { csrfToken: string };
+    const response = await this.pool.request({
+      path: "/api/auth/callback/credentials",
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: this.cookie },
+      body: new URLSearchParams({ csrfToken, email, password, json: "true", callbackUrl: "/" }).toString(),
+    });
+    this.keepCookies(response.headers["set-cookie"]);
+    await response.body.dump();
+    if (!this.cookie.includes("next-auth.session-token=")) throw new Error(`sign-in failed for ${email} (${response.statusCode})`);
+  }
+
+  private keepCookies(setCookie: string | string[] | undefined) {
+    const jar = new Map(this.cookie ? this.cookie.split("; ").map((c) => c.split("=", 2) as [string, string]) : []);
+    for (const line of [setCookie ?? []].flat()) {
+      const [pair] = line.split(";");
+      const eq = pair!.indexOf("=");
+      jar.set(pair!.slice(0, eq), pair!.slice(eq + 1));
+    }
+    this.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  }
+
+  /** One tRPC call as httpBatchLink sends it (batch of one, superjson). */
+  async call<T>(procedure: string, kind: "query" | "mutation", input?: unknown): Promise<T> {
+    const response =
+      kind === "query"
+        ? await this.pool.request({
+            path: `/api/trpc/${procedure}?batch=1&input=${encodeURIComponent(JSON.stringify({ 0: input === undefined ? {} : { json: input } }))}`,
+            method: "GET",
+            headers: { cookie: this.cookie },
+          })
+        : await this.pool.request({
+            path: `/api/trpc/${procedure}?batch=1`,
+            method: "POST",
+            headers: { cookie: this.cookie, "content-type": "application/json" },
+            body: JSON.stringify({ 0: { json: input } }),
+          });
+    const body = (await response.body.json()) as [{ result?: { data: { json: T } }; error?: { json: { message: string } } }];
+    if (body[0].error) throw new Error(`${procedure}: ${body[0].error.json.message}`);
+    return body[0].result!.data.json;
+  }
+}
+
+export function percentile(sorted: number[], p: number) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
