@@ -3,8 +3,9 @@ import { demoUsers } from "../prisma/seed";
 
 export type DemoRole = (typeof demoUsers)[number]["role"];
 
-export function demoUser(role: DemoRole) {
-  return demoUsers.find((u) => u.role === role)!;
+/** The demo user of that role (the nth, for the three annotators). */
+export function demoUser(role: DemoRole, nth = 0) {
+  return demoUsers.filter((u) => u.role === role)[nth]!;
 }
 
 export async function signIn(page: Page, email: string, password: string) {
@@ -14,8 +15,8 @@ export async function signIn(page: Page, email: string, password: string) {
   await page.getByRole("button", { name: "Sign in" }).click();
 }
 
-export async function signInAs(page: Page, role: DemoRole) {
-  const user = demoUser(role);
+export async function signInAs(page: Page, role: DemoRole, nth = 0) {
+  const user = demoUser(role, nth);
   await signIn(page, user.email, user.password);
   await expect(page.getByTestId("whoami")).toContainText(role.toLowerCase());
 }

@@ -1,0 +1,217 @@
+"use client";
+// The annotator's compare screen: the leased pair (annotate.current), the judgement, and the
+// actions. Every action's result carries the next pair, which is written straight into the
+// annotate.current cache: no refetch, no reload, one round trip from Enter to the next pair.
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { Task } from "~/server/annotation/annotation.schema";
+import { useTRPC } from "../../_trpc/client";
+import { GuidelinesPanel } from "./GuidelinesPanel";
+import { HelpOverlay } from "./HelpOverlay";
+import { ProgressLine } from "./ProgressLine";
+import { type JudgementValues, type SubmitValues, TaskView } from "./TaskView";
+import { UndoToast } from "./UndoToast";
+import { useCompareKeyboard } from "./useCompareKeyboard";
+
+const GUIDELINES_KEY = "annotate.guidelinesOpen";
+
+type Submitted = { assignmentId: string; comparisonId: string; values: JudgementValues };
+
+export function CompareScreen() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const currentKey = trpc.annotate.current.queryKey();
+  const progressKey = trpc.annotate.progress.queryKey();
+
+  // The leased pair only changes through our own actions: never refetched behind the annotator's
+  // back (a stale refetch could put a pair they just submitted back on screen). When the queue is
+  // empty it is polled once a minute.
+  const current = useQuery(
+    trpc.annotate.current.queryOptions(undefined, {
+      staleTime: Infinity,
+      refetchOnWindowFocus: false,
+      refetchOnReconnect: false,
+      refetchInterval: (query) => (query.state.data === null ? 60_000 : false),
+    }),
+  );
+  const progress = useQuery(trpc.annotate.progress.queryOptions(undefined, { refetchInterval: 30_000 }));
+
+  const [error, setError] = useState<string | null>(null);
+  const [undoable, setUndoable] = useState<{ comparisonId: string; until: Date } | null>(null);
+  const [restore, setRestore] = useState<Submitted | null>(null);
+  const lastSubmitted = useRef<Submitted | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const [guidelinesOpen, setGuidelinesOpen] = useState(true);
+
+  useEffect(() => {
+    // The annotator's last choice; without one, closed on narrow screens where it would sit on top.
+    const stored = window.localStorage.getItem(GUIDELINES_KEY);
+    if (stored === "false" || (stored === null && window.matchMedia("(max-width: 1200px)").matches)) setGuidelinesOpen(false);
+  }, []);
+  const toggleGuidelines = useCallback(() => {
+    setGuidelinesOpen((open) => {
+      window.localStorage.setItem(GUIDELINES_KEY, String(!open));
+      return !open;
+    });
+  }, []);
+
+  // The undo offer disappears when the server's undo window closes.
+  useEffect(() => {
+    if (!undoable) return;
+    const id = window.setTimeout(() => setUndoable(null), Math.max(0, undoable.until.getTime() - Date.now()));
+    return () => window.clearTimeout(id);
+  }, [undoable]);
+
+  const showTask = (task: Task | null) => queryClient.setQueryData(currentKey, task);
+  // The progress line is kept locally between its 30 s refreshes: each answered, skipped or
+  // flagged pair is one fewer waiting. Refetching it per action would add a request (and a
+  // count over the whole queue) to every annotation.
+  const countDone = (doneToday?: number) =>
+    queryClient.setQueryData(progressKey, (old) =>
+      old ? { doneToday: doneToday ?? old.doneToday, waiting: Math.max(0, old.waiting - 1) } : old,
+    );
+  const refreshProgress = () => void queryClient.invalidateQueries({ queryKey: progressKey });
+  const beforeAction = () => {
+    setError(null);
+    void queryClient.cancelQueries({ queryKey: currentKey });
+  };
+  const onError = (err: { message: string }) => setError(err.message);
+
+  const submit = useMutation(
+    trpc.annotate.submit.mutationOptions({
+      onMutate: beforeAction,
+      onSuccess: (result, input) => {
+        showTask(result.next);
+        lastSubmitted.current = {
+          assignmentId: input.assignmentId,
+          comparisonId: result.comparisonId,
+          values: {
+            pick: input.pick,
+            strength: input.strength,
+            safetyLabel: input.safetyLabel ?? null,
+            comment: input.comment ?? null,
+          },
+        };
+        setUndoable({ comparisonId: result.comparisonId, until: result.undoUntil });
+        setRestore(null);
+        countDone(result.doneToday);
+      },
+      onError,
+    }),
+  );
+  const skip = useMutation(
+    trpc.annotate.skip.mutationOptions({
+      onMutate: beforeAction,
+      onSuccess: (result) => {
+        showTask(result.next);
+        countDone();
+      },
+      onError,
+    }),
+  );
+  const flag = useMutation(
+    trpc.annotate.flag.mutationOptions({
+      onMutate: beforeAction,
+      onSuccess: (result) => {
+        showTask(result.next);
+        countDone();
+      },
+      onError,
+    }),
+  );
+  const undo = useMutation(
+    trpc.annotate.undo.mutationOptions({
+      onMutate: beforeAction,
+      onSuccess: (result, input) => {
+        const last = lastSubmitted.current;
+        // The undone pair comes back with the answer that was given, ready to correct.
+        setRestore(last && last.comparisonId === input.comparisonId && last.assignmentId === result.task.assignmentId ? last : null);
+        showTask(result.task);
+        setUndoable(null);
+        refreshProgress();
+      },
+      onError: (err) => {
+        setUndoable(null);
+        onError(err);
+      },
+    }),
+  );
+
+  const busy = submit.isPending || skip.isPending || flag.isPending || undo.isPending;
+  const task = current.data;
+
+  const doUndo = () => {
+    if (undoable && !busy) undo.mutate({ comparisonId: undoable.comparisonId });
+  };
+
+  useCompareKeyboard((key) => {
+    if (key === "?") setHelpOpen((open) => !open);
+    else if (key === "u") doUndo();
+    else if (key === "g") toggleGuidelines();
+    else return false;
+    return true;
+  });
+
+  const onSubmit = (values: SubmitValues) => {
+    if (task) submit.mutate({ assignmentId: task.assignmentId, ...values });
+  };
+  const onSkip = (reason: string | null) => {
+    if (task) skip.mutate({ assignmentId: task.assignmentId, reason });
+  };
+  const onFlag = (reason: string) => {
+    if (task) flag.mutate({ assignmentId: task.assignmentId, reason });
+  };
+
+  const problem = error ?? current.error?.message ?? null;
+
+  return (
+    <div className="compare">
+      <ProgressLine doneToday={progress.data?.doneToday} waiting={progress.data?.waiting} onHelp={() => setHelpOpen(true)} />
+      {problem && (
+        <div className="problem">
+          <p className="error" role="alert">
+            {problem}
+          </p>
+          <button
+            type="button"
+            className="link-button"
+            onClick={() => {
+              setError(null);
+              void queryClient.invalidateQueries({ queryKey: currentKey });
+            }}
+          >
+            Reload pair
+          </button>
+        </div>
+      )}
+
+      {current.isPending ? (
+        <p className="muted loading">Loading your next pair…</p>
+      ) : task ? (
+        <div className={`compare-layout${guidelinesOpen ? " guidelines-open" : ""}`}>
+          <TaskView
+            key={task.assignmentId}
+            task={task}
+            initial={restore?.assignmentId === task.assignmentId ? restore.values : undefined}
+            busy={busy}
+            onSubmit={onSubmit}
+            onSkip={onSkip}
+            onFlag={onFlag}
+          />
+          <GuidelinesPanel protocol={task.protocol} open={guidelinesOpen} onToggle={toggleGuidelines} />
+        </div>
+      ) : task === null ? (
+        <section className="card empty-queue">
+          <p className="empty-title">No pairs waiting for you right now.</p>
+          <p className="muted">New pairs arrive with each batch. This page checks again every minute.</p>
+          <button type="button" onClick={() => void current.refetch()} disabled={current.isFetching}>
+            Check again
+          </button>
+        </section>
+      ) : null}
+
+      {undoable && <UndoToast until={undoable.until} busy={busy} onUndo={doUndo} />}
+      <HelpOverlay open={helpOpen} onClose={() => setHelpOpen(false)} />
+    </div>
+  );
+}

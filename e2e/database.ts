@@ -1,0 +1,16 @@
+// Direct access to the e2e app's database, to check what the UI wrote. The running app says
+// where its database is in DATA_DIR/runtime.json.
+import fs from "node:fs";
+import path from "node:path";
+import pg from "pg";
+
+export async function withDatabase<T>(work: (db: pg.Client) => Promise<T>): Promise<T> {
+  const { databaseUrl } = JSON.parse(fs.readFileSync(path.join(".data", "e2e", "runtime.json"), "utf8")) as { databaseUrl: string };
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    return await work(db);
+  } finally {
+    await db.end();
+  }
+}
