@@ -8,8 +8,8 @@
 //                 latency counts from each arrival's scheduled time (no coordinated omission);
 //   saturation  — 64 annotators with no think time for BENCH_SATURATION_S (20) seconds;
 //   baseline    — the same SQL the endpoint runs per annotation (user lookup, submit, next
-//                 lease, count for the progress line) looped with `pg` from this process at the
-//                 same concurrency and pool size, without HTTP.
+//                 lease) looped with `pg` from this process at the same concurrency and pool
+//                 size, without HTTP.
 import os from "node:os";
 import pg from "pg";
 import { Pool } from "undici";
@@ -35,6 +35,12 @@ const PASSWORD = "bench-annotator-pass";
 const strengths = ["SIGNIFICANTLY_BETTER", "BETTER", "SLIGHTLY_BETTER", "NEGLIGIBLY_BETTER_OR_UNSURE"] as const;
 const safetyLabels = ["CHOSEN_SAFE_OTHER_UNSAFE", "BOTH_SAFE", "BOTH_UNSAFE"] as const;
 const pickOne = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
+
+/** The first few distinct errors, so a failing run says why. */
+const errorSamples = new Set<string>();
+function noteError(error: unknown) {
+  if (errorSamples.size < 5) errorSamples.add(String((error as Error).message ?? error).slice(0, 300));
+}
 
 /** What an annotator presses: a side, a strength, a safety label on safety pairs. */
 function answer(task: NonNullable<Task>) {
@@ -140,7 +146,10 @@ async function openLoad(annotators: Annotator[]) {
           latencies.push(performance.now() - due);
           completed++;
         })
-        .catch(() => failed++)
+        .catch((error) => {
+          failed++;
+          noteError(error);
+        })
         .finally(() => {
           if (a.task) idle.push(a);
           dispatch();
@@ -188,8 +197,9 @@ async function saturation(annotators: Annotator[]) {
           await submitNext(a);
           latencies.push(performance.now() - t0);
           completed++;
-        } catch {
+        } catch (error) {
           failed++;
+          noteError(error);
         }
       }
     }),
@@ -202,8 +212,6 @@ async function saturation(annotators: Annotator[]) {
 async function baseline(databaseUrl: string) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: POOL_SIZE });
   const ids = Array.from({ length: CONCURRENCY }, (_, i) => `bench-user-${ANNOTATORS + i + 1}`);
-  const today = new Date();
-  today.setUTCHours(0, 0, 0, 0);
   let completed = 0;
   const cpu = cpuMeter();
   const end = performance.now() + SATURATION_S * 1000;
@@ -214,11 +222,7 @@ async function baseline(databaseUrl: string) {
         await pool.query(`SELECT id, email, name, role, "deactivatedAt" FROM "User" WHERE id = $1 LIMIT 1`, [id]);
         const a = answer(task);
         await pool.query(SUBMIT, [a.assignmentId, id, a.pick, a.strength, a.safetyLabel, a.timeOnTaskMs, a.comment]);
-        const [next] = await Promise.all([
-          pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS]),
-          pool.query(`SELECT count(*)::int FROM "Comparison" WHERE "annotatorId" = $1 AND "createdAt" >= $2`, [id, today]),
-        ]);
-        task = next.rows[0];
+        task = (await pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS])).rows[0];
         completed++;
       }
     }),
@@ -252,6 +256,7 @@ export async function benchAnnotate() {
       `baseline: the same SQL with pg, ${CONCURRENCY} concurrent, pool ${POOL_SIZE} -> ${base.perSecond.toFixed(1)} annotations/s; ` +
         `this process ${(100 * base.cpuShare).toFixed(1)}% CPU`,
     );
+    if (errorSamples.size) console.log(`errors seen: ${[...errorSamples].join(" | ")}`);
     const round = (x: number) => Math.round(x * 10) / 10;
     console.log(
       JSON.stringify({

@@ -60,4 +60,4 @@ export type Task = {
 
 export type Progress = { doneToday: number; waiting: number };
 
-export type SubmitResult = { comparisonId: string; undoUntil: Date; next: Task | null; doneToday: number };
+export type SubmitResult = { comparisonId: string; undoUntil: Date; next: Task | null };

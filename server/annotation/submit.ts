@@ -5,7 +5,6 @@
 import { TRPCError } from "@trpc/server";
 import type { Db, DbOrTx } from "../db/types";
 import { LEASE_SECONDS, leaseNextTask } from "../queue/lease";
-import { doneToday } from "../queue/progress";
 import type { SubmitInput, SubmitResult } from "./annotation.schema";
 import { explainRefusal } from "./errors";
 
@@ -109,11 +108,11 @@ export async function submitComparison(db: Db, annotatorId: string, input: Submi
     }
     if (!saved) throw new TRPCError({ code: "CONFLICT", message: "This pair could not be labelled; reload to get the next one." });
   }
-  const [next, done] = await Promise.all([leaseNextTask(db, annotatorId), doneToday(db, annotatorId)]);
+  // The progress line counts locally between its own refreshes: no count query on this path.
+  const next = await leaseNextTask(db, annotatorId);
   return {
     comparisonId: saved.id,
     undoUntil: new Date(saved.createdAt.getTime() + UNDO_WINDOW_MS),
     next,
-    doneToday: done,
   };
 }

@@ -66,11 +66,10 @@ export function CompareScreen() {
   // The progress line is kept locally between its 30 s refreshes: each answered, skipped or
   // flagged pair is one fewer waiting. Refetching it per action would add a request (and a
   // count over the whole queue) to every annotation.
-  const countDone = (doneToday?: number) =>
+  const countDone = (answered: boolean) =>
     queryClient.setQueryData(progressKey, (old) =>
-      old ? { doneToday: doneToday ?? old.doneToday, waiting: Math.max(0, old.waiting - 1) } : old,
+      old ? { doneToday: old.doneToday + (answered ? 1 : 0), waiting: Math.max(0, old.waiting - 1) } : old,
     );
-  const refreshProgress = () => void queryClient.invalidateQueries({ queryKey: progressKey });
   const beforeAction = () => {
     setError(null);
     void queryClient.cancelQueries({ queryKey: currentKey });
@@ -94,7 +93,7 @@ export function CompareScreen() {
         };
         setUndoable({ comparisonId: result.comparisonId, until: result.undoUntil });
         setRestore(null);
-        countDone(result.doneToday);
+        countDone(true);
       },
       onError,
     }),
@@ -104,7 +103,7 @@ export function CompareScreen() {
       onMutate: beforeAction,
       onSuccess: (result) => {
         showTask(result.next);
-        countDone();
+        countDone(false);
       },
       onError,
     }),
@@ -114,7 +113,7 @@ export function CompareScreen() {
       onMutate: beforeAction,
       onSuccess: (result) => {
         showTask(result.next);
-        countDone();
+        countDone(false);
       },
       onError,
     }),
@@ -128,7 +127,9 @@ export function CompareScreen() {
         setRestore(last && last.comparisonId === input.comparisonId && last.assignmentId === result.task.assignmentId ? last : null);
         showTask(result.task);
         setUndoable(null);
-        refreshProgress();
+        // One answer fewer today; the pair that had been served next stays leased, so the
+        // waiting count is unchanged.
+        queryClient.setQueryData(progressKey, (old) => (old ? { ...old, doneToday: Math.max(0, old.doneToday - 1) } : old));
       },
       onError: (err) => {
         setUndoable(null);

@@ -10,9 +10,9 @@ CREATE INDEX "manual_pair_open_queue" ON "Pair" ("batchId", "createdAt", "id")
 CREATE INDEX "manual_assignment_open_leases" ON "Assignment" ("pairId", "expiresAt")
   WHERE "completedAt" IS NULL AND "skippedAt" IS NULL;
 
--- An annotator's open lease, if any.
-CREATE INDEX "manual_assignment_annotator_open" ON "Assignment" ("annotatorId", "leasedAt")
-  WHERE "completedAt" IS NULL AND "skippedAt" IS NULL;
+-- (An annotator's own open lease is found through "Assignment_annotatorId_completedAt_idx".
+-- A partial index for it was tried: the planner then used it to count a pair's leases,
+-- scanning every open lease of every annotator.)
 
 -- Returns the annotator's assignment (id, pair, side shown left, expiry): their open unexpired
 -- lease if they have one,
@@ -69,7 +69,16 @@ BEGIN
         AND p."annotationCount" < p."requiredAnnotations"
         AND NOT p."isGold"
         AND NOT EXISTS (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = p.id AND mine."annotatorId" = $2)
+        -- Pairs whose places are all leased, as far as this snapshot knows, are not even
+        -- locked: locking them would make every lease queue behind the leases in progress.
+        AND p."annotationCount" + (
+              SELECT count(*) FROM "Assignment" l
+              WHERE l."pairId" = p.id AND l."completedAt" IS NULL AND l."skippedAt" IS NULL AND l."expiresAt" > now()
+            ) < p."requiredAnnotations"
       ORDER BY p."createdAt", p.id
+      -- A limit keeps the plan on the queue index (without one, a cursor is planned for many
+      -- rows and sorts the whole batch); 200 is far more than concurrent leases ever skip.
+      LIMIT 200
       FOR UPDATE OF p %s$q$, CASE WHEN v_pass = 1 THEN 'SKIP LOCKED' ELSE '' END)
       USING v_batch.id, p_annotator
     LOOP
