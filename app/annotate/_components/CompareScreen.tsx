@@ -98,26 +98,17 @@ export function CompareScreen() {
       onError,
     }),
   );
-  const skip = useMutation(
-    trpc.annotate.skip.mutationOptions({
-      onMutate: beforeAction,
-      onSuccess: (result) => {
-        showTask(result.next);
-        countDone(false);
-      },
-      onError,
-    }),
-  );
-  const flag = useMutation(
-    trpc.annotate.flag.mutationOptions({
-      onMutate: beforeAction,
-      onSuccess: (result) => {
-        showTask(result.next);
-        countDone(false);
-      },
-      onError,
-    }),
-  );
+  // Skip and flag both give the pair back and bring the next one.
+  const giveBack = {
+    onMutate: beforeAction,
+    onSuccess: (result: { next: Task | null }) => {
+      showTask(result.next);
+      countDone(false);
+    },
+    onError,
+  };
+  const skip = useMutation(trpc.annotate.skip.mutationOptions(giveBack));
+  const flag = useMutation(trpc.annotate.flag.mutationOptions(giveBack));
   const undo = useMutation(
     trpc.annotate.undo.mutationOptions({
       onMutate: beforeAction,
