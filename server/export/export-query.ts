@@ -1,0 +1,199 @@
+// The SQL of an export: one text column, `line`, holding one finished JSON line per row.
+// PostgreSQL builds and escapes the JSON itself (json_build_object, json_agg), so Node only
+// moves bytes (see stream-export.ts): decoding rows and escaping strings in Node was most of
+// the cost of an export.
+//
+// COPY takes no bind parameters, so every value that enters the SQL is either validated by
+// exportOptionsSchema (enums, numbers) or quoted with the driver's literal escaping.
+import type { ExportOptions } from "./export.schema";
+
+export type Literal = (value: string) => string;
+export type ExportPart = "all" | "train" | "test";
+
+const RANK = `CASE c.strength WHEN 'NEGLIGIBLY_BETTER_OR_UNSURE' THEN 1 WHEN 'SLIGHTLY_BETTER' THEN 2 WHEN 'BETTER' THEN 3 ELSE 4 END`;
+const STRENGTH_OF_RANK = `(ARRAY['NEGLIGIBLY_BETTER_OR_UNSURE','SLIGHTLY_BETTER','BETTER','SIGNIFICANTLY_BETTER'])`;
+const SIGN = `CASE c.chosen WHEN 'A' THEN 1 ELSE -1 END`;
+
+/** 0..9999 from the pair id: the same pair always falls on the same side of the split. */
+const PAIR_BUCKET = `((('x' || substr(md5(p.id), 1, 8))::bit(32)::bigint) % 10000)`;
+
+function whereClause(options: ExportOptions, part: ExportPart, literal: Literal) {
+  const conditions = ["true"];
+  const list = (ids: string[]) => ids.map(literal).join(", ");
+  if (options.roundIds?.length) conditions.push(`b."roundId" IN (${list(options.roundIds)})`);
+  if (options.batchIds?.length) conditions.push(`p."batchId" IN (${list(options.batchIds)})`);
+  if (options.protocol) conditions.push(`pr.protocol = ${literal(options.protocol)}`);
+  const cut = Math.round(options.testFraction * 10000);
+  if (part === "test") conditions.push(`${PAIR_BUCKET} < ${cut}`);
+  if (part === "train") conditions.push(`${PAIR_BUCKET} >= ${cut}`);
+  return conditions.join(" AND ");
+}
+
+const FROM_COMPARISONS = `
+  FROM "Comparison" c
+  JOIN "Pair" p ON p.id = c."pairId"
+  JOIN "Batch" b ON b.id = p."batchId"
+  JOIN "Prompt" pr ON pr.id = p."promptId"`;
+
+/**
+ * The examples: pair, prompt, the two responses, which one is chosen and how strongly.
+ * One per annotation, or one per pair by the chosen aggregation:
+ *  - majority: the side most annotators chose (ties dropped); strength = the rounded mean rank
+ *    (negligibly = 1 … significantly = 4) of the labels on that side;
+ *  - mean: each label as a signed rank (+rank for A, −rank for B); the sign of the mean decides
+ *    the side (0 dropped) and its rounded magnitude the strength;
+ *  - unanimous: only pairs where every annotator chose the same side; strength = the weakest.
+ */
+function examples(options: ExportOptions, where: string) {
+  const unsure = options.dropUnsure ? `AND strength <> 'NEGLIGIBLY_BETTER_OR_UNSURE'` : "";
+  if (options.aggregate === "none") {
+    return `
+      SELECT c.id AS comparison_id, p.id AS pair_id, p."promptId" AS prompt_id, p."responseAId" AS ra_id,
+             p."responseBId" AS rb_id, c.chosen::text AS chosen, c.strength::text AS strength, c."createdAt" AS ordering
+      ${FROM_COMPARISONS}
+      WHERE ${where} ${options.dropUnsure ? `AND c.strength <> 'NEGLIGIBLY_BETTER_OR_UNSURE'` : ""}`;
+  }
+  const decided = {
+    majority: `
+      CASE WHEN votes > 0 THEN 'A' WHEN votes < 0 THEN 'B' END AS chosen,
+      ${STRENGTH_OF_RANK}[round(CASE WHEN votes > 0 THEN mean_rank_a ELSE mean_rank_b END)::int] AS strength`,
+    mean: `
+      CASE WHEN mean_signed > 0 THEN 'A' WHEN mean_signed < 0 THEN 'B' END AS chosen,
+      ${STRENGTH_OF_RANK}[greatest(1, least(4, round(abs(mean_signed))))::int] AS strength`,
+    unanimous: `
+      CASE WHEN sides = 1 THEN (CASE WHEN votes > 0 THEN 'A' ELSE 'B' END) END AS chosen,
+      ${STRENGTH_OF_RANK}[min_rank] AS strength`,
+  }[options.aggregate];
+  return `
+    SELECT NULL::text AS comparison_id, pair_id, prompt_id, ra_id, rb_id, chosen, strength, ordering FROM (
+      SELECT pair_id, prompt_id, ra_id, rb_id, ordering, ${decided}
+      FROM (
+        SELECT p.id AS pair_id, p."promptId" AS prompt_id, p."responseAId" AS ra_id, p."responseBId" AS rb_id,
+               min(c."createdAt") AS ordering,
+               sum(${SIGN}) AS votes,
+               count(DISTINCT c.chosen) AS sides,
+               avg(${RANK}) FILTER (WHERE c.chosen = 'A') AS mean_rank_a,
+               avg(${RANK}) FILTER (WHERE c.chosen = 'B') AS mean_rank_b,
+               avg(${SIGN} * ${RANK}) AS mean_signed,
+               min(${RANK}) AS min_rank
+        ${FROM_COMPARISONS}
+        WHERE ${where}
+        GROUP BY p.id
+      ) per_pair
+    ) decided
+    WHERE chosen IS NOT NULL ${unsure}`;
+}
+
+/** The dialogue as messages (a system message first when there is a system prompt). */
+const MESSAGES = `(
+  SELECT jsonb_agg(m ORDER BY ord) FROM (
+    SELECT -1 AS ord, jsonb_build_object('role', 'system', 'content', pr."systemPrompt") AS m WHERE pr."systemPrompt" IS NOT NULL
+    UNION ALL
+    SELECT t.position, jsonb_build_object('role', CASE t.role WHEN 'USER' THEN 'user' ELSE 'assistant' END, 'content', t.content)
+    FROM "PromptTurn" t WHERE t."promptId" = ex.prompt_id
+  ) messages)`;
+
+/**
+ * The dialogue in the Llama 2 chat template, as Hugging Face's Llama 2 tokenizer config renders
+ * it: "<s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {assistant} </s><s>[INST] {user} [/INST]".
+ */
+const LLAMA2_PROMPT = `(
+  SELECT string_agg(
+    CASE t.role
+      WHEN 'USER' THEN '<s>[INST] ' ||
+        CASE WHEN t.position = 0 AND pr."systemPrompt" IS NOT NULL
+             THEN E'<<SYS>>\\n' || btrim(pr."systemPrompt") || E'\\n<</SYS>>\\n\\n' ELSE '' END ||
+        btrim(t.content) || ' [/INST]'
+      ELSE ' ' || btrim(t.content) || ' </s>'
+    END, '' ORDER BY t.position)
+  FROM "PromptTurn" t WHERE t."promptId" = ex.prompt_id)`;
+
+/** The dialogue as an Anthropic HH-RLHF transcript (which has no system prompt). */
+const HH_TRANSCRIPT = `(
+  SELECT string_agg(CASE t.role WHEN 'USER' THEN E'\\n\\nHuman: ' ELSE E'\\n\\nAssistant: ' END || t.content, '' ORDER BY t.position)
+  FROM "PromptTurn" t WHERE t."promptId" = ex.prompt_id)`;
+
+const CHOSEN_TEXT = `CASE ex.chosen WHEN 'A' THEN ra.text ELSE rb.text END`;
+const REJECTED_TEXT = `CASE ex.chosen WHEN 'A' THEN rb.text ELSE ra.text END`;
+
+function marginField(options: ExportOptions) {
+  if (options.margin === "none") return "";
+  const m =
+    options.margin === "small"
+      ? `CASE ex.strength WHEN 'SIGNIFICANTLY_BETTER' THEN 1.0 WHEN 'BETTER' THEN 2.0/3 WHEN 'SLIGHTLY_BETTER' THEN 1.0/3 ELSE 0.0 END`
+      : `CASE ex.strength WHEN 'SIGNIFICANTLY_BETTER' THEN 3 WHEN 'BETTER' THEN 2 WHEN 'SLIGHTLY_BETTER' THEN 1 ELSE 0 END`;
+  return `, 'margin', (${m})::float8`;
+}
+
+function trlLine(options: ExportOptions) {
+  const margin = marginField(options);
+  const assistant = (text: string) => `jsonb_build_object('role', 'assistant', 'content', ${text})`;
+  if (options.style === "conversational") {
+    return options.prompt === "explicit"
+      ? `json_build_object('prompt', d.messages, 'chosen', jsonb_build_array(${assistant(CHOSEN_TEXT)}),
+           'rejected', jsonb_build_array(${assistant(REJECTED_TEXT)})${margin})`
+      : `json_build_object('chosen', d.messages || jsonb_build_array(${assistant(CHOSEN_TEXT)}),
+           'rejected', d.messages || jsonb_build_array(${assistant(REJECTED_TEXT)})${margin})`;
+  }
+  return options.prompt === "explicit"
+    ? `json_build_object('prompt', d.prompt, 'chosen', ' ' || btrim(${CHOSEN_TEXT}), 'rejected', ' ' || btrim(${REJECTED_TEXT})${margin})`
+    : `json_build_object('chosen', d.prompt || ' ' || btrim(${CHOSEN_TEXT}), 'rejected', d.prompt || ' ' || btrim(${REJECTED_TEXT})${margin})`;
+}
+
+function rawLine(pseudonymSalt: string, literal: Literal) {
+  return `json_build_object(
+    'comparison_id', c.id, 'pair_id', c."pairId",
+    'annotator', 'annotator-' || left(md5(${literal(pseudonymSalt)} || c."annotatorId"), 12),
+    'round', r.name, 'batch', b.name, 'protocol', pr.protocol, 'risk_category', pr."riskCategory",
+    'attack_vector', pr."attackVector",
+    'chosen', c.chosen, 'strength', c.strength, 'safety_label', c."safetyLabel", 'left_side', c."leftSide",
+    'time_on_task_ms', c."timeOnTaskMs", 'created_at', c."createdAt",
+    'prompt', d.messages, 'response_a', ra.text, 'response_b', rb.text)`;
+}
+
+/** The SELECT whose single column `line` is the export's JSONL, in a stable order. */
+export function exportQuery(options: ExportOptions, part: ExportPart, literal: Literal, pseudonymSalt: string): string {
+  const where = whereClause(options, part, literal);
+  if (options.format === "raw") {
+    return `
+      SELECT (${rawLine(pseudonymSalt, literal)})::text AS line
+      FROM (SELECT c.id AS comparison_id, c."createdAt" AS ordering, p."promptId" AS prompt_id ${FROM_COMPARISONS} WHERE ${where}
+            ${options.dropUnsure ? `AND c.strength <> 'NEGLIGIBLY_BETTER_OR_UNSURE'` : ""}) ex
+      JOIN "Comparison" c ON c.id = ex.comparison_id
+      JOIN "Pair" p ON p.id = c."pairId"
+      JOIN "Batch" b ON b.id = p."batchId"
+      JOIN "Round" r ON r.id = b."roundId"
+      JOIN "Prompt" pr ON pr.id = p."promptId"
+      JOIN "Response" ra ON ra.id = p."responseAId"
+      JOIN "Response" rb ON rb.id = p."responseBId"
+      CROSS JOIN LATERAL (SELECT ${MESSAGES} AS messages) d
+      ORDER BY ex.ordering, ex.comparison_id`;
+  }
+  const dialogue =
+    options.format === "hh-rlhf"
+      ? `${HH_TRANSCRIPT} AS transcript`
+      : options.style === "conversational"
+        ? `${MESSAGES} AS messages`
+        : `${LLAMA2_PROMPT} AS prompt`;
+  const line =
+    options.format === "hh-rlhf"
+      ? `json_build_object('chosen', d.transcript || E'\\n\\nAssistant: ' || ${CHOSEN_TEXT},
+           'rejected', d.transcript || E'\\n\\nAssistant: ' || ${REJECTED_TEXT})`
+      : trlLine(options);
+  return `
+    SELECT (${line})::text AS line
+    FROM (${examples(options, where)}) ex
+    JOIN "Prompt" pr ON pr.id = ex.prompt_id
+    JOIN "Response" ra ON ra.id = ex.ra_id
+    JOIN "Response" rb ON rb.id = ex.rb_id
+    CROSS JOIN LATERAL (SELECT ${dialogue}) d
+    ORDER BY ex.ordering, ex.pair_id, ex.comparison_id`;
+}
+
+/** Label counts for the dataset card, over the same selection. */
+export function exportCountsQuery(options: ExportOptions, part: ExportPart, literal: Literal): string {
+  return `
+    SELECT ex.strength, count(*)::int AS n
+    FROM (${examples(options.format === "raw" ? { ...options, aggregate: "none" } : options, whereClause(options, part, literal))}) ex
+    GROUP BY ex.strength ORDER BY ex.strength`;
+}
