@@ -5,6 +5,7 @@ import { benchAnnotate } from "./annotate";
 const benches: Record<string, () => Promise<void>> = {
   annotate: benchAnnotate,
   "annotate-ui": async () => (await import("./annotate-ui")).benchAnnotateUi(),
+  export: async () => (await import("./export")).benchExport(),
 };
 
 async function main() {

@@ -58,10 +58,13 @@ export function datasetCard(options: ExportOptions, files: ExportedFile[], creat
     `**Format.** ${formatDescriptions[options.format](options)}`,
     "",
     `**Selection.** ${filters.join("; ")}; ${aggregation}.`,
-    options.testFraction > 0
-      ? `\n**Split.** ${(options.testFraction * 100).toFixed(1)}% of pairs held out as test data, chosen from a hash of the pair id: the same pair is always on the same side, across exports and rounds.`
-      : "",
     "",
+    ...(options.testFraction > 0
+      ? [
+          `**Split.** ${(options.testFraction * 100).toFixed(1)}% of pairs held out as test data, chosen from a hash of the pair id: the same pair is always on the same side, across exports and rounds.`,
+          "",
+        ]
+      : []),
     "**Rows and labels.**",
     "",
     ...table,

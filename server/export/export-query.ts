@@ -84,34 +84,43 @@ function examples(options: ExportOptions, where: string) {
     WHERE chosen IS NOT NULL ${unsure}`;
 }
 
-/** The dialogue as messages (a system message first when there is a system prompt). */
-const MESSAGES = `(
-  SELECT jsonb_agg(m ORDER BY ord) FROM (
-    SELECT -1 AS ord, jsonb_build_object('role', 'system', 'content', pr."systemPrompt") AS m WHERE pr."systemPrompt" IS NOT NULL
-    UNION ALL
-    SELECT t.position, jsonb_build_object('role', CASE t.role WHEN 'USER' THEN 'user' ELSE 'assistant' END, 'content', t.content)
-    FROM "PromptTurn" t WHERE t."promptId" = ex.prompt_id
-  ) messages)`;
+// The dialogue of each prompt, aggregated once per prompt and joined (not a correlated
+// subquery per row: those keep PostgreSQL from building the lines in parallel workers).
+
+/** As messages, a system message first when there is a system prompt. */
+const MESSAGES = `
+  CASE WHEN pr."systemPrompt" IS NOT NULL
+       THEN jsonb_build_array(jsonb_build_object('role', 'system', 'content', pr."systemPrompt")) ELSE '[]'::jsonb END
+  || jsonb_agg(jsonb_build_object('role', CASE t.role WHEN 'USER' THEN 'user' ELSE 'assistant' END, 'content', t.content)
+               ORDER BY t.position)`;
 
 /**
- * The dialogue in the Llama 2 chat template, as Hugging Face's Llama 2 tokenizer config renders
- * it: "<s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {assistant} </s><s>[INST] {user} [/INST]".
+ * In the Llama 2 chat template, as Hugging Face's Llama 2 tokenizer config renders it:
+ * "<s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {assistant} </s><s>[INST] {user} [/INST]".
  */
-const LLAMA2_PROMPT = `(
-  SELECT string_agg(
+const LLAMA2_PROMPT = `
+  string_agg(
     CASE t.role
       WHEN 'USER' THEN '<s>[INST] ' ||
         CASE WHEN t.position = 0 AND pr."systemPrompt" IS NOT NULL
              THEN E'<<SYS>>\\n' || btrim(pr."systemPrompt") || E'\\n<</SYS>>\\n\\n' ELSE '' END ||
         btrim(t.content) || ' [/INST]'
       ELSE ' ' || btrim(t.content) || ' </s>'
-    END, '' ORDER BY t.position)
-  FROM "PromptTurn" t WHERE t."promptId" = ex.prompt_id)`;
+    END, '' ORDER BY t.position)`;
 
-/** The dialogue as an Anthropic HH-RLHF transcript (which has no system prompt). */
-const HH_TRANSCRIPT = `(
-  SELECT string_agg(CASE t.role WHEN 'USER' THEN E'\\n\\nHuman: ' ELSE E'\\n\\nAssistant: ' END || t.content, '' ORDER BY t.position)
-  FROM "PromptTurn" t WHERE t."promptId" = ex.prompt_id)`;
+/** As an Anthropic HH-RLHF transcript (which has no system prompt). */
+const HH_TRANSCRIPT = `
+  string_agg(CASE t.role WHEN 'USER' THEN E'\\n\\nHuman: ' ELSE E'\\n\\nAssistant: ' END || t.content, '' ORDER BY t.position)`;
+
+/** One row per prompt of the selection: prompt_id and the dialogue as `column`. */
+function dialogues(expression: string, column: string, where: string) {
+  return `(
+    SELECT t."promptId" AS prompt_id, ${expression} AS ${column}
+    FROM "PromptTurn" t JOIN "Prompt" pr ON pr.id = t."promptId"
+    WHERE t."promptId" IN (
+      SELECT p."promptId" FROM "Pair" p JOIN "Batch" b ON b.id = p."batchId" JOIN "Prompt" pr ON pr.id = p."promptId" WHERE ${where})
+    GROUP BY t."promptId", pr."systemPrompt")`;
+}
 
 const CHOSEN_TEXT = `CASE ex.chosen WHEN 'A' THEN ra.text ELSE rb.text END`;
 const REJECTED_TEXT = `CASE ex.chosen WHEN 'A' THEN rb.text ELSE ra.text END`;
@@ -166,15 +175,15 @@ export function exportQuery(options: ExportOptions, part: ExportPart, literal: L
       JOIN "Prompt" pr ON pr.id = p."promptId"
       JOIN "Response" ra ON ra.id = p."responseAId"
       JOIN "Response" rb ON rb.id = p."responseBId"
-      CROSS JOIN LATERAL (SELECT ${MESSAGES} AS messages) d
+      JOIN ${dialogues(MESSAGES, "messages", where)} d ON d.prompt_id = ex.prompt_id
       ORDER BY ex.ordering, ex.comparison_id`;
   }
   const dialogue =
     options.format === "hh-rlhf"
-      ? `${HH_TRANSCRIPT} AS transcript`
+      ? dialogues(HH_TRANSCRIPT, "transcript", where)
       : options.style === "conversational"
-        ? `${MESSAGES} AS messages`
-        : `${LLAMA2_PROMPT} AS prompt`;
+        ? dialogues(MESSAGES, "messages", where)
+        : dialogues(LLAMA2_PROMPT, "prompt", where);
   const line =
     options.format === "hh-rlhf"
       ? `json_build_object('chosen', d.transcript || E'\\n\\nAssistant: ' || ${CHOSEN_TEXT},
@@ -186,7 +195,7 @@ export function exportQuery(options: ExportOptions, part: ExportPart, literal: L
     JOIN "Prompt" pr ON pr.id = ex.prompt_id
     JOIN "Response" ra ON ra.id = ex.ra_id
     JOIN "Response" rb ON rb.id = ex.rb_id
-    CROSS JOIN LATERAL (SELECT ${dialogue}) d
+    JOIN ${dialogue} d ON d.prompt_id = ex.prompt_id
     ORDER BY ex.ordering, ex.pair_id, ex.comparison_id`;
 }
 

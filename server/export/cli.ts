@@ -1,0 +1,58 @@
+// `npm run export -- --format trl --style conversational --margin small --out exports/rm-v2`
+// Writes the export folder (data, README.md dataset card, manifest.json) through the same query
+// and stream as the web download and the API.
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { z } from "zod";
+import { appDatabase } from "../db/app-database";
+import { authSecret } from "../runtime/prepare";
+import { exportOptionsSchema } from "./export.schema";
+import { exportToDirectory } from "./export-to-directory";
+import { pseudonymSalt } from "./pseudonyms";
+
+const usage = `Usage: npm run export -- --format trl|hh-rlhf|raw --out DIR [options]
+  --style standard|conversational   (trl, default conversational)
+  --prompt explicit|implicit        (trl, default explicit)
+  --margin none|small|large         (trl, default none)
+  --aggregate none|majority|mean|unanimous  (default none: one row per annotation)
+  --rounds ID,ID  --batches ID,ID  --protocol HELPFULNESS|SAFETY
+  --drop-unsure                     leave out "negligibly better / unsure"
+  --test-fraction 0.05              hold out pairs as test data (by pair id)`;
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      format: { type: "string" }, style: { type: "string" }, prompt: { type: "string" }, margin: { type: "string" },
+      aggregate: { type: "string" }, rounds: { type: "string" }, batches: { type: "string" }, protocol: { type: "string" },
+      "drop-unsure": { type: "boolean" }, "test-fraction": { type: "string" }, out: { type: "string" }, help: { type: "boolean" },
+    },
+  });
+  if (values.help) return console.log(usage);
+  if (!values.out) throw new Error(`--out is required.\n${usage}`);
+  const list = (v?: string) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : undefined);
+  const parsed = exportOptionsSchema.safeParse({
+    format: values.format, style: values.style, prompt: values.prompt, margin: values.margin, aggregate: values.aggregate,
+    roundIds: list(values.rounds), batchIds: list(values.batches), protocol: values.protocol,
+    dropUnsure: values["drop-unsure"] ?? false,
+    testFraction: values["test-fraction"] === undefined ? undefined : Number(values["test-fraction"]),
+  });
+  if (!parsed.success) {
+    throw new Error(`${z.prettifyError(parsed.error)}\n${usage}`);
+  }
+  const dataRoot = path.resolve(process.env.DATA_DIR ?? ".data");
+  const database = await appDatabase(dataRoot);
+  try {
+    const started = performance.now();
+    const { files } = await exportToDirectory(database.url, parsed.data, values.out, pseudonymSalt(authSecret(dataRoot)));
+    const seconds = (performance.now() - started) / 1000;
+    for (const f of files) console.log(`${path.join(values.out, f.name)}: ${f.rows} rows, ${f.bytes} bytes, sha256 ${f.sha256}`);
+    console.log(`Done in ${seconds.toFixed(1)} s; README.md and manifest.json written beside the data.`);
+  } finally {
+    await database.close();
+  }
+}
+
+main().catch((error: Error) => {
+  console.error(error.message);
+  process.exitCode = 1;
+});
