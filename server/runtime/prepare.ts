@@ -49,7 +49,8 @@ export function ensureBuild() {
   });
 }
 
-/** next-auth signs sessions with this; kept under .data/ so sessions survive restarts. */
+/** next-auth signs sessions with this; kept under .data/ so sessions survive restarts. Exports
+ * derive their pseudonymous annotator ids from it too. */
 export function authSecret(dataRoot: string): string {
   if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
   const file = path.join(dataRoot, "auth-secret");

@@ -1,5 +1,6 @@
 // Every tRPC router, one per concept. A new procedure also needs its line in access.ts.
 import { annotateRouter } from "./routers/annotate";
+import { apiTokensRouter } from "./routers/api-tokens";
 import { batchesRouter } from "./routers/batches";
 import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
@@ -14,6 +15,7 @@ export const appRouter = createTRPCRouter({
   annotate: annotateRouter,
   dashboard: dashboardRouter,
   batches: batchesRouter,
+  apiTokens: apiTokensRouter,
 });
 
 export type AppRouter = typeof appRouter;
