@@ -11,6 +11,7 @@ import { exportToDirectory } from "./export-to-directory";
 import { pseudonymSalt } from "./pseudonyms";
 
 const usage = `Usage: npm run export -- --format trl|hh-rlhf|raw --out DIR [options]
+  --file jsonl|parquet              (default jsonl)
   --style standard|conversational   (trl, default conversational)
   --prompt explicit|implicit        (trl, default explicit)
   --margin none|small|large         (trl, default none)
@@ -22,7 +23,7 @@ const usage = `Usage: npm run export -- --format trl|hh-rlhf|raw --out DIR [opti
 async function main() {
   const { values } = parseArgs({
     options: {
-      format: { type: "string" }, style: { type: "string" }, prompt: { type: "string" }, margin: { type: "string" },
+      format: { type: "string" }, file: { type: "string" }, style: { type: "string" }, prompt: { type: "string" }, margin: { type: "string" },
       aggregate: { type: "string" }, rounds: { type: "string" }, batches: { type: "string" }, protocol: { type: "string" },
       "drop-unsure": { type: "boolean" }, "test-fraction": { type: "string" }, out: { type: "string" }, help: { type: "boolean" },
     },
@@ -31,7 +32,7 @@ async function main() {
   if (!values.out) throw new Error(`--out is required.\n${usage}`);
   const list = (v?: string) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : undefined);
   const parsed = exportOptionsSchema.safeParse({
-    format: values.format, style: values.style, prompt: values.prompt, margin: values.margin, aggregate: values.aggregate,
+    format: values.format, file: values.file, style: values.style, prompt: values.prompt, margin: values.margin, aggregate: values.aggregate,
     roundIds: list(values.rounds), batchIds: list(values.batches), protocol: values.protocol,
     dropUnsure: values["drop-unsure"] ?? false,
     testFraction: values["test-fraction"] === undefined ? undefined : Number(values["test-fraction"]),

@@ -27,6 +27,7 @@ export async function parseExportRequest(db: DbOrTx, url: URL, headers: Headers)
   const flag = (name: string) => (q.has(name) ? ["1", "true", "yes"].includes(q.get(name)!.toLowerCase()) : undefined);
   const parsed = exportOptionsSchema.safeParse({
     format: q.get("format") ?? undefined,
+    file: q.get("file") ?? undefined,
     style: q.get("style") ?? undefined,
     prompt: q.get("prompt") ?? undefined,
     margin: q.get("margin") ?? undefined,
@@ -42,6 +43,9 @@ export async function parseExportRequest(db: DbOrTx, url: URL, headers: Headers)
   if (as !== "zip" && as !== "jsonl") return { ok: false, status: 400, error: "as: zip or jsonl" };
   if (as === "jsonl" && parsed.data.testFraction > 0) {
     return { ok: false, status: 400, error: "as: a train/test split has two files; ask for a zip" };
+  }
+  if (as === "jsonl" && parsed.data.file === "parquet") {
+    return { ok: false, status: 400, error: "as: Parquet comes in the zip; as=jsonl streams JSON lines" };
   }
   return { ok: true, user, options: parsed.data, as };
 }

@@ -6,6 +6,8 @@ export const exportFormatSchema = z.enum(["trl", "hh-rlhf", "raw"]);
 export const exportOptionsSchema = z
   .object({
     format: exportFormatSchema,
+    /** JSON lines, or Parquet (messages as list<struct<role, content>>). */
+    file: z.enum(["jsonl", "parquet"]).default("jsonl"),
     /** TRL: prompt in its own column ("explicit") or repeated inside chosen/rejected ("implicit"). */
     prompt: z.enum(["explicit", "implicit"]).default("explicit"),
     /** TRL: plain strings (Llama 2 chat template) or lists of {role, content} messages. */

@@ -189,6 +189,29 @@ describe("export", () => {
     expect(first.result.files.map((f) => f.name)).toEqual(["train.jsonl", "test.jsonl"]);
   });
 
+  it("Parquet holds exactly the rows of the JSONL, read back with hyparquet", async () => {
+    const { parquetReadObjects } = await import("hyparquet");
+    const cases: ExportOptionsInput[] = [
+      { format: "trl", style: "conversational", prompt: "explicit", margin: "small" },
+      { format: "trl", style: "conversational", prompt: "implicit", aggregate: "majority" },
+      { format: "trl", style: "standard", prompt: "explicit", margin: "large" },
+      { format: "hh-rlhf" },
+      { format: "raw" },
+    ];
+    for (const options of cases) {
+      const jsonl = (await runExport(options)).read("data.jsonl");
+      const parquet = await runExport({ ...options, file: "parquet" });
+      const file = fs.readFileSync(path.join(parquet.dir, "data.parquet"));
+      const rows = await parquetReadObjects({ file: file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength) as ArrayBuffer });
+      const normalised = rows.map((row) =>
+        Object.fromEntries(Object.entries(row).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : v])),
+      );
+      expect(normalised, JSON.stringify(options)).toEqual(jsonl);
+      expect(parquet.result.files[0]).toMatchObject({ name: "data.parquet", rows: jsonl.length });
+      expect(parquet.result.files[0]!.sha256).toBe(crypto.createHash("sha256").update(file).digest("hex"));
+    }
+  });
+
   it("names the option at fault", () => {
     expect(() => exportOptionsSchema.parse({ format: "raw", aggregate: "majority" })).toThrow(/aggregation does not apply/);
     expect(() => exportOptionsSchema.parse({ format: "hh-rlhf", margin: "small" })).toThrow(/margin column exists only in the TRL format/);

@@ -6,6 +6,7 @@ import pg from "pg";
 import { datasetCard, type ExportedFile, manifest } from "./dataset-card";
 import { type ExportOptions, type ExportOptionsInput, exportOptionsSchema } from "./export.schema";
 import { exportCountsQuery, type ExportPart, exportQuery } from "./export-query";
+import { jsonlToParquet } from "./parquet";
 import { streamLines } from "./stream-export";
 
 export type ExportSink = {
@@ -25,8 +26,9 @@ export async function runExport(connectionString: string, input: ExportOptionsIn
     // One snapshot for the data and the counts of the card.
     await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
     for (const part of parts) {
-      const name = part === "all" ? "data.jsonl" : `${part}.jsonl`;
-      const streamed = await streamLines(client, exportQuery(options, part, literal, pseudonymSalt), sink.file(name));
+      const name = `${part === "all" ? "data" : part}.${options.file}`;
+      const convert = options.file === "parquet" ? jsonlToParquet(options) : undefined;
+      const streamed = await streamLines(client, exportQuery(options, part, literal, pseudonymSalt), sink.file(name), convert);
       const counts = await client.query<{ strength: string; n: number }>(exportCountsQuery(options, part, literal));
       files.push({ ...streamed, name, split: part, strengths: Object.fromEntries(counts.rows.map((r) => [r.strength, r.n])) });
     }

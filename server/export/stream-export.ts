@@ -11,20 +11,29 @@ export type StreamedFile = { rows: number; bytes: number; sha256: string };
 
 const NEWLINE = 0x0a;
 
-/** Writes the query's `line` column to `out`, one line per row; resolves with counts and checksum. */
-export async function streamLines(client: pg.ClientBase, query: string, out: Writable): Promise<StreamedFile> {
+/**
+ * Writes the query's `line` column to `out`, one line per row, or through `convert` (JSONL in,
+ * another file format out); resolves with the row count and the size and checksum of what was
+ * written.
+ */
+export async function streamLines(client: pg.ClientBase, query: string, out: Writable, convert?: Transform): Promise<StreamedFile> {
   const hash = crypto.createHash("sha256");
   let rows = 0;
   let bytes = 0;
-  const count = new Transform({
+  const countRows = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      hash.update(chunk);
-      bytes += chunk.length;
       for (let i = chunk.indexOf(NEWLINE); i !== -1; i = chunk.indexOf(NEWLINE, i + 1)) rows++;
       done(null, chunk);
     },
   });
+  const measure = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
   const copy = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`));
-  await pipeline(copy, count, out);
+  await (convert ? pipeline(copy, countRows, convert, measure, out) : pipeline(copy, countRows, measure, out));
   return { rows, bytes, sha256: hash.digest("hex") };
 }

@@ -26,7 +26,7 @@ export default function ExportPage() {
   const batches = useQuery(trpc.batches.list.queryOptions());
   const form = useForm<Fields>({
     resolver: zodResolver(exportOptionsSchema),
-    defaultValues: { format: "trl", style: "conversational", prompt: "explicit", margin: "small", aggregate: "none", dropUnsure: false, testFraction: 0 },
+    defaultValues: { format: "trl", file: "jsonl", style: "conversational", prompt: "explicit", margin: "small", aggregate: "none", dropUnsure: false, testFraction: 0 },
   });
   const values = useWatch({ control: form.control }) as Fields;
   const parsed = exportOptionsSchema.safeParse({ ...values, protocol: values.protocol || undefined, batchIds: values.batchIds?.filter(Boolean) });
@@ -36,7 +36,7 @@ export default function ExportPage() {
     <section className="stack">
       <h1>Export a preference dataset</h1>
       <p className="muted">
-        A zip with the data (JSONL; train and test files when split), a dataset card (README.md) and a manifest with row
+        A zip with the data (JSON lines or Parquet; train and test files when split), a dataset card (README.md) and a manifest with row
         counts and checksums. Scripts can download the same with a <Link href="/research/tokens">personal API token</Link>.
       </p>
       <form className="grid-form" onSubmit={(e) => e.preventDefault()}>
@@ -46,6 +46,13 @@ export default function ExportPage() {
             <option value="trl">TRL / Hugging Face preference</option>
             <option value="hh-rlhf">Anthropic HH-RLHF</option>
             <option value="raw">Raw annotations</option>
+          </select>
+        </label>
+        <label>
+          File
+          <select {...form.register("file")}>
+            <option value="jsonl">JSON lines</option>
+            <option value="parquet">Parquet</option>
           </select>
         </label>
         {isTrl && (
