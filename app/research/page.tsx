@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "../_trpc/client";
+import { Dashboard } from "./_components/Dashboard";
 
 function percent(share: number | null) {
   return share === null ? "—" : `${Math.round(100 * share)}%`;
@@ -43,6 +44,8 @@ export default function ResearchHome() {
           ))}
         </tbody>
       </table>
+
+      <Dashboard />
 
       <h2>Gold accuracy</h2>
       {gold.error && <p className="error">{gold.error.message}</p>}

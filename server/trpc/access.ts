@@ -24,6 +24,7 @@ export const procedureAccess: Record<string, Access> = {
   "dashboard.overTime": ["RESEARCHER", "ADMIN"],
   "dashboard.distributions": ["RESEARCHER", "ADMIN"],
   "dashboard.annotators": ["RESEARCHER", "ADMIN"],
+  "dashboard.agreement": ["RESEARCHER", "ADMIN"],
   "batches.list": ["RESEARCHER", "ADMIN"],
   "batches.pairs": ["RESEARCHER", "ADMIN"],
   "batches.setGold": ["RESEARCHER", "ADMIN"],

@@ -1,0 +1,79 @@
+"use client";
+// Round, batch (of the chosen round), protocol and a UTC date range for the dashboard.
+import type { FilterOptions } from "~/server/dashboard/stats";
+import { type FilterState, noFilters } from "./filters";
+
+type Props = {
+  value: FilterState;
+  options: FilterOptions | undefined;
+  onChange: (next: FilterState) => void;
+  problem: string | null;
+};
+
+export function FilterBar({ value, options, onChange, problem }: Props) {
+  const rounds = options?.rounds ?? [];
+  const batches = (options?.batches ?? []).filter((b) => !value.roundId || b.roundId === value.roundId);
+  const roundName = new Map(rounds.map((r) => [r.id, r.name]));
+  const set = (patch: Partial<FilterState>) => onChange({ ...value, ...patch });
+  const filtered = Object.values(value).some(Boolean);
+
+  return (
+    <form className="filter-bar" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
+      <label>
+        Round
+        <select
+          value={value.roundId}
+          onChange={(e) => {
+            const roundId = e.target.value;
+            // A batch of another round no longer fits.
+            const keep = options?.batches.some((b) => b.id === value.batchId && (!roundId || b.roundId === roundId));
+            set({ roundId, batchId: keep ? value.batchId : "" });
+          }}
+        >
+          <option value="">All rounds</option>
+          {rounds.map((r) => (
+            <option key={r.id} value={r.id}>
+              {r.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Batch
+        <select value={value.batchId} onChange={(e) => set({ batchId: e.target.value })}>
+          <option value="">All batches</option>
+          {batches.map((b) => (
+            <option key={b.id} value={b.id}>
+              {value.roundId ? b.name : `${roundName.get(b.roundId) ?? ""} · ${b.name}`}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Protocol
+        <select value={value.protocol} onChange={(e) => set({ protocol: e.target.value as FilterState["protocol"] })}>
+          <option value="">Both protocols</option>
+          <option value="HELPFULNESS">Helpfulness</option>
+          <option value="SAFETY">Safety</option>
+        </select>
+      </label>
+      <label>
+        From
+        <input type="date" value={value.from} max={value.to || undefined} onChange={(e) => set({ from: e.target.value })} />
+      </label>
+      <label>
+        To
+        <input type="date" value={value.to} min={value.from || undefined} onChange={(e) => set({ to: e.target.value })} />
+      </label>
+      <button type="button" onClick={() => onChange(noFilters)} disabled={!filtered}>
+        Clear filters
+      </button>
+      <p className="muted filter-note">Days are UTC; “To” includes its whole day.</p>
+      {problem && (
+        <p className="error" role="alert">
+          {problem}
+        </p>
+      )}
+    </form>
+  );
+}

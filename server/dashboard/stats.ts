@@ -1,0 +1,335 @@
+// The researcher dashboard's statistics over comparisons, each one SQL statement (set-based:
+// no per-row queries), all under the same filters (stats.schema.ts). They read only
+// comparisons, which always have an annotator.
+//
+// Definitions:
+// - Days are UTC calendar days of Comparison."createdAt".
+// - Strength distribution: count of each of Llama 2's four levels, share = count / comparisons.
+// - Safety labels: only comparisons on SAFETY-protocol pairs that carry a label; share =
+//   count / those comparisons.
+// - Position bias: share of comparisons whose chosen response was the one shown on the left
+//   (chosen = leftSide). 50% is no bias.
+// - Per annotator:
+//   - comparisons: throughput in the selection; activeDays: UTC days with at least one of them;
+//     perDay = comparisons / activeDays.
+//   - medianTimeOnTaskMs: percentile_cont(0.5) of timeOnTaskMs (interpolated median).
+//   - gold accuracy: among their comparisons on gold pairs (with an expected choice), the share
+//     with chosen = goldChoice.
+//   - agreement with others: for each of their comparisons on a pair that others labelled too,
+//     the majority choice (A or B) of the OTHER annotators of that pair is taken, counting every
+//     label the pair has (the date filter limits which of this annotator's labels are scored,
+//     not who the others are). Pairs where the others are tied are left out. Agreement = share
+//     of the remaining labels whose chosen response equals that majority. With three
+//     annotators per pair, the two others either agree (a majority) or split (a tie, left out).
+//
+// Speed: each statement joins only the tables its filters need and aggregates with hashing
+// (no sort of all comparisons) where it can. On 1M comparisons (400k pairs, 200 annotators,
+// embedded PostgreSQL 18 on a 2-core machine) with no filter: over time ~1.1 s, distributions
+// ~0.6 s, annotators ~2.5 s (the median and the per-pair window cost most); one batch or one
+// week: 0.1–0.4 s each.
+import { Prisma } from "@prisma/client";
+import type { SafetyLabelValue, StrengthValue } from "../annotation/annotation.schema";
+import type { DbOrTx } from "../db/types";
+import type { DashboardFilters } from "./stats.schema";
+
+export const strengthLevels: StrengthValue[] = ["SIGNIFICANTLY_BETTER", "BETTER", "SLIGHTLY_BETTER", "NEGLIGIBLY_BETTER_OR_UNSURE"];
+export const safetyLabelValues: SafetyLabelValue[] = ["CHOSEN_SAFE_OTHER_UNSAFE", "BOTH_SAFE", "BOTH_UNSAFE"];
+
+/** An instant as a timestamp(3) value in UTC (the columns are timestamp without time zone, in UTC). */
+function utc(date: Date): Prisma.Sql {
+  return Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
+}
+
+/** Conditions on when the comparison was made (alias c). */
+function timeConditions(filters: DashboardFilters): Prisma.Sql[] {
+  const conditions: Prisma.Sql[] = [];
+  if (filters.from) conditions.push(Prisma.sql`c."createdAt" >= ${utc(filters.from)}`);
+  if (filters.to) conditions.push(Prisma.sql`c."createdAt" < ${utc(filters.to)}`);
+  return conditions;
+}
+
+export type SelectionOptions = {
+  /** Join Prompt as pr (default true; under a protocol filter it is joined anyway). */
+  prompt?: boolean;
+  /** Join Round as r (and Batch as b). */
+  round?: boolean;
+  /** Apply the from/to filter (default true). */
+  times?: boolean;
+  extra?: Prisma.Sql[];
+};
+
+/**
+ * FROM ... WHERE ... of the comparisons in the selection: c (Comparison), p (Pair), pr (Prompt,
+ * unless `prompt: false`), and only where a filter or the caller needs them b (Batch) and
+ * r (Round). Round, batch and protocol are conditions on the pair; from/to on the comparison.
+ */
+export function selection(filters: DashboardFilters, options: SelectionOptions = {}): Prisma.Sql {
+  const byRound = !!filters.roundIds?.length;
+  const conditions: Prisma.Sql[] = [];
+  if (byRound) conditions.push(Prisma.sql`b."roundId" IN (${Prisma.join(filters.roundIds!)})`);
+  if (filters.batchIds?.length) conditions.push(Prisma.sql`p."batchId" IN (${Prisma.join(filters.batchIds)})`);
+  if (filters.protocol) conditions.push(Prisma.sql`pr.protocol = ${filters.protocol}::"Protocol"`);
+  if (options.times ?? true) conditions.push(...timeConditions(filters));
+  conditions.push(...(options.extra ?? []));
+  const joins: Prisma.Sql[] = [Prisma.sql`JOIN "Pair" p ON p.id = c."pairId"`];
+  if (byRound || options.round) joins.push(Prisma.sql`JOIN "Batch" b ON b.id = p."batchId"`);
+  if (options.round) joins.push(Prisma.sql`JOIN "Round" r ON r.id = b."roundId"`);
+  if (filters.protocol || (options.prompt ?? true)) joins.push(Prisma.sql`JOIN "Prompt" pr ON pr.id = p."promptId"`);
+  return Prisma.sql`
+    FROM "Comparison" c
+    ${Prisma.join(joins, "\n    ")}
+    ${conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty}`;
+}
+
+function share(count: number, total: number): number | null {
+  return total > 0 ? count / total : null;
+}
+
+// Comparisons over time -------------------------------------------------------------------------
+
+export type DayCount = {
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  comparisons: number;
+  helpfulness: number;
+  safety: number;
+};
+
+/** Comparisons per UTC day, every day from the first to the last day with any (zeros included). */
+export async function comparisonsOverTime(db: DbOrTx, filters: DashboardFilters = {}): Promise<DayCount[]> {
+  const rows = await db.$queryRaw<DayCount[]>`
+    SELECT to_char(date_trunc('day', c."createdAt"), 'YYYY-MM-DD') AS day,
+           count(*)::int AS comparisons,
+           count(*) FILTER (WHERE pr.protocol = 'HELPFULNESS')::int AS helpfulness,
+           count(*) FILTER (WHERE pr.protocol = 'SAFETY')::int AS safety
+    ${selection(filters)}
+    GROUP BY 1
+    ORDER BY 1`;
+  // The days in between, with zeros (here rather than in SQL, which would keep the grouping
+  // from running in parallel).
+  const days: DayCount[] = [];
+  const byDay = new Map(rows.map((r) => [r.day, r]));
+  const last = rows.at(-1)?.day;
+  for (let day = rows[0]?.day; day && last && day <= last; day = nextDay(day)) {
+    days.push(byDay.get(day) ?? { day, comparisons: 0, helpfulness: 0, safety: 0 });
+  }
+  return days;
+}
+
+function nextDay(day: string): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + 1);
+  return date.toISOString().slice(0, 10);
+}
+
+// Distributions per round and batch --------------------------------------------------------------
+
+export type CountShare = { count: number; share: number | null };
+
+export type Distribution = {
+  roundId: string | null;
+  roundNumber: number | null;
+  roundName: string | null;
+  batchId: string | null;
+  batchName: string | null;
+  comparisons: number;
+  /** Each level's count and share of `comparisons`. */
+  strengths: Record<StrengthValue, CountShare>;
+  /** Safety-protocol comparisons with a label; each label's count and share of them. */
+  safety: { comparisons: number; labels: Record<SafetyLabelValue, CountShare> };
+  /** Comparisons where the chosen response was shown on the left, and their share of `comparisons`. */
+  leftChosen: CountShare;
+};
+
+export type Distributions = { total: Distribution; rounds: Distribution[]; batches: Distribution[] };
+
+type DistributionRow = {
+  level: number;
+  roundId: string | null;
+  roundNumber: number | null;
+  roundName: string | null;
+  batchId: string | null;
+  batchName: string | null;
+  comparisons: number;
+  SIGNIFICANTLY_BETTER: number;
+  BETTER: number;
+  SLIGHTLY_BETTER: number;
+  NEGLIGIBLY_BETTER_OR_UNSURE: number;
+  safetyComparisons: number;
+  CHOSEN_SAFE_OTHER_UNSAFE: number;
+  BOTH_SAFE: number;
+  BOTH_UNSAFE: number;
+  leftChosen: number;
+};
+
+function toDistribution(row: DistributionRow | undefined): Distribution {
+  const r = row ?? ({ comparisons: 0, safetyComparisons: 0, leftChosen: 0 } as Partial<DistributionRow>);
+  const comparisons = r.comparisons ?? 0;
+  const safetyComparisons = r.safetyComparisons ?? 0;
+  return {
+    roundId: r.roundId ?? null,
+    roundNumber: r.roundNumber ?? null,
+    roundName: r.roundName ?? null,
+    batchId: r.batchId ?? null,
+    batchName: r.batchName ?? null,
+    comparisons,
+    strengths: Object.fromEntries(
+      strengthLevels.map((level) => [level, { count: r[level] ?? 0, share: share(r[level] ?? 0, comparisons) }]),
+    ) as Record<StrengthValue, CountShare>,
+    safety: {
+      comparisons: safetyComparisons,
+      labels: Object.fromEntries(
+        safetyLabelValues.map((label) => [label, { count: r[label] ?? 0, share: share(r[label] ?? 0, safetyComparisons) }]),
+      ) as Record<SafetyLabelValue, CountShare>,
+    },
+    leftChosen: { count: r.leftChosen ?? 0, share: share(r.leftChosen ?? 0, comparisons) },
+  };
+}
+
+/**
+ * Strengths, safety labels and left-choice share, per batch, per round and in all, in one pass
+ * (GROUPING SETS). Rounds and batches without comparisons in the selection are left out.
+ */
+export async function distributions(db: DbOrTx, filters: DashboardFilters = {}): Promise<Distributions> {
+  const safety = Prisma.sql`pr.protocol = 'SAFETY' AND c."safetyLabel" IS NOT NULL`;
+  const columns = [
+    "comparisons",
+    ...strengthLevels,
+    "safetyComparisons",
+    ...safetyLabelValues,
+    "leftChosen",
+  ].map((column) => Prisma.sql`sum(x.${Prisma.raw(`"${column}"`)})::int AS ${Prisma.raw(`"${column}"`)}`);
+  // Counted per batch in one hashed pass over the comparisons, then summed per round and in
+  // all over those few rows (GROUPING SETS straight over the comparisons would sort them all).
+  const rows = await db.$queryRaw<DistributionRow[]>`
+    WITH per_batch AS (
+      SELECT p."batchId",
+             count(*) AS comparisons,
+             count(*) FILTER (WHERE c.strength = 'SIGNIFICANTLY_BETTER') AS "SIGNIFICANTLY_BETTER",
+             count(*) FILTER (WHERE c.strength = 'BETTER') AS "BETTER",
+             count(*) FILTER (WHERE c.strength = 'SLIGHTLY_BETTER') AS "SLIGHTLY_BETTER",
+             count(*) FILTER (WHERE c.strength = 'NEGLIGIBLY_BETTER_OR_UNSURE') AS "NEGLIGIBLY_BETTER_OR_UNSURE",
+             count(*) FILTER (WHERE ${safety}) AS "safetyComparisons",
+             count(*) FILTER (WHERE ${safety} AND c."safetyLabel" = 'CHOSEN_SAFE_OTHER_UNSAFE') AS "CHOSEN_SAFE_OTHER_UNSAFE",
+             count(*) FILTER (WHERE ${safety} AND c."safetyLabel" = 'BOTH_SAFE') AS "BOTH_SAFE",
+             count(*) FILTER (WHERE ${safety} AND c."safetyLabel" = 'BOTH_UNSAFE') AS "BOTH_UNSAFE",
+             count(*) FILTER (WHERE c.chosen = c."leftSide") AS "leftChosen"
+      ${selection(filters)}
+      GROUP BY p."batchId"
+    )
+    SELECT GROUPING(r.id, b.id)::int AS level,
+           r.id AS "roundId", r.number AS "roundNumber", r.name AS "roundName",
+           b.id AS "batchId", b.name AS "batchName",
+           ${Prisma.join(columns, ",\n           ")}
+    FROM per_batch x
+    JOIN "Batch" b ON b.id = x."batchId"
+    JOIN "Round" r ON r.id = b."roundId"
+    GROUP BY GROUPING SETS ((r.id, r.number, r.name), (r.id, r.number, r.name, b.id, b.name, b."createdAt"), ())
+    ORDER BY r.number NULLS FIRST, b."createdAt" NULLS FIRST, b.name NULLS FIRST`;
+  return {
+    total: toDistribution(rows.find((r) => r.level === 3)),
+    rounds: rows.filter((r) => r.level === 1).map(toDistribution),
+    batches: rows.filter((r) => r.level === 0).map(toDistribution),
+  };
+}
+
+// Per annotator -----------------------------------------------------------------------------------
+
+export type AnnotatorStats = {
+  annotatorId: string;
+  name: string;
+  comparisons: number;
+  activeDays: number;
+  /** comparisons / activeDays. */
+  perDay: number;
+  medianTimeOnTaskMs: number;
+  goldAnswered: number;
+  goldCorrect: number;
+  /** goldCorrect / goldAnswered; null without gold answers. */
+  goldAccuracy: number | null;
+  /** Their labels on pairs where the other annotators have a majority (ties left out). */
+  agreementScored: number;
+  /** Of those, the labels that match the others' majority. */
+  agreementMatched: number;
+  /** agreementMatched / agreementScored; null when nothing could be scored. */
+  agreementWithOthers: number | null;
+};
+
+type AnnotatorRow = Omit<AnnotatorStats, "perDay" | "goldAccuracy" | "agreementWithOthers">;
+
+/** Throughput, time on task, gold accuracy and agreement with others, per annotator (most comparisons first). */
+export async function annotatorStats(db: DbOrTx, filters: DashboardFilters = {}): Promise<AnnotatorStats[]> {
+  // Every label of the pairs in scope is needed to know the others' votes, whatever its date;
+  // under a date filter only the pairs with a label in the range are read.
+  const times = timeConditions(filters);
+  const inRange = times.length
+    ? [Prisma.sql`c."pairId" IN (SELECT c."pairId" FROM "Comparison" c WHERE ${Prisma.join(times, " AND ")})`]
+    : [];
+  const rows = await db.$queryRaw<AnnotatorRow[]>`
+    WITH labels AS (
+      -- Each label with the votes of the OTHER labels of its pair, through a window over the
+      -- pair (the pair-ordered index feeds it without a sort).
+      SELECT c."annotatorId", c.chosen, c."timeOnTaskMs", c."createdAt",
+             p."isGold" AND p."goldChoice" IS NOT NULL AS gold,
+             p."isGold" AND c.chosen = p."goldChoice" AS gold_correct,
+             count(*) FILTER (WHERE c.chosen = 'A') OVER pair - (c.chosen = 'A')::int AS others_a,
+             count(*) FILTER (WHERE c.chosen = 'B') OVER pair - (c.chosen = 'B')::int AS others_b
+      ${selection(filters, { prompt: false, times: false, extra: inRange })}
+      WINDOW pair AS (PARTITION BY c."pairId")
+    ),
+    sel AS MATERIALIZED (
+      SELECT * FROM labels c ${times.length ? Prisma.sql`WHERE ${Prisma.join(times, " AND ")}` : Prisma.empty}
+    ),
+    counts AS (
+      SELECT s."annotatorId",
+             count(*)::int AS comparisons,
+             count(*) FILTER (WHERE s.gold)::int AS "goldAnswered",
+             count(*) FILTER (WHERE s.gold_correct)::int AS "goldCorrect",
+             -- others_a = others_b: a tie, or nobody else.
+             count(*) FILTER (WHERE s.others_a <> s.others_b)::int AS "agreementScored",
+             count(*) FILTER (WHERE s.others_a <> s.others_b
+                                AND s.chosen = (CASE WHEN s.others_a > s.others_b THEN 'A' ELSE 'B' END)::"Side")::int AS "agreementMatched"
+      FROM sel s
+      GROUP BY s."annotatorId"
+    ),
+    medians AS (
+      SELECT s."annotatorId", percentile_cont(0.5) WITHIN GROUP (ORDER BY s."timeOnTaskMs")::float8 AS median
+      FROM sel s
+      GROUP BY s."annotatorId"
+    ),
+    days AS (
+      SELECT d."annotatorId", count(*)::int AS "activeDays"
+      FROM (SELECT s."annotatorId" FROM sel s GROUP BY s."annotatorId", date_trunc('day', s."createdAt")) d
+      GROUP BY d."annotatorId"
+    )
+    SELECT u.id AS "annotatorId", u.name, counts.comparisons, days."activeDays", medians.median AS "medianTimeOnTaskMs",
+           counts."goldAnswered", counts."goldCorrect", counts."agreementScored", counts."agreementMatched"
+    FROM counts
+    JOIN medians ON medians."annotatorId" = counts."annotatorId"
+    JOIN days ON days."annotatorId" = counts."annotatorId"
+    JOIN "User" u ON u.id = counts."annotatorId"
+    ORDER BY counts.comparisons DESC, u.name, u.id`;
+  return rows.map((r) => ({
+    ...r,
+    perDay: r.activeDays > 0 ? r.comparisons / r.activeDays : 0,
+    goldAccuracy: share(r.goldCorrect, r.goldAnswered),
+    agreementWithOthers: share(r.agreementMatched, r.agreementScored),
+  }));
+}
+
+// Filter options --------------------------------------------------------------------------------
+
+export type FilterOptions = {
+  rounds: { id: string; number: number; name: string }[];
+  batches: { id: string; name: string; roundId: string }[];
+};
+
+/** Rounds (newest first) and their batches, for the dashboard's selects. */
+export async function filterOptions(db: DbOrTx): Promise<FilterOptions> {
+  const rounds = await db.round.findMany({ select: { id: true, number: true, name: true }, orderBy: { number: "desc" } });
+  const batches = await db.batch.findMany({
+    select: { id: true, name: true, roundId: true },
+    orderBy: [{ round: { number: "desc" } }, { createdAt: "desc" }, { name: "asc" }],
+  });
+  return { rounds, batches };
+}
