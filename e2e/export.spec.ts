@@ -17,7 +17,7 @@ test("a researcher downloads an export; a script gets the same rows with an API 
   const expected = await withDatabase(async (db) => (await db.query(`SELECT count(*)::int AS n FROM "Comparison"`)).rows[0].n as number);
 
   await signInAs(page, "RESEARCHER");
-  await page.goto("/research/export");
+  await page.getByRole("link", { name: "Export a dataset" }).click();
   await page.getByLabel("Margin").selectOption("large");
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: "Download export" }).click();
@@ -35,7 +35,8 @@ test("a researcher downloads an export; a script gets the same rows with an API 
   expect(new TextDecoder().decode(zip["README.md"])).toContain("Llama 2 margin large");
 
   // A personal API token for scripts.
-  await page.goto("/research/tokens");
+  await page.goto("/research");
+  await page.getByRole("link", { name: "API tokens" }).click();
   await page.getByLabel("Token name").fill("e2e script");
   await page.getByRole("button", { name: "Create token" }).click();
   const token = (await page.getByTestId("new-token").textContent())!;

@@ -15,6 +15,10 @@ export default function ResearchHome() {
   return (
     <section className="stack">
       <h1>Data by round and batch</h1>
+      <nav aria-label="Research tools" className="subnav">
+        <Link href="/research/export">Export a dataset</Link>
+        <Link href="/research/tokens">API tokens</Link>
+      </nav>
       {batches.error && <p className="error">{batches.error.message}</p>}
       <table className="table" aria-label="Batches">
         <thead>
