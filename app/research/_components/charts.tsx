@@ -107,6 +107,13 @@ export function OverTimeChart({ days, loading }: { days: DayCount[] | undefined;
 
 // Strengths per batch (100% stacked) ------------------------------------------------------------
 
+/** Tooltip text of a stacked bar: the count and its share of the bar's comparisons. */
+function countAndShare(value: unknown, name: unknown, item: { payload?: unknown }): [string, string] {
+  const count = Number(value ?? 0);
+  const of = Number((item.payload as { comparisons: number }).comparisons);
+  return [`${count} (${percent(of ? count / of : null)})`, String(name)];
+}
+
 export function StrengthChart({ batches, total, loading }: { batches: LabelledDistribution[]; total: Distribution | undefined; loading: boolean }) {
   const data = batches.map((b) => ({
     label: b.label,
@@ -129,13 +136,7 @@ export function StrengthChart({ batches, total, loading }: { batches: LabelledDi
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="label" tick={{ fontSize: 12 }} />
             <YAxis tickFormatter={(v: number) => `${Math.round(v * 100)}%`} tick={{ fontSize: 12 }} />
-            <Tooltip
-              formatter={(value, name, item) => {
-                const count = Number(value ?? 0);
-                const of = Number((item.payload as { comparisons: number }).comparisons);
-                return [`${count} (${percent(of ? count / of : null)})`, name];
-              }}
-            />
+            <Tooltip formatter={countAndShare} />
             <Legend itemSorter={null} formatter={legendText} />
             {strengthOrder.map((s) => (
               <Bar key={s} dataKey={s} name={strengthLabels[s]} stackId="strength" fill={strengthColors[s]} isAnimationActive={false} maxBarSize={72} />
@@ -173,13 +174,7 @@ export function SafetyChart({ batches, total, loading }: { batches: LabelledDist
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="label" tick={{ fontSize: 12 }} />
             <YAxis allowDecimals={false} tick={{ fontSize: 12 }} />
-            <Tooltip
-              formatter={(value, name, item) => {
-                const count = Number(value ?? 0);
-                const of = Number((item.payload as { comparisons: number }).comparisons);
-                return [`${count} (${percent(of ? count / of : null)})`, name];
-              }}
-            />
+            <Tooltip formatter={countAndShare} />
             <Legend itemSorter={null} formatter={legendText} />
             {safetyOrder.map((s) => (
               <Bar key={s} dataKey={s} name={safetyLabels[s]} stackId="safety" fill={safetyColors[s]} isAnimationActive={false} maxBarSize={72} />
