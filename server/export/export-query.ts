@@ -9,6 +9,8 @@ import type { ExportOptions } from "./export.schema";
 
 export type Literal = (value: string) => string;
 export type ExportPart = "all" | "train" | "test";
+/** One of `count` disjoint slices of the pairs, so that several connections can build lines at once. */
+export type Shard = { index: number; count: number };
 
 const RANK = `CASE c.strength WHEN 'NEGLIGIBLY_BETTER_OR_UNSURE' THEN 1 WHEN 'SLIGHTLY_BETTER' THEN 2 WHEN 'BETTER' THEN 3 ELSE 4 END`;
 const STRENGTH_OF_RANK = `(ARRAY['NEGLIGIBLY_BETTER_OR_UNSURE','SLIGHTLY_BETTER','BETTER','SIGNIFICANTLY_BETTER'])`;
@@ -17,7 +19,7 @@ const SIGN = `CASE c.chosen WHEN 'A' THEN 1 ELSE -1 END`;
 /** 0..9999 from the pair id: the same pair always falls on the same side of the split. */
 const PAIR_BUCKET = `((('x' || substr(md5(p.id), 1, 8))::bit(32)::bigint) % 10000)`;
 
-function whereClause(options: ExportOptions, part: ExportPart, literal: Literal) {
+function whereClause(options: ExportOptions, part: ExportPart, literal: Literal, shard?: Shard) {
   const conditions = ["true"];
   const list = (ids: string[]) => ids.map(literal).join(", ");
   if (options.roundIds?.length) conditions.push(`b."roundId" IN (${list(options.roundIds)})`);
@@ -26,6 +28,7 @@ function whereClause(options: ExportOptions, part: ExportPart, literal: Literal)
   const cut = Math.round(options.testFraction * 10000);
   if (part === "test") conditions.push(`${PAIR_BUCKET} < ${cut}`);
   if (part === "train") conditions.push(`${PAIR_BUCKET} >= ${cut}`);
+  if (shard && shard.count > 1) conditions.push(`(${PAIR_BUCKET} % ${shard.count}) = ${shard.index}`);
   return conditions.join(" AND ");
 }
 
@@ -161,8 +164,8 @@ function rawLine(pseudonymSalt: string, literal: Literal) {
 }
 
 /** The SELECT whose single column `line` is the export's JSONL, in a stable order. */
-export function exportQuery(options: ExportOptions, part: ExportPart, literal: Literal, pseudonymSalt: string): string {
-  const where = whereClause(options, part, literal);
+export function exportQuery(options: ExportOptions, part: ExportPart, literal: Literal, pseudonymSalt: string, shard?: Shard): string {
+  const where = whereClause(options, part, literal, shard);
   if (options.format === "raw") {
     return `
       SELECT (${rawLine(pseudonymSalt, literal)})::text AS line

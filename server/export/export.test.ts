@@ -11,6 +11,8 @@ import { exportOptionsSchema, type ExportOptionsInput } from "./export.schema";
 import { exportToDirectory } from "./export-to-directory";
 
 const SALT = "test-salt";
+// Row order is compared exactly below: one shard gives one stable order (see the shard test).
+process.env.EXPORT_SHARDS = "1";
 // Text that makes escaping work: quotes, backslashes, newlines, tabs, control bytes (including
 // the bytes COPY is told to use as quote and delimiter), non-ASCII and astral characters.
 const NASTY = `He said "hi" \\ C:\\path\\n (not a newline)\nreal newline\ttab \u0001\u0002 café ß 日本語 🎉 </s> [INST]`;
@@ -209,6 +211,24 @@ describe("export", () => {
       expect(normalised, JSON.stringify(options)).toEqual(jsonl);
       expect(parquet.result.files[0]).toMatchObject({ name: "data.parquet", rows: jsonl.length });
       expect(parquet.result.files[0]!.sha256).toBe(crypto.createHash("sha256").update(file).digest("hex"));
+    }
+  });
+
+  it("with several shards, gives the same lines (shard by shard) and the same counts", async () => {
+    const lines = (dir: string) => fs.readFileSync(path.join(dir, "data.jsonl"), "utf8").split("\n").filter(Boolean);
+    for (const options of [{ format: "trl" as const, margin: "small" as const }, { format: "raw" as const }]) {
+      const single = await runExport(options);
+      process.env.EXPORT_SHARDS = "3";
+      try {
+        const sharded = await runExport(options);
+        expect(lines(sharded.dir).sort()).toEqual(lines(single.dir).sort());
+        expect(sharded.result.files[0]!.rows).toBe(single.result.files[0]!.rows);
+        expect(sharded.result.files[0]!.strengths).toEqual(single.result.files[0]!.strengths);
+        // Deterministic: the same data gives the same file.
+        expect((await runExport(options)).result.files[0]!.sha256).toBe(sharded.result.files[0]!.sha256);
+      } finally {
+        process.env.EXPORT_SHARDS = "1";
+      }
     }
   });
 

@@ -15,26 +15,37 @@ export type ExportSink = {
   text(name: string, content: string): void | Promise<void>;
 };
 
+/** Connections that build lines at once: one per core is what a 2-core database server has. */
+const shardCount = () => Math.max(1, Number(process.env.EXPORT_SHARDS ?? 2));
+
 export async function runExport(connectionString: string, input: ExportOptionsInput, pseudonymSalt: string, sink: ExportSink) {
   const options: ExportOptions = exportOptionsSchema.parse(input);
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  const literal = (value: string) => client.escapeLiteral(value);
+  const shards = shardCount();
+  const clients = Array.from({ length: shards }, () => new pg.Client({ connectionString }));
   const parts: ExportPart[] = options.testFraction > 0 ? ["train", "test"] : ["all"];
   const files: ExportedFile[] = [];
   try {
-    // One snapshot for the data and the counts of the card.
-    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    await Promise.all(clients.map((c) => c.connect()));
+    const [first, ...others] = clients as [pg.Client, ...pg.Client[]];
+    const literal = (value: string) => first.escapeLiteral(value);
+    // One snapshot for every shard, the data and the counts of the card.
+    await first.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const { rows: [{ snapshot }] } = (await first.query("SELECT pg_export_snapshot() AS snapshot")) as unknown as { rows: [{ snapshot: string }] };
+    for (const other of others) {
+      await other.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+      await other.query(`SET TRANSACTION SNAPSHOT ${literal(snapshot)}`);
+    }
     for (const part of parts) {
       const name = `${part === "all" ? "data" : part}.${options.file}`;
       const convert = options.file === "parquet" ? jsonlToParquet(options) : undefined;
-      const streamed = await streamLines(client, exportQuery(options, part, literal, pseudonymSalt), sink.file(name), convert);
-      const counts = await client.query<{ strength: string; n: number }>(exportCountsQuery(options, part, literal));
+      const queries = clients.map((_, index) => exportQuery(options, part, literal, pseudonymSalt, { index, count: shards }));
+      const streamed = await streamLines(clients, queries, sink.file(name), convert);
+      const counts = await first.query<{ strength: string; n: number }>(exportCountsQuery(options, part, literal));
       files.push({ ...streamed, name, split: part, strengths: Object.fromEntries(counts.rows.map((r) => [r.strength, r.n])) });
     }
-    await client.query("COMMIT");
+    await Promise.all(clients.map((c) => c.query("COMMIT")));
   } finally {
-    await client.end();
+    await Promise.all(clients.map((c) => c.end().catch(() => {})));
   }
   const createdAt = new Date();
   await sink.text("README.md", datasetCard(options, files, createdAt));

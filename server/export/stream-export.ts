@@ -1,8 +1,17 @@
-// Streams an export query out of PostgreSQL with COPY, in constant memory. CSV format with a
+// Streams export queries out of PostgreSQL with COPY, in constant memory. CSV format with a
 // quote and a delimiter byte that JSON text never contains (JSON escapes every control
 // character) passes each line through untouched; text-format COPY would double backslashes.
+//
+// PostgreSQL builds each JSON line in the backend that runs the query, one core per query.
+// So the rows are split into shards (disjoint sets of pairs) run on separate connections
+// that share one snapshot: the first shard streams straight to the output while the others
+// are spooled to temporary files, appended in order afterwards. The file is the same for the
+// same data: shard by shard, each in its stable order.
 import crypto from "node:crypto";
-import { Transform, type Writable } from "node:stream";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { PassThrough, Transform, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
@@ -11,12 +20,16 @@ export type StreamedFile = { rows: number; bytes: number; sha256: string };
 
 const NEWLINE = 0x0a;
 
+function copyOut(client: pg.ClientBase, query: string) {
+  return client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`));
+}
+
 /**
- * Writes the query's `line` column to `out`, one line per row, or through `convert` (JSONL in,
- * another file format out); resolves with the row count and the size and checksum of what was
- * written.
+ * Writes the `line` column of each query (one per client, same snapshot) to `out`, one line per
+ * row, or through `convert` (JSONL in, another file format out); resolves with the row count
+ * and the size and checksum of what was written.
  */
-export async function streamLines(client: pg.ClientBase, query: string, out: Writable, convert?: Transform): Promise<StreamedFile> {
+export async function streamLines(clients: pg.ClientBase[], queries: string[], out: Writable, convert?: Transform): Promise<StreamedFile> {
   const hash = crypto.createHash("sha256");
   let rows = 0;
   let bytes = 0;
@@ -33,7 +46,28 @@ export async function streamLines(client: pg.ClientBase, query: string, out: Wri
       done(null, chunk);
     },
   });
-  const copy = client.query(copyTo(`COPY (${query}) TO STDOUT WITH (FORMAT csv, QUOTE E'\\x01', DELIMITER E'\\x02')`));
-  await (convert ? pipeline(copy, countRows, convert, measure, out) : pipeline(copy, countRows, measure, out));
+
+  const source = new PassThrough();
+  const written = convert ? pipeline(source, countRows, convert, measure, out) : pipeline(source, countRows, measure, out);
+  const spoolDir = queries.length > 1 ? fs.mkdtempSync(path.join(os.tmpdir(), "export-")) : null;
+  try {
+    const spooled = queries.slice(1).map(async (query, i) => {
+      const file = path.join(spoolDir!, `shard-${i + 1}`);
+      await pipeline(copyOut(clients[i + 1]!, query), fs.createWriteStream(file));
+      return file;
+    });
+    await pipeline(copyOut(clients[0]!, queries[0]!), source, { end: false });
+    for (const file of await Promise.all(spooled)) {
+      await pipeline(fs.createReadStream(file), source, { end: false });
+    }
+    source.end();
+    await written;
+  } catch (error) {
+    source.destroy(error as Error);
+    await written.catch(() => {});
+    throw error;
+  } finally {
+    if (spoolDir) fs.rmSync(spoolDir, { recursive: true, force: true });
+  }
   return { rows, bytes, sha256: hash.digest("hex") };
 }

@@ -27,7 +27,7 @@ export async function GET(request: Request) {
     void (async () => {
       try {
         await client.connect();
-        await streamLines(client, exportQuery(parsed.options, "all", (v) => client.escapeLiteral(v), salt), out);
+        await streamLines([client], [exportQuery(parsed.options, "all", (v) => client.escapeLiteral(v), salt)], out);
       } catch (error) {
         out.destroy(error as Error);
       } finally {
