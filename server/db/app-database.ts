@@ -4,18 +4,10 @@
 import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "./database";
+import { isRunning } from "./embedded-postgres";
 import { applyMigrations } from "./migrate";
 
 export type AppDatabase = { url: string; close(): Promise<void> };
-
-function isRunning(pid: number) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function appDatabase(dataRoot = path.resolve(process.env.DATA_DIR ?? ".data")): Promise<AppDatabase> {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, close: async () => {} };
