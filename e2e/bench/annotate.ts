@@ -127,7 +127,54 @@ async function submitNext(a: Annotator) {
   a.task = result.next;
 }
 
+/**
+ * What the database was doing during a phase, sampled every 100 ms: sessions waiting on a lock,
+ * autovacuum workers, and checkpoints. Printed so that a latency spike can be traced.
+ */
+function databaseWatch(databaseUrl: string) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  const seen = { samples: 0, lockWaits: 0, autovacuum: 0, checkpointsBefore: -1, checkpointsAfter: -1 };
+  let timer: NodeJS.Timeout | undefined;
+  const checkpoints = async () =>
+    Number((await client.query(`SELECT num_timed + num_requested AS n FROM pg_stat_checkpointer`)).rows[0].n);
+  return {
+    async start() {
+      await client.connect();
+      seen.checkpointsBefore = await checkpoints();
+      timer = setInterval(() => {
+        client
+          .query(
+            `SELECT count(*) FILTER (WHERE wait_event_type = 'Lock')::int AS locks,
+                    count(*) FILTER (WHERE backend_type = 'autovacuum worker')::int AS vacuum
+             FROM pg_stat_activity`,
+          )
+          .then(({ rows: [row] }) => {
+            seen.samples++;
+            if (row.locks > 0) seen.lockWaits++;
+            if (row.vacuum > 0) seen.autovacuum++;
+          })
+          .catch(() => {});
+      }, 100);
+    },
+    async stop() {
+      clearInterval(timer);
+      seen.checkpointsAfter = await checkpoints();
+      await client.end();
+      return `${seen.samples} samples: lock waits in ${seen.lockWaits}, autovacuum in ${seen.autovacuum}; checkpoints ${seen.checkpointsAfter - seen.checkpointsBefore}`;
+    },
+  };
+}
+
+/** The slowest second of a phase: when it started (s from the start) and its worst latency. */
+function worstSecond(samples: { at: number; ms: number }[]) {
+  const bySecond = new Map<number, number>();
+  for (const { at, ms } of samples) bySecond.set(Math.floor(at / 1000), Math.max(bySecond.get(Math.floor(at / 1000)) ?? 0, ms));
+  const [second, ms] = [...bySecond].sort((a, b) => b[1] - a[1])[0] ?? [0, 0];
+  return `worst second: ${second}–${second + 1} s, max ${ms.toFixed(0)} ms`;
+}
+
 async function openLoad(annotators: Annotator[]) {
+  const timeline: { at: number; ms: number }[] = [];
   const idle = [...annotators];
   const waiting: number[] = [];
   const latencies: number[] = [];
@@ -146,6 +193,7 @@ async function openLoad(annotators: Annotator[]) {
       submitNext(a)
         .then(() => {
           latencies.push(performance.now() - due);
+          timeline.push({ at: due - start, ms: performance.now() - due });
           completed++;
         })
         .catch((error) => {
@@ -182,6 +230,7 @@ async function openLoad(annotators: Annotator[]) {
     p99: percentile(latencies, 99),
     failed,
     cpuShare: cpu(),
+    worst: worstSecond(timeline),
   };
 }
 
@@ -251,11 +300,15 @@ export async function benchAnnotate() {
     await Promise.all(annotators.slice(0, 16).map(async (a) => {
       while (a.task && performance.now() < warmEnd) await submitNext(a);
     }));
+    const watch = databaseWatch(app.databaseUrl);
+    await watch.start();
     const open = await openLoad(annotators);
+    const database = await watch.stop();
     console.log(
       `open load: ${RATE}/s for ${OPEN_S} s -> achieved ${open.achieved.toFixed(1)}/s, p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms, ` +
         `${open.failed} failed; load generator used ${(100 * open.cpuShare).toFixed(1)}% of the machine's CPU`,
     );
+    console.log(`  ${open.worst}; database during open load: ${database}`);
     const sat = await saturation(annotators);
     console.log(
       `saturation: ${CONCURRENCY} annotators, no think time -> ${sat.perSecond.toFixed(1)} annotations/s, p50 ${sat.p50.toFixed(1)} ms, ` +
