@@ -272,7 +272,7 @@ async function baseline(databaseUrl: string) {
     ids.map(async (id) => {
       let task = (await pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS])).rows[0] as NonNullable<Task> | undefined;
       while (task && performance.now() < end) {
-        await pool.query(`SELECT id, email, name, role, "deactivatedAt" FROM "User" WHERE id = $1 LIMIT 1`, [id]);
+        await pool.query(`SELECT id, email, name, role::text AS role FROM "User" WHERE id = $1 AND "deactivatedAt" IS NULL`, [id]);
         const a = answer(task);
         await pool.query(SUBMIT, [a.assignmentId, id, a.pick, a.strength, a.safetyLabel, a.timeOnTaskMs, a.comment]);
         task = (await pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS])).rows[0];

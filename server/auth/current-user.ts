@@ -7,14 +7,15 @@ import { sessionUserId } from "./session-token";
 
 export type CurrentUser = { id: string; email: string; name: string; role: Role };
 
+/**
+ * Runs on every request, so it is one plain indexed SQL lookup rather than an ORM query (the
+ * query compiler's per-call cost showed in the annotation benchmark's profile).
+ */
 export async function userById(id: string | undefined): Promise<CurrentUser | null> {
   if (!id) return null;
-  const user = await prisma.user.findUnique({
-    where: { id },
-    select: { id: true, email: true, name: true, role: true, deactivatedAt: true },
-  });
-  if (!user || user.deactivatedAt) return null;
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  const [user] = await prisma.$queryRaw<CurrentUser[]>`
+    SELECT id, email, name, role::text AS role FROM "User" WHERE id = ${id} AND "deactivatedAt" IS NULL`;
+  return user ?? null;
 }
 
 /** The user of a request, from its session cookie. */
