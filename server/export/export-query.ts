@@ -97,18 +97,21 @@ const MESSAGES = `
   || jsonb_agg(jsonb_build_object('role', CASE t.role WHEN 'USER' THEN 'user' ELSE 'assistant' END, 'content', t.content)
                ORDER BY t.position)`;
 
+/** Python's str.strip() (ASCII whitespace), which the Llama 2 template applies. */
+const strip = (sql: string) => `btrim(${sql}, E' \\t\\n\\r\\x0b\\x0c')`;
+
 /**
  * In the Llama 2 chat template, as Hugging Face's Llama 2 tokenizer config renders it:
  * "<s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {assistant} </s><s>[INST] {user} [/INST]".
+ * workers/policy/llama2-chat.ts is the reference; export.test.ts checks they agree.
  */
 const LLAMA2_PROMPT = `
   string_agg(
     CASE t.role
       WHEN 'USER' THEN '<s>[INST] ' ||
-        CASE WHEN t.position = 0 AND pr."systemPrompt" IS NOT NULL
-             THEN E'<<SYS>>\\n' || btrim(pr."systemPrompt") || E'\\n<</SYS>>\\n\\n' ELSE '' END ||
-        btrim(t.content) || ' [/INST]'
-      ELSE ' ' || btrim(t.content) || ' </s>'
+        ${strip(`CASE WHEN t.position = 0 AND pr."systemPrompt" IS NOT NULL
+             THEN E'<<SYS>>\\n' || pr."systemPrompt" || E'\\n<</SYS>>\\n\\n' ELSE '' END || t.content`)} || ' [/INST]'
+      ELSE ' ' || ${strip("t.content")} || ' </s>'
     END, '' ORDER BY t.position)`;
 
 /** As an Anthropic HH-RLHF transcript (which has no system prompt). */
@@ -148,8 +151,8 @@ function trlLine(options: ExportOptions) {
            'rejected', d.messages || jsonb_build_array(${assistant(REJECTED_TEXT)})${margin})`;
   }
   return options.prompt === "explicit"
-    ? `json_build_object('prompt', d.prompt, 'chosen', ' ' || btrim(${CHOSEN_TEXT}), 'rejected', ' ' || btrim(${REJECTED_TEXT})${margin})`
-    : `json_build_object('chosen', d.prompt || ' ' || btrim(${CHOSEN_TEXT}), 'rejected', d.prompt || ' ' || btrim(${REJECTED_TEXT})${margin})`;
+    ? `json_build_object('prompt', d.prompt, 'chosen', ' ' || ${strip(CHOSEN_TEXT)}, 'rejected', ' ' || ${strip(REJECTED_TEXT)}${margin})`
+    : `json_build_object('chosen', d.prompt || ' ' || ${strip(CHOSEN_TEXT)}, 'rejected', d.prompt || ' ' || ${strip(REJECTED_TEXT)}${margin})`;
 }
 
 function rawLine(pseudonymSalt: string, literal: Literal) {

@@ -7,6 +7,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../db/prisma";
 import { makeAnnotators } from "../testing/fixtures";
+import { llama2ChatText } from "../../workers/policy/llama2-chat";
 import { exportOptionsSchema, type ExportOptionsInput } from "./export.schema";
 import { exportToDirectory } from "./export-to-directory";
 
@@ -121,6 +122,17 @@ describe("export", () => {
     const row = read("data.jsonl").find((r) => String(r.prompt).includes("First question"))!;
     expect(row.prompt).toBe(
       `<s>[INST] <<SYS>>\nYou are a helpful assistant.\n<</SYS>>\n\nFirst question? [/INST] First answer. </s><s>[INST] Follow-up: ${NASTY} [/INST]`,
+    );
+    // The export's SQL and the policy model's implementation of the template agree.
+    expect(row.prompt).toBe(
+      llama2ChatText({
+        systemPrompt: "You are a helpful assistant.",
+        turns: [
+          { role: "USER", content: "First question?" },
+          { role: "ASSISTANT", content: "First answer." },
+          { role: "USER", content: `Follow-up: ${NASTY}` },
+        ],
+      }),
     );
     expect(row.chosen).toBe(` ${text(0, "a").trim()}`);
     expect(row.rejected).toBe(" Response B 0");

@@ -1,0 +1,59 @@
+// The Llama 2 chat format, implemented once for the policy backends (and mirrored by the export
+// SQL, which a test keeps in step with this file).
+//
+// Meta's reference (llama/generation.py, chat_completion): the system prompt is folded into
+// the first user message between <<SYS>> markers; each earlier exchange is encoded as
+// BOS + "[INST] {user} [/INST] {assistant} " + EOS, and the last user message as
+// BOS + "[INST] {user} [/INST]". Hugging Face's chat template renders the same as text with
+// "<s>" and "</s>" in place of the BOS and EOS ids.
+
+export type ChatTurn = { role: "USER" | "ASSISTANT"; content: string };
+export type ChatDialogue = { systemPrompt?: string | null; turns: ChatTurn[] };
+
+export const B_INST = "[INST]";
+export const E_INST = "[/INST]";
+export const B_SYS = "<<SYS>>\n";
+export const E_SYS = "\n<</SYS>>\n\n";
+
+/** User and assistant turns in order, the system prompt folded into the first user turn. */
+function exchanges(dialogue: ChatDialogue): { user: string; assistant?: string }[] {
+  const { turns } = dialogue;
+  if (turns.length === 0 || turns.length % 2 === 0) {
+    throw new Error("A Llama 2 dialogue alternates user and assistant turns and ends with a user turn.");
+  }
+  turns.forEach((turn, i) => {
+    const expected = i % 2 === 0 ? "USER" : "ASSISTANT";
+    if (turn.role !== expected) throw new Error(`Turn ${i} must be ${expected}, not ${turn.role}.`);
+  });
+  const result: { user: string; assistant?: string }[] = [];
+  for (let i = 0; i < turns.length; i += 2) {
+    let user = turns[i]!.content;
+    if (i === 0 && dialogue.systemPrompt) user = `${B_SYS}${dialogue.systemPrompt}${E_SYS}${user}`;
+    result.push({ user: user.trim(), assistant: turns[i + 1]?.content.trim() });
+  }
+  return result;
+}
+
+/** Token ids as Meta's reference builds them; `encode` is the SentencePiece encoder without BOS. */
+export function llama2ChatTokens(
+  dialogue: ChatDialogue,
+  encode: (text: string) => number[],
+  ids: { bos: number; eos: number } = { bos: 1, eos: 2 },
+): number[] {
+  const tokens: number[] = [];
+  for (const { user, assistant } of exchanges(dialogue)) {
+    if (assistant === undefined) {
+      tokens.push(ids.bos, ...encode(`${B_INST} ${user} ${E_INST}`));
+    } else {
+      tokens.push(ids.bos, ...encode(`${B_INST} ${user} ${E_INST} ${assistant} `), ids.eos);
+    }
+  }
+  return tokens;
+}
+
+/** The prompt as text, as Hugging Face's Llama 2 chat template renders it. */
+export function llama2ChatText(dialogue: ChatDialogue): string {
+  return exchanges(dialogue)
+    .map(({ user, assistant }) => `<s>${B_INST} ${user} ${E_INST}${assistant === undefined ? "" : ` ${assistant} </s>`}`)
+    .join("");
+}
