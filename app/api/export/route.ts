@@ -3,12 +3,9 @@
 import { Readable } from "node:stream";
 import { prisma } from "~/server/db/prisma";
 import { parseExportRequest } from "~/server/export/export-request";
+import { exportToJsonl } from "~/server/export/export-to-jsonl";
 import { exportToZip } from "~/server/export/export-to-zip";
 import { pseudonymSalt } from "~/server/export/pseudonyms";
-import { exportQuery } from "~/server/export/export-query";
-import { streamLines } from "~/server/export/stream-export";
-import pg from "pg";
-import { PassThrough } from "node:stream";
 
 export const dynamic = "force-dynamic";
 
@@ -17,29 +14,12 @@ export async function GET(request: Request) {
   if (!parsed.ok) return Response.json({ error: parsed.error }, { status: parsed.status });
   const databaseUrl = process.env.DATABASE_URL!;
   const salt = pseudonymSalt(process.env.NEXTAUTH_SECRET ?? "");
-  const stamp = new Date().toISOString().replace(/[:.]/g, "-");
-  const base = `preferences-${parsed.options.format}-${stamp}`;
-
-  if (parsed.as === "jsonl") {
-    // Just the rows, for `curl … | head`: no card or manifest.
-    const out = new PassThrough();
-    const client = new pg.Client({ connectionString: databaseUrl });
-    void (async () => {
-      try {
-        await client.connect();
-        await streamLines([client], [exportQuery(parsed.options, "all", (v) => client.escapeLiteral(v), salt)], out);
-      } catch (error) {
-        out.destroy(error as Error);
-      } finally {
-        await client.end().catch(() => {});
-      }
-    })();
-    return new Response(Readable.toWeb(out) as ReadableStream, {
-      headers: { "content-type": "application/jsonl; charset=utf-8", "content-disposition": `attachment; filename="${base}.jsonl"` },
-    });
-  }
-  const zip = exportToZip(databaseUrl, parsed.options, salt);
-  return new Response(Readable.toWeb(zip) as ReadableStream, {
-    headers: { "content-type": "application/zip", "content-disposition": `attachment; filename="${base}.zip"` },
+  const base = `preferences-${parsed.options.format}-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+  const [stream, type, extension] =
+    parsed.as === "jsonl"
+      ? [exportToJsonl(databaseUrl, parsed.options, salt), "application/jsonl; charset=utf-8", "jsonl"]
+      : [exportToZip(databaseUrl, parsed.options, salt), "application/zip", "zip"];
+  return new Response(Readable.toWeb(stream) as ReadableStream, {
+    headers: { "content-type": type, "content-disposition": `attachment; filename="${base}.${extension}"` },
   });
 }
