@@ -2,15 +2,10 @@
 // where its database is in DATA_DIR/runtime.json.
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
+import type pg from "pg";
+import { withPgClient } from "../server/db/pg-client";
 
-export async function withDatabase<T>(work: (db: pg.Client) => Promise<T>): Promise<T> {
+export function withDatabase<T>(work: (db: pg.Client) => Promise<T>): Promise<T> {
   const { databaseUrl } = JSON.parse(fs.readFileSync(path.join(".data", "e2e", "runtime.json"), "utf8")) as { databaseUrl: string };
-  const db = new pg.Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    return await work(db);
-  } finally {
-    await db.end();
-  }
+  return withPgClient(databaseUrl, work);
 }

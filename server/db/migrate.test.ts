@@ -5,19 +5,14 @@ import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations, readMigrations } from "./migrate";
+import { databaseUrlFor, withPgClient } from "./pg-client";
 
 // A scratch database of its own: these tests create and break schemas.
 let url: string;
 const scratch = `migrate_scratch_${crypto.randomBytes(4).toString("hex")}`;
 
-async function query<T extends pg.QueryResultRow>(sql: string, connectionString = url) {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
+function query<T extends pg.QueryResultRow>(sql: string, connectionString = url) {
+  return withPgClient(connectionString, async (client) => (await client.query<T>(sql)).rows);
 }
 
 function migrationsDir(files: Record<string, string>) {
@@ -30,15 +25,11 @@ function migrationsDir(files: Record<string, string>) {
 }
 
 beforeAll(async () => {
-  const u = new URL(process.env.DATABASE_URL!);
-  await query(`CREATE DATABASE ${scratch}`, u.toString());
-  u.pathname = `/${scratch}`;
-  url = u.toString();
+  await query(`CREATE DATABASE ${scratch}`, process.env.DATABASE_URL!);
+  url = databaseUrlFor(process.env.DATABASE_URL!, scratch);
 });
 afterAll(async () => {
-  const u = new URL(url);
-  u.pathname = "/postgres";
-  await query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`, u.toString());
+  await query(`DROP DATABASE IF EXISTS ${scratch} WITH (FORCE)`, databaseUrlFor(url, "postgres"));
 });
 
 describe("migration runner", () => {
@@ -61,11 +52,9 @@ describe("migration runner", () => {
   });
 
   it("rolls a failing migration back whole and records nothing for it", async () => {
-    const u = new URL(url);
-    u.pathname = "/postgres";
     const db = `${scratch}_fail`;
-    await query(`CREATE DATABASE ${db}`, u.toString());
-    u.pathname = `/${db}`;
+    await query(`CREATE DATABASE ${db}`, databaseUrlFor(url, "postgres"));
+    const u = new URL(databaseUrlFor(url, db));
     const dir = migrationsDir({
       "001_ok": `CREATE TABLE a (id int);`,
       "002_bad": `CREATE TABLE b (id int);\nINSERT INTO a VALUES (1);\nSELECT * FROM no_such_table;`,

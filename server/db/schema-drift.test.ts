@@ -5,32 +5,18 @@ import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMigrations } from "./migrate";
+import { databaseUrlFor, withPgClient } from "./pg-client";
 
 const fromSchema = `drift_from_schema_${crypto.randomBytes(4).toString("hex")}`;
 let fromSchemaUrl: string;
 
-function urlFor(database: string) {
-  const u = new URL(process.env.DATABASE_URL!);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function withClient<T>(connectionString: string, work: (c: pg.Client) => Promise<T>) {
-  const client = new pg.Client({ connectionString });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+const urlFor = (database: string) => databaseUrlFor(process.env.DATABASE_URL!, database);
 
 /** Everything about the public schema that a migration can change, as sorted text lines. */
 async function catalog(connectionString: string): Promise<string[]> {
-  return withClient(connectionString, async (c) => {
+  return withPgClient(connectionString, async (c) => {
     const queries = [
       `SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || udt_name || ' null=' || is_nullable || ' default=' || coalesce(column_default, '')
          FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_prisma_migrations'`,
@@ -48,7 +34,7 @@ async function catalog(connectionString: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  await withClient(urlFor("postgres"), (c) => c.query(`CREATE DATABASE ${fromSchema}`));
+  await withPgClient(urlFor("postgres"), (c) => c.query(`CREATE DATABASE ${fromSchema}`));
   fromSchemaUrl = urlFor(fromSchema);
   // Prisma's own rendering of schema.prisma as SQL (WASM schema engine through the adapter).
   const diff = spawnSync(
@@ -57,11 +43,11 @@ beforeAll(async () => {
     { env: { ...process.env, DATABASE_URL: fromSchemaUrl }, encoding: "utf8" },
   );
   if (diff.status !== 0) throw new Error(`prisma migrate diff failed: ${diff.stderr}`);
-  await withClient(fromSchemaUrl, (c) => c.query(diff.stdout));
+  await withPgClient(fromSchemaUrl, (c) => c.query(diff.stdout));
 });
 
 afterAll(async () => {
-  await withClient(urlFor("postgres"), (c) => c.query(`DROP DATABASE IF EXISTS ${fromSchema} WITH (FORCE)`));
+  await withPgClient(urlFor("postgres"), (c) => c.query(`DROP DATABASE IF EXISTS ${fromSchema} WITH (FORCE)`));
 });
 
 describe("schema drift", () => {

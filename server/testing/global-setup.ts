@@ -2,18 +2,12 @@
 // .data/test-postgres) and a template database with every migration applied.
 import fs from "node:fs";
 import path from "node:path";
-import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../db/embedded-postgres";
 import { applyMigrations } from "../db/migrate";
+import { databaseUrlFor, withPgClient } from "../db/pg-client";
 
 export const TEMPLATE_DATABASE = "preference_test_template";
-
-function withDatabase(url: string, database: string) {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
 
 export default async function setup(project: TestProject) {
   let serverUrl = process.env.DATABASE_URL;
@@ -29,12 +23,11 @@ export default async function setup(project: TestProject) {
     };
   }
 
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
-  await admin.end();
-  await applyMigrations(withDatabase(serverUrl, TEMPLATE_DATABASE));
+  await withPgClient(serverUrl, async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+  });
+  await applyMigrations(databaseUrlFor(serverUrl, TEMPLATE_DATABASE));
 
   project.provide("testServerUrl", serverUrl);
   return stop;
