@@ -25,34 +25,35 @@ export async function createUser(db: DbOrTx, input: CreateUserInput) {
   }
 }
 
+async function findUserOrThrow(tx: Tx, userId: string) {
+  const user = await tx.user.findUnique({ where: { id: userId } });
+  if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id ${userId}.` });
+  return user;
+}
+
 /** The last active admin cannot be demoted or deactivated: nobody could manage users any more. */
-async function assertNotLastAdmin(tx: Tx, userId: string, action: string) {
-  const target = await tx.user.findUnique({ where: { id: userId } });
-  if (!target) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id ${userId}.` });
-  if (target.role !== "ADMIN" || target.deactivatedAt) return target;
+async function assertNotLastAdmin(tx: Tx, target: { role: string; deactivatedAt: Date | null }, action: string) {
+  if (target.role !== "ADMIN" || target.deactivatedAt) return;
   // Lock the active admins so two admins demoting each other at once cannot both succeed.
   const admins = await tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM "User" WHERE role = 'ADMIN' AND "deactivatedAt" IS NULL FOR UPDATE`;
   if (admins.length <= 1) {
     throw new TRPCError({ code: "BAD_REQUEST", message: `Cannot ${action} the last active admin.` });
   }
-  return target;
 }
 
 export function changeRole(db: Db, input: ChangeRoleInput) {
   return db.$transaction(async (tx) => {
-    if (input.role !== "ADMIN") await assertNotLastAdmin(tx, input.userId, "demote");
-    const user = await tx.user.findUnique({ where: { id: input.userId } });
-    if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id ${input.userId}.` });
+    const user = await findUserOrThrow(tx, input.userId);
+    if (input.role !== "ADMIN") await assertNotLastAdmin(tx, user, "demote");
     return tx.user.update({ where: { id: input.userId }, data: { role: input.role }, select: publicFields });
   });
 }
 
 export function setActive(db: Db, input: SetActiveInput) {
   return db.$transaction(async (tx) => {
-    if (!input.active) await assertNotLastAdmin(tx, input.userId, "deactivate");
-    const user = await tx.user.findUnique({ where: { id: input.userId } });
-    if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id ${input.userId}.` });
+    const user = await findUserOrThrow(tx, input.userId);
+    if (!input.active) await assertNotLastAdmin(tx, user, "deactivate");
     return tx.user.update({
       where: { id: input.userId },
       data: { deactivatedAt: input.active ? null : (user.deactivatedAt ?? new Date()) },
