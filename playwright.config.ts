@@ -2,7 +2,8 @@
 // started exactly as `npm start` starts it, on a fresh embedded database with the demo workspace.
 import { defineConfig } from "@playwright/test";
 
-const port = Number(process.env.E2E_PORT ?? 3107);
+import { e2eDataDir as dataDir, e2ePort as port } from "./e2e/data-dir";
+
 const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
@@ -26,7 +27,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
-    command: "rm -rf .data/e2e && node --import tsx server/runtime/start.ts",
+    command: `rm -rf ${dataDir} && node --import tsx server/runtime/start.ts`,
     url: `${baseURL}/api/health`,
     // The first run builds the app.
     timeout: 600_000,
@@ -35,6 +36,6 @@ export default defineConfig({
     stderr: "pipe",
     gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
     // Always the embedded database, even where DATABASE_URL points at a shared server.
-    env: { DATA_DIR: ".data/e2e", PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: "", SEED_DEMO: "true" },
+    env: { DATA_DIR: dataDir, PORT: String(port), HOST: "127.0.0.1", DATABASE_URL: "", SEED_DEMO: "true" },
   },
 });

@@ -1,5 +1,5 @@
 // Once per test run: a PostgreSQL server (DATABASE_URL's, or a fresh embedded one under
-// .data/test-postgres) and a template database with every migration applied.
+// .data/test-postgres-<pid>) and a template database with every migration applied.
 import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
@@ -13,7 +13,8 @@ export default async function setup(project: TestProject) {
   let serverUrl = process.env.DATABASE_URL;
   let stop = async () => {};
   if (!serverUrl) {
-    const dataDir = path.join(process.cwd(), ".data", "test-postgres");
+    // One folder per run, so two runs on one machine (or one checkout) never share a server.
+    const dataDir = path.join(process.cwd(), ".data", `test-postgres-${process.pid}`);
     fs.rmSync(dataDir, { recursive: true, force: true });
     const embedded = await startEmbeddedPostgres({ dataDir });
     serverUrl = embedded.url;
