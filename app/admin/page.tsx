@@ -16,6 +16,15 @@ export default function AdminHome() {
         <li>
           <Link href="/admin/batches">Batches: status, priority, gold rate</Link>
         </li>
+        <li>
+          <Link href="/admin/jobs">Jobs: progress, logs, cancel and retry</Link>
+        </li>
+        <li>
+          <Link href="/admin/variants">Policy variants: models, sampling defaults, system prompts</Link>
+        </li>
+        <li>
+          <Link href="/admin/pair-generation">Generate pairs: sample two responses per prompt into a new batch</Link>
+        </li>
       </ul>
       <h2>System</h2>
       {health.data && (

@@ -32,4 +32,13 @@ export const procedureAccess: Record<string, Access> = {
   "apiTokens.list": ["RESEARCHER", "ADMIN"],
   "apiTokens.create": ["RESEARCHER", "ADMIN"],
   "apiTokens.revoke": ["RESEARCHER", "ADMIN"],
+  "jobs.list": ["ADMIN"],
+  "jobs.get": ["ADMIN"],
+  "jobs.workers": ["ADMIN"],
+  "jobs.cancel": ["ADMIN"],
+  "jobs.retry": ["ADMIN"],
+  "policyVariants.list": ["RESEARCHER", "ADMIN"],
+  "policyVariants.create": ["ADMIN"],
+  "policyVariants.update": ["ADMIN"],
+  "policyVariants.retire": ["ADMIN"],
 };

@@ -4,7 +4,9 @@ import { apiTokensRouter } from "./routers/api-tokens";
 import { batchesRouter } from "./routers/batches";
 import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
+import { jobsRouter } from "./routers/jobs";
 import { meRouter } from "./routers/me";
+import { policyVariantsRouter } from "./routers/policy-variants";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -16,6 +18,8 @@ export const appRouter = createTRPCRouter({
   dashboard: dashboardRouter,
   batches: batchesRouter,
   apiTokens: apiTokensRouter,
+  jobs: jobsRouter,
+  policyVariants: policyVariantsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,224 @@
+"use client";
+// Policy variants: the live models that pairs are sampled from. Admins register one (a GGUF file
+// for llama.cpp, or the base URL of an OpenAI-compatible server), set its sampling defaults and
+// optional system prompt (e.g. a safety preprompt), edit it, and retire it. Nothing is loaded
+// here: the workers load models when a job needs them.
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import {
+  LLAMA2_SAMPLING_DEFAULTS,
+  type VariantFormValues,
+  type VariantInput,
+  variantInput,
+} from "~/server/policy-variants/policy-variants.schema";
+import type { AppRouter } from "~/server/trpc/root";
+import { useTRPC } from "../../_trpc/client";
+
+type Variant = inferRouterOutputs<AppRouter>["policyVariants"]["list"][number];
+
+const emptyForm: VariantFormValues = {
+  name: "",
+  backend: "LLAMA_CPP",
+  modelPath: "",
+  baseUrl: "",
+  modelName: "",
+  defaults: LLAMA2_SAMPLING_DEFAULTS,
+  systemPrompt: "",
+  description: "",
+};
+
+function formValues(v: Variant): VariantFormValues {
+  return {
+    name: v.name,
+    backend: v.backend,
+    modelPath: v.modelPath ?? "",
+    baseUrl: v.baseUrl ?? "",
+    modelName: v.modelName ?? "",
+    defaults: v.defaults,
+    systemPrompt: v.systemPrompt ?? "",
+    description: v.description ?? "",
+  };
+}
+
+export default function VariantsPage() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const variants = useQuery(trpc.policyVariants.list.queryOptions());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.policyVariants.list.pathKey() });
+  const [editing, setEditing] = useState<Variant | null>(null);
+  const retire = useMutation(trpc.policyVariants.retire.mutationOptions({ onSuccess: refresh }));
+
+  return (
+    <section className="stack">
+      <h1>Policy variants</h1>
+      <p className="muted">
+        Pair generation and prompt writing sample two responses from two variants, or from one variant at two temperatures
+        (Llama 2&apos;s protocol). Workers load the model when a job needs it.
+      </p>
+      {(variants.error ?? retire.error) && (
+        <p className="error" role="alert">
+          {(variants.error ?? retire.error)?.message}
+        </p>
+      )}
+      <table className="table" aria-label="Policy variants">
+        <thead>
+          <tr>
+            <th>Name</th>
+            <th>Backend</th>
+            <th>Model</th>
+            <th className="num">Temperature</th>
+            <th className="num">Top-p</th>
+            <th className="num">Max tokens</th>
+            <th>System prompt</th>
+            <th className="num">Responses</th>
+            <th>Status</th>
+            <th />
+          </tr>
+        </thead>
+        <tbody>
+          {variants.data?.map((v) => (
+            <tr key={v.id} data-variant={v.name}>
+              <td>
+                {v.name}
+                {v.description && <div className="muted">{v.description}</div>}
+              </td>
+              <td>{v.backend === "LLAMA_CPP" ? "llama.cpp" : "OpenAI-compatible"}</td>
+              <td>
+                <code>{v.backend === "LLAMA_CPP" ? v.modelPath : `${v.baseUrl}${v.modelName ? ` · ${v.modelName}` : ""}`}</code>
+              </td>
+              <td className="num">{v.defaults.temperature}</td>
+              <td className="num">{v.defaults.topP}</td>
+              <td className="num">{v.defaults.maxTokens}</td>
+              <td title={v.systemPrompt ?? undefined}>{v.systemPrompt ? `${v.systemPrompt.slice(0, 60)}${v.systemPrompt.length > 60 ? "…" : ""}` : <span className="muted">none</span>}</td>
+              <td className="num">{v.responseCount}</td>
+              <td>{v.retiredAt ? `retired ${v.retiredAt.toISOString().slice(0, 10)}` : "active"}</td>
+              <td>
+                <button type="button" className="link-button" onClick={() => setEditing(v)}>
+                  Edit
+                </button>{" "}
+                <button
+                  type="button"
+                  onClick={() => retire.mutate({ variantId: v.id, retired: !v.retiredAt })}
+                  disabled={retire.isPending}
+                >
+                  {v.retiredAt ? "Restore" : "Retire"}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {variants.data?.length === 0 && <p className="muted">No variants yet. Register the first one below.</p>}
+
+      <VariantForm key={editing?.id ?? "new"} editing={editing} onDone={() => { setEditing(null); return refresh(); }} />
+    </section>
+  );
+}
+
+function VariantForm({ editing, onDone }: { editing: Variant | null; onDone: () => Promise<unknown> }) {
+  const trpc = useTRPC();
+  const form = useForm<VariantFormValues, unknown, VariantInput>({
+    resolver: zodResolver(variantInput),
+    defaultValues: editing ? formValues(editing) : emptyForm,
+  });
+  const create = useMutation(trpc.policyVariants.create.mutationOptions({ onSuccess: () => { form.reset(emptyForm); return onDone(); } }));
+  const update = useMutation(trpc.policyVariants.update.mutationOptions({ onSuccess: () => onDone() }));
+  const backend = form.watch("backend");
+  const errors = form.formState.errors;
+  const mutationError = create.error ?? update.error;
+  const pending = create.isPending || update.isPending;
+
+  const onSubmit = form.handleSubmit((values) => {
+    if (editing) update.mutate({ variantId: editing.id, variant: values });
+    else create.mutate(values);
+  });
+
+  return (
+    <>
+      <h2>{editing ? `Edit ${editing.name}` : "Register a variant"}</h2>
+      {editing && (
+        <p className="muted">
+          Responses already sampled keep their own settings. A different model file or server is a different model: register it as a new
+          variant so provenance stays exact.
+        </p>
+      )}
+      {mutationError && (
+        <p className="error" role="alert">
+          {mutationError.message}
+        </p>
+      )}
+      <form className="grid-form" onSubmit={onSubmit} noValidate aria-label={editing ? "Edit variant" : "Register a variant"}>
+        <label>
+          Name
+          <input type="text" {...form.register("name")} />
+          {errors.name && <span className="field-error">{errors.name.message}</span>}
+        </label>
+        <label>
+          Backend
+          <select {...form.register("backend")}>
+            <option value="LLAMA_CPP">llama.cpp (local GGUF file)</option>
+            <option value="OPENAI_COMPATIBLE">OpenAI-compatible server (vLLM, TGI, llama.cpp server, Ollama)</option>
+          </select>
+        </label>
+        {backend === "LLAMA_CPP" ? (
+          <label>
+            GGUF file
+            <input type="text" placeholder="/models/llama-2-7b-chat.Q4_K_M.gguf" {...form.register("modelPath")} />
+            {errors.modelPath && <span className="field-error">{errors.modelPath.message}</span>}
+          </label>
+        ) : (
+          <>
+            <label>
+              Base URL
+              <input type="url" placeholder="http://gpu-1:8000/v1" {...form.register("baseUrl")} />
+              {errors.baseUrl && <span className="field-error">{errors.baseUrl.message}</span>}
+            </label>
+            <label>
+              Model name
+              <input type="text" placeholder="meta-llama/Llama-2-7b-chat-hf" {...form.register("modelName")} />
+              {errors.modelName && <span className="field-error">{errors.modelName.message}</span>}
+            </label>
+          </>
+        )}
+        <label>
+          Temperature
+          <input type="number" step={0.05} min={0} max={2} {...form.register("defaults.temperature", { valueAsNumber: true })} />
+          {errors.defaults?.temperature && <span className="field-error">{errors.defaults.temperature.message}</span>}
+        </label>
+        <label>
+          Top-p
+          <input type="number" step={0.05} min={0} max={1} {...form.register("defaults.topP", { valueAsNumber: true })} />
+          {errors.defaults?.topP && <span className="field-error">{errors.defaults.topP.message}</span>}
+        </label>
+        <label>
+          Max tokens
+          <input type="number" step={1} min={1} max={8192} {...form.register("defaults.maxTokens", { valueAsNumber: true })} />
+          {errors.defaults?.maxTokens && <span className="field-error">{errors.defaults.maxTokens.message}</span>}
+        </label>
+        <label style={{ gridColumn: "1 / -1" }}>
+          System prompt (optional, e.g. a safety preprompt)
+          <textarea rows={3} placeholder="You are a safe and responsible assistant." {...form.register("systemPrompt")} />
+          {errors.systemPrompt && <span className="field-error">{errors.systemPrompt.message}</span>}
+        </label>
+        <label style={{ gridColumn: "1 / -1" }}>
+          Description (optional)
+          <input type="text" {...form.register("description")} />
+          {errors.description && <span className="field-error">{errors.description.message}</span>}
+        </label>
+        <div>
+          <button type="submit" className="primary" disabled={pending}>
+            {editing ? "Save changes" : "Register variant"}
+          </button>{" "}
+          {editing && (
+            <button type="button" onClick={() => void onDone()}>
+              Cancel
+            </button>
+          )}
+        </div>
+      </form>
+    </>
+  );
+}
