@@ -1,31 +1,50 @@
 // `npm run worker`: one worker process. Connects to DATABASE_URL (the same database as the web
-// app; on GPU machines point it at the shared PostgreSQL), starts the queue and announces
-// itself. Job handlers are registered in workers/jobs/ as they are built.
+// app; on GPU machines point it at the shared PostgreSQL), announces itself, works the job
+// queues and, now and then, recovers jobs whose worker died.
 import { prisma, disconnectPrisma } from "../server/db/prisma";
+import { createBoss } from "../server/jobs/job-queue";
 import { startHeartbeat } from "./heartbeat";
-import { registerJobHandlers } from "./jobs/register";
-import { createBoss } from "./queue/boss";
+import { recoverStalledJobs, STALE_AFTER_MS } from "./jobs/recover-stalled";
+import { handlersByType, registerJobHandlers } from "./jobs/register";
 
 async function main() {
   const url = process.env.DATABASE_URL;
   if (!url) {
     throw new Error("DATABASE_URL is not set. `npm start` provides it; a standalone worker needs the web app's database URL.");
   }
-  const boss = createBoss(url);
+  const boss = createBoss(url, "worker");
   let stopping = false;
+  const stop = new AbortController();
   // Errors while stopping are the database going away with us (Ctrl-C reaches the whole group).
-  boss.on("error", (error) => {
+  boss.on("error", (error: Error) => {
     if (!stopping) console.error(`queue error: ${error.message}`);
   });
   await boss.start();
-  const handlers = await registerJobHandlers(boss);
   const heartbeat = await startHeartbeat(prisma);
-  console.log(`Worker ${heartbeat.id} ready (${handlers.length ? handlers.join(", ") : "no job types registered yet"}).`);
+  const types = await registerJobHandlers(boss, prisma, heartbeat.id, stop.signal);
+  console.log(`Worker ${heartbeat.id} ready (${types.length ? types.join(", ") : "no job types registered"}).`);
+
+  const recover = async () => {
+    try {
+      const { requeued, failed, cancelled } = await recoverStalledJobs(prisma, handlersByType());
+      const total = requeued.length + failed.length + cancelled.length;
+      if (total) console.log(`Recovered ${total} stalled job(s): ${requeued.length} queued again, ${failed.length} failed, ${cancelled.length} cancelled.`);
+    } catch (error) {
+      if (!stopping) console.error(`stalled-job recovery failed: ${(error as Error).message}`);
+    }
+  };
+  void recover();
+  const recovery = setInterval(() => void recover(), Math.max(5_000, STALE_AFTER_MS / 2));
 
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
-    await boss.stop({ graceful: true, timeout: 10_000, wait: true });
+    clearInterval(recovery);
+    // Stop fetching first, then tell running jobs to put themselves back in the queue
+    // (run-job.ts, WorkerStopping) for another worker.
+    const stopped = boss.stop({ graceful: true, timeout: 10_000, wait: true });
+    stop.abort();
+    await stopped;
     await heartbeat.stop();
     await disconnectPrisma();
     process.exit(0);

@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import { afterAll, inject } from "vitest";
 import { databaseUrlFor, withPgClient } from "../db/pg-client";
 import { disconnectPrisma } from "../db/prisma";
+import { stopJobProducer } from "../jobs/job-queue";
 import { TEMPLATE_DATABASE } from "./global-setup";
 
 const serverUrl = inject("testServerUrl");
@@ -13,6 +14,7 @@ await withPgClient(serverUrl, (c) => c.query(`CREATE DATABASE ${database} TEMPLA
 process.env.DATABASE_URL = databaseUrlFor(serverUrl, database);
 
 afterAll(async () => {
+  await stopJobProducer();
   await disconnectPrisma();
   await withPgClient(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`));
 });

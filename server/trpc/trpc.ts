@@ -12,6 +12,7 @@ import { z, ZodError } from "zod";
 import { type Area, areaRoles, mayEnter } from "../auth/roles";
 import { type CurrentUser, userFromRequestHeaders } from "../auth/current-user";
 import { prisma } from "../db/prisma";
+import { describeZodError } from "../validation/describe-zod-error";
 
 // 1. Context ------------------------------------------------------------------------------
 
@@ -23,12 +24,7 @@ export async function createTRPCContext({ req }: { req: Request }): Promise<Cont
 
 // 2. Initialisation -----------------------------------------------------------------------
 
-/** "email: Enter a valid email address; role: Invalid option" */
-export function describeZodError(error: ZodError): string {
-  return error.issues
-    .map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
-    .join("; ");
-}
+export { describeZodError };
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,

@@ -1,16 +1,31 @@
-// The job types this worker runs. Each later capability (policy sampling, reward training,
-// rejection sampling, imports, exports) adds its handler here; the web side only enqueues.
+// The job types this worker runs: every handler, one line each. The web side only enqueues
+// (server/jobs/enqueue.ts); run-job.ts runs a handler against its Job row.
 import type PgBoss from "pg-boss";
+import type { Db } from "../../server/db/types";
+import type { JobHandler } from "../../server/jobs/job-handler";
+import { ensureQueue, type QueueMessage } from "../../server/jobs/job-queue";
+import { runQueuedJob } from "./run-job";
 
-type JobHandler = { queue: string; work: PgBoss.WorkHandler<object> };
+export const jobHandlers: JobHandler<any>[] = [];
 
-const handlers: JobHandler[] = [];
+export function handlersByType(handlers: JobHandler<any>[] = jobHandlers): Map<string, JobHandler<any>> {
+  return new Map(handlers.map((handler) => [handler.type, handler]));
+}
 
-/** Creates each queue and starts working it; returns the queue names. */
-export async function registerJobHandlers(boss: PgBoss): Promise<string[]> {
-  for (const handler of handlers) {
-    await boss.createQueue(handler.queue);
-    await boss.work(handler.queue, handler.work);
+/**
+ * Works each handler's queue, one job at a time per type in this process (a model job takes the
+ * machine; more workers mean more processes). `WORKER_JOB_TYPES` (comma-separated) limits a
+ * worker to some types, e.g. model jobs on GPU machines. Returns the types taken.
+ */
+export async function registerJobHandlers(boss: PgBoss, db: Db, workerId: string, stopping: AbortSignal, handlers = jobHandlers): Promise<string[]> {
+  const only = process.env.WORKER_JOB_TYPES?.split(",").map((t) => t.trim()).filter(Boolean);
+  const taken = handlers.filter((handler) => !only?.length || only.includes(handler.type));
+  for (const handler of taken) {
+    const queue = await ensureQueue(boss, handler.type);
+    await boss.work<QueueMessage>(queue, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([message]) => {
+      if (!message) return;
+      await runQueuedJob(db, handler, { jobId: message.data.jobId, workerId, queueJobId: message.id }, stopping);
+    });
   }
-  return handlers.map((h) => h.queue);
+  return taken.map((handler) => handler.type);
 }

@@ -1,0 +1,79 @@
+"use client";
+// One job: progress, parameters, result or error, and its log, refreshed while it runs.
+import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { use } from "react";
+import { useTRPC } from "../../../_trpc/client";
+import { JobActions } from "../_components/JobActions";
+import { formatTime, JobProgress, LIVE_REFRESH_MS } from "../_components/JobProgress";
+import "../jobs.css";
+
+export default function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
+  const { jobId } = use(params);
+  const trpc = useTRPC();
+  const job = useQuery(
+    trpc.jobs.get.queryOptions(
+      { jobId },
+      { refetchInterval: (query) => (["QUEUED", "RUNNING"].includes(query.state.data?.status ?? "QUEUED") ? LIVE_REFRESH_MS : false) },
+    ),
+  );
+  if (job.error) {
+    return (
+      <p className="error" role="alert">
+        {job.error.message}
+      </p>
+    );
+  }
+  const data = job.data;
+  if (!data) return <p className="muted">Loading…</p>;
+  return (
+    <section className="stack">
+      <p>
+        <Link href="/admin/jobs">← All jobs</Link>
+      </p>
+      <h1>{data.type.toLowerCase().replace(/_/g, " ")}</h1>
+      <p data-testid="job-status">
+        <JobProgress status={data.status} progress={data.progress} message={data.progressMessage} />{" "}
+        <JobActions jobId={data.id} status={data.status} cancelRequested={!!data.cancelRequestedAt} />
+      </p>
+      {data.error && (
+        <p className="error" role="alert" data-testid="job-error">
+          {data.error}
+        </p>
+      )}
+      <dl className="facts">
+        <dt>Id</dt>
+        <dd>{data.id}</dd>
+        <dt>Started by</dt>
+        <dd>{data.createdBy?.name ?? "system"}</dd>
+        <dt>Created</dt>
+        <dd>{formatTime(data.createdAt)}</dd>
+        <dt>Started</dt>
+        <dd>{formatTime(data.startedAt)}</dd>
+        <dt>Finished</dt>
+        <dd>{formatTime(data.finishedAt)}</dd>
+        <dt>Attempts</dt>
+        <dd>
+          {data.attempts} of {data.maxAttempts}
+          {data.workerId ? ` (worker ${data.workerId})` : ""}
+        </dd>
+      </dl>
+      <h2>Parameters</h2>
+      <pre className="job-json">{JSON.stringify(data.parameters, null, 2)}</pre>
+      {data.result !== null && (
+        <>
+          <h2>Result</h2>
+          <pre className="job-json">{JSON.stringify(data.result, null, 2)}</pre>
+        </>
+      )}
+      <h2>Log</h2>
+      <ol className="job-log" aria-label="Log">
+        {data.log.map((line) => (
+          <li key={line.id} className={`job-log-${line.level}`}>
+            <time>{new Date(line.at).toLocaleTimeString()}</time> {line.message}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

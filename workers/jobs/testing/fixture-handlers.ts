@@ -1,0 +1,47 @@
+// Handlers for testing the job machinery itself (never registered in a real worker). Each writes
+// a Prompt tagged with its job id, as a real handler writes results, so tests can see whether
+// cleanup removed partial work.
+import { z } from "zod";
+import type { JobHandler } from "../../../server/jobs/job-handler";
+import { JobError } from "../../../server/jobs/job-handler";
+
+const parameters = z.object({ steps: z.number().int().min(0).default(3), failAt: z.number().int().optional(), stepMs: z.number().int().default(10) });
+
+export const fixtureSource = (jobId: string) => `job-fixture:${jobId}`;
+
+async function writePartial(db: Parameters<JobHandler["run"]>[0]["db"], jobId: string, step: number) {
+  await db.prompt.create({
+    data: { protocol: "HELPFULNESS", source: fixtureSource(jobId), contentHash: `${jobId}-${step}`, turns: { create: [{ position: 0, role: "USER", content: `step ${step}` }] } },
+  });
+}
+
+/** Counts steps, writing one prompt per step; fails at `failAt`; stops when cancelled. */
+export const stepsHandler: JobHandler<z.infer<typeof parameters>> = {
+  type: "EMBEDDING",
+  parameters,
+  async run({ job, parameters: p, db, progress, log, setLive, signal }) {
+    for (let step = 0; step < p.steps; step++) {
+      if (step === p.failAt) throw new JobError(`step ${step} failed on purpose`);
+      await writePartial(db, job.id, step);
+      setLive({ step });
+      await progress((step + 1) / p.steps, `step ${step + 1} of ${p.steps}`);
+      await log(`step ${step + 1}`);
+      await new Promise((resolve) => setTimeout(resolve, p.stepMs));
+      signal.throwIfAborted();
+    }
+    return { steps: p.steps };
+  },
+  async cleanup({ jobId, db }) {
+    await db.prompt.deleteMany({ where: { source: fixtureSource(jobId) } });
+  },
+};
+
+/** Writes one partial result, then waits until it is aborted (or its process is killed). */
+export const hangingHandler: JobHandler<z.infer<typeof parameters>> = {
+  ...stepsHandler,
+  async run({ job, db, progress, signal }) {
+    await writePartial(db, job.id, 0);
+    await progress(0.5, "waiting forever");
+    await new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
+  },
+};
