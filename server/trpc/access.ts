@@ -41,4 +41,6 @@ export const procedureAccess: Record<string, Access> = {
   "policyVariants.create": ["ADMIN"],
   "policyVariants.update": ["ADMIN"],
   "policyVariants.retire": ["ADMIN"],
+  "pairGeneration.options": ["ADMIN"],
+  "pairGeneration.start": ["ADMIN"],
 };

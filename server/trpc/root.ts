@@ -6,6 +6,7 @@ import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
 import { jobsRouter } from "./routers/jobs";
 import { meRouter } from "./routers/me";
+import { pairGenerationRouter } from "./routers/pair-generation";
 import { policyVariantsRouter } from "./routers/policy-variants";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -20,6 +21,7 @@ export const appRouter = createTRPCRouter({
   apiTokens: apiTokensRouter,
   jobs: jobsRouter,
   policyVariants: policyVariantsRouter,
+  pairGeneration: pairGenerationRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,93 @@
+// One pair, the way Llama 2 collected them: the same dialogue answered once by side A and once
+// by side B (two variants, or one variant at two temperatures), each response stored with how it
+// was made. Shared by pair generation and prompt writing.
+import type { PolicyVariant, Prompt, PromptTurn } from "@prisma/client";
+import type { Tx } from "../../server/db/types";
+import type { ChatDialogue, Generation, PolicyBackend } from "../policy/policy-backend";
+
+export type PairSide = { variant: PolicyVariant; temperature: number; seed: number };
+
+/**
+ * The dialogue a variant answers: the prompt's turns, with the variant's system prompt (e.g. a
+ * safety preprompt, METHOD.md §4) put before the prompt's own, when both have one.
+ */
+export function dialogueFor(prompt: Pick<Prompt, "systemPrompt"> & { turns: Pick<PromptTurn, "role" | "content">[] }, variant: Pick<PolicyVariant, "systemPrompt">): ChatDialogue {
+  const system = [variant.systemPrompt, prompt.systemPrompt].filter((s): s is string => !!s?.trim()).join("\n\n");
+  return { systemPrompt: system || null, turns: prompt.turns.map((t) => ({ role: t.role, content: t.content })) };
+}
+
+export type SamplePairRequest = {
+  prompt: Parameters<typeof dialogueFor>[0];
+  sides: [PairSide, PairSide];
+  topP: number;
+  maxTokens: number;
+  openBackend: (variant: PolicyVariant) => Promise<PolicyBackend>;
+  signal?: AbortSignal;
+  /** Text so far of side 0 (A) or 1 (B). */
+  onText?: (side: 0 | 1, textSoFar: string) => void;
+};
+
+/** Both responses; the two run at once (a backend serialises them if it must). */
+export async function samplePair(request: SamplePairRequest): Promise<[Generation, Generation]> {
+  const sample = async (index: 0 | 1) => {
+    const side = request.sides[index];
+    const backend = await request.openBackend(side.variant);
+    const [generation] = await backend.generate({
+      dialogue: dialogueFor(request.prompt, side.variant),
+      sampling: { temperature: side.temperature, topP: request.topP, maxTokens: request.maxTokens, seed: side.seed },
+      n: 1,
+      signal: request.signal,
+      onText: request.onText ? (_i, text) => request.onText!(index, text) : undefined,
+    });
+    if (!generation) throw new Error(`${side.variant.name} returned no sample.`);
+    return generation;
+  };
+  return Promise.all([sample(0), sample(1)]);
+}
+
+export type StorePairRequest = {
+  promptId: string;
+  batchId: string;
+  requiredAnnotations: number;
+  strategy: string;
+  jobId: string;
+  roundId: string | null;
+  topP: number;
+  maxTokens: number;
+  sides: [PairSide & { generation: Generation }, PairSide & { generation: Generation }];
+};
+
+/** The two responses with full provenance and their pair, inside the caller's transaction. */
+export async function storePair(tx: Tx, request: StorePairRequest) {
+  const ids: string[] = [];
+  for (const side of request.sides) {
+    const response = await tx.response.create({
+        data: {
+          promptId: request.promptId,
+          text: side.generation.text,
+          policyVariantId: side.variant.id,
+          temperature: side.temperature,
+          topP: request.topP,
+          maxTokens: request.maxTokens,
+          seed: side.seed,
+          roundId: request.roundId,
+          jobId: request.jobId,
+          tokenCount: side.generation.tokenCount,
+          durationMs: Math.round(side.generation.durationMs),
+        },
+        select: { id: true },
+    });
+    ids.push(response.id);
+  }
+  return tx.pair.create({
+    data: {
+      batchId: request.batchId,
+      promptId: request.promptId,
+      responseAId: ids[0]!,
+      responseBId: ids[1]!,
+      requiredAnnotations: request.requiredAnnotations,
+      strategy: request.strategy,
+    },
+    select: { id: true },
+  });
+}
