@@ -1,0 +1,81 @@
+// A worker killed mid-job (SIGKILL: no chance to clean up) must not leave its job RUNNING
+// forever nor its partial results behind: recovery requeues it while attempts are left (and
+// another worker finishes it) or fails it saying which worker died.
+import { type ChildProcess, spawn } from "node:child_process";
+import { afterEach, describe, expect, it } from "vitest";
+import { prisma } from "../../server/db/prisma";
+import { enqueueJob } from "../../server/jobs/enqueue";
+import { recoverStalledJobs } from "./recover-stalled";
+import { handlersByType } from "./register";
+import { fixtureSource, stepsHandler } from "./testing/fixture-handlers";
+
+const children: ChildProcess[] = [];
+
+function startWorker(mode: "hanging" | "steps"): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ["--import", "tsx", "workers/jobs/testing/fixture-worker.ts", mode], {
+    env: { ...process.env, JOB_HEARTBEAT_MS: "200" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    child.stdout!.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve(child));
+    child.once("exit", (code) => reject(new Error(`fixture worker exited with ${code}`)));
+  });
+}
+
+async function waitFor<T>(read: () => Promise<T>, until: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (until(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const jobRow = (id: string) => prisma.job.findUniqueOrThrow({ where: { id } });
+const partials = (jobId: string) => prisma.prompt.count({ where: { source: fixtureSource(jobId) } });
+const handlers = handlersByType([stepsHandler]);
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
+});
+
+describe("a worker killed mid-job", () => {
+  it("is noticed by its stopped heartbeat; the job is queued again, cleaned, and finished by another worker", { timeout: 60_000 }, async () => {
+    const doomed = await startWorker("hanging");
+    const { id } = await enqueueJob(prisma, { type: "EMBEDDING", parameters: { steps: 2 }, createdById: null });
+    const running = await waitFor(() => jobRow(id), (job) => job.status === "RUNNING" && job.progress === 0.5);
+    expect(running.workerId).toBe(`fixture-worker:${doomed.pid}`);
+    expect(await partials(id)).toBe(1);
+
+    doomed.kill("SIGKILL");
+    // Not yet stale: nothing happens to a job whose worker beat recently.
+    expect(await recoverStalledJobs(prisma, handlers, 60_000)).toEqual({ requeued: [], failed: [], cancelled: [] });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await recoverStalledJobs(prisma, handlers, 500)).toEqual({ requeued: [id], failed: [], cancelled: [] });
+    expect(await jobRow(id)).toMatchObject({ status: "QUEUED", attempts: 1, workerId: null, progress: 0 });
+    expect(await partials(id)).toBe(0);
+
+    const rescuer = await startWorker("steps");
+    const done = await waitFor(() => jobRow(id), (job) => job.status === "SUCCEEDED");
+    expect(done).toMatchObject({ attempts: 2, workerId: `fixture-worker:${rescuer.pid}`, result: { steps: 2 } });
+    expect(await partials(id)).toBe(2);
+    const log = (await prisma.jobLogLine.findMany({ where: { jobId: id }, orderBy: { id: "asc" } })).map((l) => l.message);
+    expect(log).toContain(`fixture-worker:${doomed.pid} stopped responding during attempt 1 of 2; queued again.`);
+  });
+
+  it("ends FAILED, naming the worker, when no attempts are left", { timeout: 60_000 }, async () => {
+    const doomed = await startWorker("hanging");
+    const { id } = await enqueueJob(prisma, { type: "EMBEDDING", parameters: {}, createdById: null, maxAttempts: 1 });
+    await waitFor(() => jobRow(id), (job) => job.status === "RUNNING" && job.progress === 0.5);
+    doomed.kill("SIGKILL");
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await recoverStalledJobs(prisma, handlers, 500)).toEqual({ requeued: [], failed: [id], cancelled: [] });
+    const job = await jobRow(id);
+    expect(job.status).toBe("FAILED");
+    expect(job.error).toBe(`fixture-worker:${doomed.pid} stopped responding during attempt 1 of 1; no attempts left.`);
+    expect(job.finishedAt).not.toBeNull();
+    expect(await partials(id)).toBe(0);
+  });
+});
