@@ -43,4 +43,8 @@ export const procedureAccess: Record<string, Access> = {
   "policyVariants.retire": ["ADMIN"],
   "pairGeneration.options": ["ADMIN"],
   "pairGeneration.start": ["ADMIN"],
+  "promptWriting.lastDialogue": ["ANNOTATOR", "ADMIN"],
+  "promptWriting.write": ["ANNOTATOR", "ADMIN"],
+  "promptWriting.job": ["ANNOTATOR", "ADMIN"],
+  "promptWriting.retry": ["ANNOTATOR", "ADMIN"],
 };

@@ -8,6 +8,7 @@ import { jobsRouter } from "./routers/jobs";
 import { meRouter } from "./routers/me";
 import { pairGenerationRouter } from "./routers/pair-generation";
 import { policyVariantsRouter } from "./routers/policy-variants";
+import { promptWritingRouter } from "./routers/prompt-writing";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
 
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   jobs: jobsRouter,
   policyVariants: policyVariantsRouter,
   pairGeneration: pairGenerationRouter,
+  promptWriting: promptWritingRouter,
 });
 
 export type AppRouter = typeof appRouter;

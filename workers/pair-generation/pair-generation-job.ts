@@ -12,6 +12,7 @@ import {
   pairStrategy,
   responseSeed,
 } from "../../server/pair-generation/pair-generation.schema";
+import { backendForVariant } from "../policy/open-backend";
 import type { PolicyBackend } from "../policy/policy-backend";
 import { type PairSide, samplePair, storePair } from "./sample-pair";
 
@@ -133,3 +134,5 @@ export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) 
     },
   };
 }
+
+export const pairGenerationHandler = makePairGenerationHandler(backendForVariant);

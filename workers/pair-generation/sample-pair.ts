@@ -25,6 +25,8 @@ export type SamplePairRequest = {
   signal?: AbortSignal;
   /** Text so far of side 0 (A) or 1 (B). */
   onText?: (side: 0 | 1, textSoFar: string) => void;
+  /** Side 0 (A) or 1 (B) has finished. */
+  onDone?: (side: 0 | 1, generation: Generation) => void;
 };
 
 /** Both responses; the two run at once (a backend serialises them if it must). */
@@ -40,6 +42,7 @@ export async function samplePair(request: SamplePairRequest): Promise<[Generatio
       onText: request.onText ? (_i, text) => request.onText!(index, text) : undefined,
     });
     if (!generation) throw new Error(`${side.variant.name} returned no sample.`);
+    request.onDone?.(index, generation);
     return generation;
   };
   return Promise.all([sample(0), sample(1)]);

@@ -1,0 +1,13 @@
+// Prompt writing: an annotator writes a prompt (or the next turn of a dialogue they compared),
+// follows the two responses being generated, and retries if a worker failed. Each annotator
+// sees and retries only their own writing jobs (checked in server/prompt-writing).
+import { lastComparedDialogue, retryWritingJob, writePrompt, writingJobView } from "../../prompt-writing/prompt-writing";
+import { writePromptInput, writingJobInput } from "../../prompt-writing/prompt-writing.schema";
+import { annotatorProcedure, createTRPCRouter } from "../trpc";
+
+export const promptWritingRouter = createTRPCRouter({
+  lastDialogue: annotatorProcedure.query(({ ctx }) => lastComparedDialogue(ctx.db, ctx.user.id)),
+  write: annotatorProcedure.input(writePromptInput).mutation(({ ctx, input }) => writePrompt(ctx.db, ctx.user, input)),
+  job: annotatorProcedure.input(writingJobInput).query(({ ctx, input }) => writingJobView(ctx.db, ctx.user, input.jobId)),
+  retry: annotatorProcedure.input(writingJobInput).mutation(({ ctx, input }) => retryWritingJob(ctx.db, ctx.user, input.jobId)),
+});
