@@ -1,5 +1,5 @@
 // A GGUF v3 writer: enough of the format (https://github.com/ggml-org/ggml/blob/master/docs/gguf.md)
-// to write a model of the llama architecture with F32 tensors. Metadata, then tensor infos,
+// to write a model of the llama architecture with F32 or F16 tensors. Metadata, then tensor infos,
 // then tensor data, each tensor aligned to ALIGNMENT bytes.
 import fs from "node:fs";
 
@@ -14,6 +14,7 @@ const enum ValueType {
   ARRAY = 9,
 }
 const GGML_TYPE_F32 = 0;
+const GGML_TYPE_F16 = 1;
 
 export type MetadataValue =
   | { type: "u32"; value: number }
@@ -24,8 +25,47 @@ export type MetadataValue =
   | { type: "f32[]"; value: Float32Array }
   | { type: "i32[]"; value: Int32Array };
 
-/** dims in GGML order: dims[0] is the innermost (contiguous) dimension. */
-export type Tensor = { name: string; dims: number[]; data: Float32Array };
+/**
+ * dims in GGML order: dims[0] is the innermost (contiguous) dimension. `type` is how the values
+ * are stored in the file (default F32); F16 halves the size, as real checkpoints are stored.
+ */
+export type Tensor = { name: string; dims: number[]; data: Float32Array; type?: "f32" | "f16" };
+
+const f32View = new Float32Array(1);
+const u32View = new Uint32Array(f32View.buffer);
+
+/** IEEE 754 binary16 bits of a float, rounded to nearest even (what numpy's astype(float16) gives). */
+export function toFloat16Bits(value: number): number {
+  f32View[0] = value;
+  const x = u32View[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exponent = (x >>> 23) & 0xff;
+  let mantissa = x & 0x7fffff;
+  if (exponent === 0xff) return sign | 0x7c00 | (mantissa ? 0x200 : 0); // Inf, NaN
+  let e = exponent - 127 + 15;
+  if (e >= 0x1f) return sign | 0x7c00; // overflow: Inf
+  if (e <= 0) {
+    if (e < -10) return sign; // underflow: ±0
+    mantissa |= 0x800000; // subnormal: shift in the implicit bit
+    const shift = 14 - e;
+    const half = 1 << (shift - 1);
+    const rest = mantissa & ((1 << shift) - 1);
+    let bits = mantissa >>> shift;
+    if (rest > half || (rest === half && bits & 1)) bits++;
+    return sign | bits;
+  }
+  const rest = mantissa & 0x1fff;
+  let bits = (e << 10) | (mantissa >>> 13);
+  if (rest > 0x1000 || (rest === 0x1000 && bits & 1)) bits++; // may carry into the exponent, which is right
+  return sign | bits;
+}
+
+function tensorBytes(tensor: Tensor): Buffer {
+  if ((tensor.type ?? "f32") === "f32") return Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
+  const half = new Uint16Array(tensor.data.length);
+  for (let i = 0; i < half.length; i++) half[i] = toFloat16Bits(tensor.data[i]!);
+  return Buffer.from(half.buffer);
+}
 
 class Bytes {
   private chunks: Buffer[] = [];
@@ -119,17 +159,18 @@ export function writeGguf(file: string, metadata: Record<string, MetadataValue>,
     head.string(tensor.name);
     head.u32(tensor.dims.length);
     for (const d of tensor.dims) head.u64(d);
-    head.u32(GGML_TYPE_F32);
+    const f16 = tensor.type === "f16";
+    head.u32(f16 ? GGML_TYPE_F16 : GGML_TYPE_F32);
     head.u64(offset);
     offsets.push(offset);
-    offset += Math.ceil(tensor.data.byteLength / ALIGNMENT) * ALIGNMENT;
+    offset += Math.ceil((tensor.data.length * (f16 ? 2 : 4)) / ALIGNMENT) * ALIGNMENT;
   }
   head.pad(ALIGNMENT);
   const fd = fs.openSync(file, "w");
   try {
     fs.writeSync(fd, head.toBuffer());
     for (const tensor of tensors) {
-      const bytes = Buffer.from(tensor.data.buffer, tensor.data.byteOffset, tensor.data.byteLength);
+      const bytes = tensorBytes(tensor);
       fs.writeSync(fd, bytes);
       const rest = bytes.length % ALIGNMENT;
       if (rest) fs.writeSync(fd, Buffer.alloc(ALIGNMENT - rest));

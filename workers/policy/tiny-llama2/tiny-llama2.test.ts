@@ -6,8 +6,8 @@ import path from "node:path";
 import { gguf } from "@huggingface/gguf";
 import llamaTokenizer from "llama-tokenizer-js";
 import { describe, expect, it } from "vitest";
-import { ALIGNMENT } from "./gguf-writer";
-import { TINY_LLAMA2, writeTinyLlama2 } from "./tiny-llama2";
+import { ALIGNMENT, toFloat16Bits } from "./gguf-writer";
+import { BENCH_LLAMA2, parameterCount, TINY_LLAMA2, tinyLlama2Tensors, writeTinyLlama2 } from "./tiny-llama2";
 
 describe("tiny Llama 2 GGUF", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tiny-llama2-"));
@@ -50,5 +50,35 @@ describe("tiny Llama 2 GGUF", () => {
     const sha = (f: string) => crypto.createHash("sha256").update(fs.readFileSync(f)).digest("hex");
     expect(sha(again)).toBe(sha(file));
     expect(fs.statSync(file).size).toBeGreaterThan(2 * 32000 * TINY_LLAMA2.embedding * 4);
+  });
+
+  it("writes F16 matrices (norms stay F32) at half the size, for the bench model", async () => {
+    const half = path.join(dir, "tiny-f16.gguf");
+    writeTinyLlama2(half, TINY_LLAMA2, 2023, "f16");
+    const read = await gguf(half, { allowLocalFile: true });
+    const { tensorInfos } = read;
+    expect(tensorInfos.find((t) => t.name === "token_embd.weight")!.dtype).toBe(1);
+    expect(tensorInfos.find((t) => t.name === "blk.0.attn_norm.weight")!.dtype).toBe(0);
+    expect(tensorInfos.every((t) => Number(t.offset) % ALIGNMENT === 0)).toBe(true);
+    expect(fs.statSync(half).size).toBeLessThan(fs.statSync(file).size * 0.6);
+    // The values read back from the F16 file are the F32 weights rounded.
+    const embedding = tinyLlama2Tensors(TINY_LLAMA2, 2023).find((t) => t.name === "token_embd.weight")!.data;
+    const info = tensorInfos.find((t) => t.name === "token_embd.weight")!;
+    const start = Number(read.tensorDataOffset) + Number(info.offset);
+    const bytes = fs.readFileSync(half).subarray(start, start + 16);
+    for (let i = 0; i < 8; i++) expect(bytes.readUInt16LE(i * 2)).toBe(toFloat16Bits(embedding[i]!));
+  });
+
+  it("rounds to IEEE binary16 as numpy does", () => {
+    expect([1, -2, 0.1, 65504, 65520, 1e-8, 5.960464477539063e-8, 6.1e-5, 0.333333, Infinity, 0].map(toFloat16Bits)).toEqual([
+      0x3c00, 0xc000, 0x2e66, 0x7bff, 0x7c00, 0x0000, 0x0001, 0x03ff, 0x3555, 0x7c00, 0x0000,
+    ]);
+    expect(toFloat16Bits(NaN) & 0x7c00).toBe(0x7c00);
+  });
+
+  it("counts parameters as the tensors hold them; the bench model has over 100M", () => {
+    const total = tinyLlama2Tensors(TINY_LLAMA2, 1).reduce((sum, t) => sum + t.data.length, 0);
+    expect(parameterCount(TINY_LLAMA2)).toBe(total);
+    expect(parameterCount(BENCH_LLAMA2)).toBeGreaterThan(100e6);
   });
 });

@@ -9,6 +9,22 @@ export type TinyLlama2Config = { embedding: number; heads: number; kvHeads: numb
 
 export const TINY_LLAMA2: TinyLlama2Config = { embedding: 64, heads: 4, kvHeads: 4, layers: 2, feedForward: 128, context: 2048 };
 
+/**
+ * The generate benchmark's model: GPT-2-small-sized (134M parameters, 268 MB in F16), so its
+ * weights do not fit in the CPU caches, as a real model's don't.
+ */
+export const BENCH_LLAMA2: TinyLlama2Config = { embedding: 768, heads: 12, kvHeads: 12, layers: 12, feedForward: 2048, context: 2048 };
+
+export type WeightType = "f32" | "f16";
+
+/** Parameters of a model of this shape (the 32k vocabulary's embedding and output included). */
+export function parameterCount(config: TinyLlama2Config) {
+  const n = config.embedding;
+  const kv = (n / config.heads) * config.kvHeads;
+  const perLayer = 2 * n + 2 * n * n + 2 * n * kv + 3 * n * config.feedForward;
+  return 2 * 32000 * n + n + config.layers * perLayer;
+}
+
 // GGUF token types.
 const NORMAL = 1;
 const UNKNOWN = 2;
@@ -45,7 +61,8 @@ function random(seed: number) {
   };
 }
 
-export function tinyLlama2Tensors(config: TinyLlama2Config, seed: number): Tensor[] {
+/** Matrices are stored as `weights` says; norm vectors stay F32, as in real checkpoints. */
+export function tinyLlama2Tensors(config: TinyLlama2Config, seed: number, weights: WeightType = "f32"): Tensor[] {
   const next = random(seed);
   const n = config.embedding;
   const kv = (n / config.heads) * config.kvHeads;
@@ -53,7 +70,7 @@ export function tinyLlama2Tensors(config: TinyLlama2Config, seed: number): Tenso
   const matrix = (name: string, cols: number, rows: number): Tensor => {
     const data = new Float32Array(cols * rows);
     for (let i = 0; i < data.length; i++) data[i] = (next() * 2 - 1) * scale;
-    return { name, dims: [cols, rows], data };
+    return { name, dims: [cols, rows], data, type: weights };
   };
   const ones = (name: string, size: number): Tensor => ({ name, dims: [size], data: new Float32Array(size).fill(1) });
   const vocab = 32000;
@@ -99,6 +116,6 @@ export function tinyLlama2Metadata(config: TinyLlama2Config): Record<string, Met
   };
 }
 
-export function writeTinyLlama2(file: string, config: TinyLlama2Config = TINY_LLAMA2, seed = 2023) {
-  writeGguf(file, tinyLlama2Metadata(config), tinyLlama2Tensors(config, seed));
+export function writeTinyLlama2(file: string, config: TinyLlama2Config = TINY_LLAMA2, seed = 2023, weights: WeightType = "f32") {
+  writeGguf(file, tinyLlama2Metadata(config), tinyLlama2Tensors(config, seed, weights));
 }

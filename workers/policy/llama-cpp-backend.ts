@@ -1,0 +1,199 @@
+// The policy as a local GGUF file run by node-llama-cpp (llama.cpp): CPU here, CUDA where the
+// machine has it (see llama-cpp/runtime.ts). The n samples of one dialogue run as parallel
+// sequences of one context, stepped together so every decode step is one batch of all the
+// sequences still running: llama.cpp reads the weights once per step for all of them, which is
+// where batching wins on a model whose weights do not fit in cache (bench: `npm run bench -- generate`).
+import os from "node:os";
+import type { LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaModel, Token } from "node-llama-cpp";
+import pLimit from "p-limit";
+import { llama2ChatTokens } from "./llama2-chat";
+import { loadPolicyModel } from "./llama-cpp/runtime";
+import { stepTogether } from "./llama-cpp/lockstep";
+import { sharePromptState } from "./llama-cpp/prompt-state";
+import type { GenerateRequest, Generation, PolicyBackend } from "./policy-backend";
+
+export type LlamaCppOptions = {
+  modelPath: string;
+  /** CPU threads per decode; default: see defaultThreads. */
+  threads?: number;
+  /** Sequences per context: n samples run in rounds of this many. */
+  parallel?: number;
+  /** Tokens per sequence (prompt + answer); default the model's trained context, at most 4096. */
+  contextSize?: number;
+};
+
+export const DEFAULT_PARALLEL = 4;
+
+/**
+ * Threads for a model, unless POLICY_THREADS or the config says otherwise. Measured on this
+ * machine's 2 cores (bench `generate`): a model whose weights fit in the CPU caches (the tiny
+ * test model, 8 MB) decodes several times faster on one thread, because a step is so short that
+ * waking and joining a second thread costs more than it saves; a model of 100M+ parameters (200 MB+
+ * in F16) is memory-bound and batched decoding is faster on every core.
+ */
+export function defaultThreads(modelBytes: number, cores = os.availableParallelism()) {
+  const env = Number(process.env.POLICY_THREADS);
+  if (Number.isInteger(env) && env > 0) return env;
+  return modelBytes < 64 * 1024 * 1024 ? 1 : Math.max(1, cores);
+}
+
+/** Text of the tokens generated so far, without a trailing partial UTF-8 character. */
+function textOf(model: LlamaModel, tokens: Token[]) {
+  // SentencePiece marks the answer's first word with a leading space; Meta's reference drops it.
+  return model.detokenize(tokens).replace(/^ /, "");
+}
+
+type SampleState = { tokens: Token[]; started: number; finishReason?: "stop" | "length"; durationMs?: number; lastText: string };
+
+export class LlamaCppBackend implements PolicyBackend {
+  readonly description: string;
+  readonly threads: number;
+  private readonly parallel: number;
+  private context?: Promise<{ context: LlamaContext; sequences: LlamaContextSequence[] }>;
+  private embeddingContext?: Promise<LlamaEmbeddingContext>;
+  // One generation at a time per context: its sequences are the batch.
+  private readonly generating = pLimit(1);
+  private readonly embedding = pLimit(1);
+
+  private constructor(
+    private readonly model: LlamaModel,
+    private readonly options: LlamaCppOptions,
+  ) {
+    this.threads = options.threads ?? defaultThreads(model.size);
+    this.parallel = options.parallel ?? DEFAULT_PARALLEL;
+    this.description = `llama.cpp ${options.modelPath} (${model.llama.gpu || "cpu"}, ${this.threads} thread${this.threads === 1 ? "" : "s"})`;
+  }
+
+  static async open(options: LlamaCppOptions) {
+    return new LlamaCppBackend(await loadPolicyModel(options.modelPath), options);
+  }
+
+  private contextSize() {
+    return Math.min(this.options.contextSize ?? 4096, this.model.trainContextSize);
+  }
+
+  /** One context with `parallel` sequences, created on first use and kept. */
+  private generationContext() {
+    this.context ??= this.model
+      .createContext({ sequences: this.parallel, contextSize: this.contextSize(), threads: this.threads })
+      .then((context) => ({ context, sequences: Array.from({ length: this.parallel }, () => context.getSequence()) }))
+      .catch((error: unknown) => {
+        this.context = undefined;
+        throw error;
+      });
+    return this.context;
+  }
+
+  /** The chat-formatted prompt as token ids (BOS/EOS as ids, never as text). */
+  promptTokens(dialogue: GenerateRequest["dialogue"]): Token[] {
+    const { bos, eos } = this.model.tokens;
+    if (bos === null || eos === null) throw new Error(`${this.options.modelPath} has no BOS/EOS token: not a Llama 2 vocabulary.`);
+    return llama2ChatTokens(dialogue, (text) => this.model.tokenize(text, false) as number[], { bos, eos }) as Token[];
+  }
+
+  generate(request: GenerateRequest): Promise<Generation[]> {
+    return this.generating(async () => {
+      const { n, signal } = request;
+      if (!Number.isInteger(n) || n < 1) throw new Error(`n must be a positive integer, got ${n}.`);
+      const { maxTokens } = request.sampling;
+      if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new Error(`maxTokens must be a positive integer, got ${maxTokens}.`);
+      const prompt = this.promptTokens(request.dialogue);
+      // llama.cpp keeps one cell free in a sequence.
+      if (prompt.length + maxTokens >= this.contextSize()) {
+        throw new Error(`The prompt (${prompt.length} tokens) plus maxTokens (${maxTokens}) exceeds the context of ${this.contextSize()} tokens.`);
+      }
+      // Without a seed the samples still need different seeds (node-llama-cpp would default every
+      // sequence to the current second, making parallel samples identical).
+      const seed = request.sampling.seed ?? Math.floor(Math.random() * 2 ** 31);
+      const { sequences } = await this.generationContext();
+      const results: Generation[] = [];
+      for (let first = 0; first < n; first += this.parallel) {
+        signal?.throwIfAborted();
+        const count = Math.min(this.parallel, n - first);
+        results.push(...(await this.generateRound(sequences.slice(0, count), prompt, request, seed + first, first)));
+      }
+      return results;
+    });
+  }
+
+  private async generateRound(sequences: LlamaContextSequence[], prompt: Token[], request: GenerateRequest, seed: number, firstIndex: number) {
+    const { sampling, signal, onText } = request;
+    // The prompt but its last token is evaluated once and shared; each sequence then evaluates
+    // the last token itself, which gives it the logits to sample its first token from.
+    const started = Date.now();
+    await sharePromptState(sequences[0]!, sequences, prompt.slice(0, -1));
+    const last = prompt.at(-1)!;
+    const samples: SampleState[] = sequences.map(() => ({ tokens: [], started, lastText: "" }));
+    const generators = sequences.map((sequence, i) =>
+      sequence.evaluate([last], {
+        temperature: sampling.temperature,
+        topP: sampling.topP,
+        topK: 0, // Llama 2's protocol samples with temperature and top-p only.
+        seed: seed + i,
+      }),
+    );
+    const finish = (i: number, reason: "stop" | "length") => {
+      const sample = samples[i]!;
+      sample.finishReason = reason;
+      sample.durationMs = Date.now() - started;
+      if (onText) {
+        const text = textOf(this.model, sample.tokens);
+        if (text !== sample.lastText) onText(firstIndex + i, text);
+      }
+    };
+    await stepTogether(
+      generators,
+      (i, token) => {
+        const sample = samples[i]!;
+        sample.tokens.push(token);
+        if (sample.tokens.length >= sampling.maxTokens) {
+          finish(i, "length");
+          return "stop";
+        }
+        if (onText) {
+          // Wait for the rest of a character split over byte tokens.
+          const text = textOf(this.model, sample.tokens);
+          if (text !== sample.lastText && !text.endsWith("\uFFFD")) {
+            sample.lastText = text;
+            onText(firstIndex + i, text);
+          }
+        }
+        return "continue";
+      },
+      (i) => finish(i, "stop"), // an end-of-generation token (EOS)
+      signal,
+    );
+    return samples.map(
+      (sample): Generation => ({
+        text: textOf(this.model, sample.tokens),
+        tokenCount: sample.tokens.length,
+        finishReason: sample.finishReason!,
+        durationMs: sample.durationMs!,
+      }),
+    );
+  }
+
+  embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
+    return this.embedding(async () => {
+      this.embeddingContext ??= this.model.createEmbeddingContext({ contextSize: this.contextSize(), threads: this.threads }).catch((error: unknown) => {
+        this.embeddingContext = undefined;
+        throw error;
+      });
+      const context = await this.embeddingContext;
+      const vectors: number[][] = [];
+      for (const text of texts) {
+        signal?.throwIfAborted();
+        vectors.push([...(await context.getEmbeddingFor(text)).vector]);
+      }
+      return vectors;
+    });
+  }
+
+  async close() {
+    const { context, embeddingContext } = this;
+    this.context = undefined;
+    this.embeddingContext = undefined;
+    await (await context?.catch(() => undefined))?.context.dispose();
+    await (await embeddingContext?.catch(() => undefined))?.dispose();
+  }
+}

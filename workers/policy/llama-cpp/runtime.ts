@@ -1,0 +1,57 @@
+// node-llama-cpp's runtime, loaded once per process: the native binding (CUDA where the machine
+// has it, else CPU) and each GGUF file, kept for the life of the worker, because loading a 7B model
+// takes seconds and its weights are gigabytes.
+import { getLlama, type Llama, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
+
+let llama: Promise<Llama> | undefined;
+const models = new Map<string, Promise<LlamaModel>>();
+
+/**
+ * The binding. `gpu: "auto"` with `build: "never"` tries node-llama-cpp's prebuilt binaries from
+ * best to worst (CUDA, then Vulkan, then CPU on Linux), tests that each loads (the CUDA one needs
+ * the system's libcudart/libcublas), and keeps the first that works; nothing is downloaded or built.
+ * POLICY_GPU=false forces the CPU binary.
+ */
+export function llamaRuntime(): Promise<Llama> {
+  llama ??= getLlama({
+    build: "never",
+    gpu: process.env.POLICY_GPU === "false" ? false : "auto",
+    logLevel: LlamaLogLevel.warn,
+  }).catch((error: unknown) => {
+    llama = undefined;
+    throw error;
+  });
+  return llama;
+}
+
+/**
+ * The model at `modelPath`, loaded once. Mean pooling is set for its embedding contexts (a Llama
+ * GGUF declares none, and llama.cpp would then return the last token's hidden state); it changes
+ * nothing for generation, which never pools.
+ */
+export function loadPolicyModel(modelPath: string): Promise<LlamaModel> {
+  let model = models.get(modelPath);
+  if (!model) {
+    model = llamaRuntime()
+      .then((runtime) =>
+        runtime.loadModel({
+          modelPath,
+          // Pooling type 1 is LLAMA_POOLING_TYPE_MEAN; the key is "<architecture>.pooling_type".
+          metadataOverrides: { llama: { pooling_type: 1 } } as never,
+        }),
+      )
+      .catch((error: unknown) => {
+        models.delete(modelPath);
+        throw new Error(`Cannot load the GGUF model ${modelPath}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      });
+    models.set(modelPath, model);
+  }
+  return model;
+}
+
+/** Frees a model (its contexts must be disposed first). */
+export async function unloadPolicyModel(modelPath: string) {
+  const model = models.get(modelPath);
+  models.delete(modelPath);
+  if (model) await (await model.catch(() => undefined))?.dispose();
+}
