@@ -23,6 +23,7 @@ export function batchOverview(db: DbOrTx): Promise<BatchOverview[]> {
     FROM "Batch" b
     JOIN "Round" r ON r.id = b."roundId"
     LEFT JOIN "Pair" p ON p."batchId" = b.id
+    WHERE b."importId" IS NULL -- imported datasets are not the team's work
     GROUP BY r.number, r.name, b.id, b.name, b.status, b."createdAt"
     ORDER BY r.number DESC, b."createdAt" DESC`;
 }

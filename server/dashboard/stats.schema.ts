@@ -5,7 +5,13 @@
 // - protocol: keep comparisons on pairs whose prompt has this protocol.
 // - from / to: keep comparisons made at or after `from` and strictly before `to` (instants; the
 //   page sends the next UTC midnight after its "To" day, so that day is included).
+// - sources: where the comparisons come from: OWN_LABELS for the team's annotators, or the
+//   source name of imported datasets. Absent or empty: the team's own labels only, so imported
+//   data never enters a count or chart unless asked for.
 import { z } from "zod";
+
+/** The `sources` value that stands for the team's own annotators (not an import). */
+export const OWN_LABELS = "team";
 
 const ids = z.array(z.string().min(1).max(64)).max(500);
 
@@ -18,6 +24,7 @@ export const dashboardFiltersSchema = z
     protocol: protocolSchema.optional(),
     from: z.coerce.date().optional(),
     to: z.coerce.date().optional(),
+    sources: z.array(z.string().min(1).max(200)).max(100).optional(),
   })
   .refine((f) => !f.from || !f.to || f.from.getTime() < f.to.getTime(), {
     message: "from must be before to",

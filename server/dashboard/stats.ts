@@ -1,6 +1,7 @@
 // The researcher dashboard's statistics over comparisons, each one SQL statement (set-based:
-// no per-row queries), all under the same filters (stats.schema.ts). They read only
-// comparisons, which always have an annotator.
+// no per-row queries), all under the same filters (stats.schema.ts). By default they read only
+// the team's own comparisons (which have an annotator); imported ones only when their source
+// is asked for.
 //
 // Definitions:
 // - Days are UTC calendar days of Comparison."createdAt".
@@ -30,7 +31,7 @@
 import { Prisma } from "@prisma/client";
 import type { SafetyLabelValue, StrengthValue } from "../annotation/annotation.schema";
 import type { DbOrTx } from "../db/types";
-import type { DashboardFilters } from "./stats.schema";
+import { type DashboardFilters, OWN_LABELS } from "./stats.schema";
 
 export const strengthLevels: StrengthValue[] = ["SIGNIFICANTLY_BETTER", "BETTER", "SLIGHTLY_BETTER", "NEGLIGIBLY_BETTER_OR_UNSURE"];
 export const safetyLabelValues: SafetyLabelValue[] = ["CHOSEN_SAFE_OTHER_UNSAFE", "BOTH_SAFE", "BOTH_UNSAFE"];
@@ -70,6 +71,7 @@ export function selection(filters: DashboardFilters, options: SelectionOptions =
   if (filters.batchIds?.length) conditions.push(Prisma.sql`p."batchId" IN (${Prisma.join(filters.batchIds)})`);
   if (filters.protocol) conditions.push(Prisma.sql`pr.protocol = ${filters.protocol}::"Protocol"`);
   if (options.times ?? true) conditions.push(...timeConditions(filters));
+  conditions.push(sourceCondition(filters.sources));
   conditions.push(...(options.extra ?? []));
   const joins: Prisma.Sql[] = [Prisma.sql`JOIN "Pair" p ON p.id = c."pairId"`];
   if (byRound || options.round) joins.push(Prisma.sql`JOIN "Batch" b ON b.id = p."batchId"`);
@@ -79,6 +81,17 @@ export function selection(filters: DashboardFilters, options: SelectionOptions =
     FROM "Comparison" c
     ${Prisma.join(joins, "\n    ")}
     ${conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, " AND ")}` : Prisma.empty}`;
+}
+
+/** Team labels have no import; imported ones are kept out unless their source is asked for. */
+function sourceCondition(sources: string[] | undefined): Prisma.Sql {
+  const names = (sources ?? []).filter((s) => s !== OWN_LABELS);
+  const own = !sources?.length || sources.includes(OWN_LABELS);
+  const imported = names.length
+    ? Prisma.sql`c."importId" IN (SELECT i.id FROM "DatasetImport" i WHERE i."sourceName" IN (${Prisma.join(names)}))`
+    : null;
+  if (own && imported) return Prisma.sql`(c."importId" IS NULL OR ${imported})`;
+  return imported ?? Prisma.sql`c."importId" IS NULL`;
 }
 
 function share(count: number, total: number): number | null {
@@ -322,6 +335,8 @@ export async function annotatorStats(db: DbOrTx, filters: DashboardFilters = {})
 export type FilterOptions = {
   rounds: { id: string; number: number; name: string }[];
   batches: { id: string; name: string; roundId: string }[];
+  /** Source names of imported datasets (the team's own labels are OWN_LABELS). */
+  sources: string[];
 };
 
 /** Rounds (newest first) and their batches, for the dashboard's selects. */
@@ -331,5 +346,6 @@ export async function filterOptions(db: DbOrTx): Promise<FilterOptions> {
     select: { id: true, name: true, roundId: true },
     orderBy: [{ round: { number: "desc" } }, { createdAt: "desc" }, { name: "asc" }],
   });
-  return { rounds, batches };
+  const imports = await db.datasetImport.findMany({ select: { sourceName: true }, distinct: ["sourceName"], orderBy: { sourceName: "asc" } });
+  return { rounds, batches, sources: imports.map((i) => i.sourceName) };
 }

@@ -17,6 +17,7 @@ const usage = `Usage: npm run export -- --format trl|hh-rlhf|raw --out DIR [opti
   --margin none|small|large         (trl, default none)
   --aggregate none|majority|mean|unanimous  (default none: one row per annotation)
   --rounds ID,ID  --batches ID,ID  --protocol HELPFULNESS|SAFETY
+  --sources team,NAME           team labels and/or imported sources (default: team only)
   --drop-unsure                     leave out "negligibly better / unsure"
   --test-fraction 0.05              hold out pairs as test data (by pair id)`;
 
@@ -24,7 +25,7 @@ async function main() {
   const { values } = parseArgs({
     options: {
       format: { type: "string" }, file: { type: "string" }, style: { type: "string" }, prompt: { type: "string" }, margin: { type: "string" },
-      aggregate: { type: "string" }, rounds: { type: "string" }, batches: { type: "string" }, protocol: { type: "string" },
+      aggregate: { type: "string" }, rounds: { type: "string" }, sources: { type: "string" }, batches: { type: "string" }, protocol: { type: "string" },
       "drop-unsure": { type: "boolean" }, "test-fraction": { type: "string" }, out: { type: "string" }, help: { type: "boolean" },
     },
   });
@@ -33,7 +34,7 @@ async function main() {
   const list = (v?: string) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : undefined);
   const parsed = exportOptionsSchema.safeParse({
     format: values.format, file: values.file, style: values.style, prompt: values.prompt, margin: values.margin, aggregate: values.aggregate,
-    roundIds: list(values.rounds), batchIds: list(values.batches), protocol: values.protocol,
+    roundIds: list(values.rounds), batchIds: list(values.batches), protocol: values.protocol, sources: list(values.sources),
     dropUnsure: values["drop-unsure"] ?? false,
     testFraction: values["test-fraction"] === undefined ? undefined : Number(values["test-fraction"]),
   });

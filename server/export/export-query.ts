@@ -25,11 +25,26 @@ function whereClause(options: ExportOptions, part: ExportPart, literal: Literal,
   if (options.roundIds?.length) conditions.push(`b."roundId" IN (${list(options.roundIds)})`);
   if (options.batchIds?.length) conditions.push(`p."batchId" IN (${list(options.batchIds)})`);
   if (options.protocol) conditions.push(`pr.protocol = ${literal(options.protocol)}`);
+  conditions.push(sourceCondition(options.sources, literal));
   const cut = Math.round(options.testFraction * 10000);
   if (part === "test") conditions.push(`${PAIR_BUCKET} < ${cut}`);
   if (part === "train") conditions.push(`${PAIR_BUCKET} >= ${cut}`);
   if (shard && shard.count > 1) conditions.push(`(${PAIR_BUCKET} % ${shard.count}) = ${shard.index}`);
   return conditions.join(" AND ");
+}
+
+/**
+ * Imported comparisons sit on imported pairs, in their import's batch: a condition on the batch
+ * keeps them out (or in) for the examples and the dialogues alike. Team labels only by default.
+ */
+function sourceCondition(sources: string[] | undefined, literal: Literal): string {
+  const names = (sources ?? []).filter((s) => s !== "team");
+  const own = !sources?.length || sources.includes("team");
+  const imported = names.length
+    ? `b."importId" IN (SELECT i.id FROM "DatasetImport" i WHERE i."sourceName" IN (${names.map(literal).join(", ")}))`
+    : null;
+  if (own && imported) return `(b."importId" IS NULL OR ${imported})`;
+  return imported ?? `b."importId" IS NULL`;
 }
 
 const FROM_COMPARISONS = `

@@ -35,6 +35,7 @@ export async function parseExportRequest(db: DbOrTx, url: URL, headers: Headers)
     roundIds: list("rounds"),
     batchIds: list("batches"),
     protocol: q.get("protocol") ?? undefined,
+    sources: list("sources"),
     dropUnsure: flag("dropUnsure"),
     testFraction: q.has("testFraction") ? Number(q.get("testFraction")) : undefined,
   });

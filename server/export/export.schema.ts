@@ -19,6 +19,11 @@ export const exportOptionsSchema = z
     roundIds: z.array(z.string().min(1)).optional(),
     batchIds: z.array(z.string().min(1)).optional(),
     protocol: z.enum(["HELPFULNESS", "SAFETY"]).optional(),
+    /**
+     * Where the comparisons come from: "team" (the team's annotators) and/or source names of
+     * imported datasets. Absent or empty: the team's own labels only.
+     */
+    sources: z.array(z.string().min(1).max(200)).optional(),
     /** Leave out "negligibly better / unsure" labels. */
     dropUnsure: z.boolean().default(false),
     /** Share of pairs held out as test data, chosen deterministically from the pair id. 0: no split. */

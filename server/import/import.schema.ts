@@ -1,0 +1,27 @@
+// What an import asks for, validated at every entrance (admin page, API, CLI, worker job).
+import { z } from "zod";
+import { STRENGTH_ORDER } from "../export/margins";
+import { importFormats } from "./row-formats";
+
+export const importOptionsSchema = z.object({
+  /** A format name, or "auto": detected from the first row. */
+  format: z.enum([...importFormats, "auto"]).default("auto"),
+  /** Who published the data, e.g. "Anthropic/hh-rlhf"; the dashboard and exports filter by it. */
+  sourceName: z.string().trim().min(1, "Name the source of the data").max(200),
+  /** The licence and terms the data comes under, as the importer states them. */
+  licence: z
+    .string()
+    .trim()
+    .max(2000)
+    .nullish()
+    .transform((s) => s || null),
+  /** Protocol of rows that do not state one. */
+  protocol: z.enum(["HELPFULNESS", "SAFETY"]).default("HELPFULNESS"),
+  /** Strength of preference rows without a margin. Llama 2's margin 0 is "negligibly better / unsure". */
+  strength: z.enum(STRENGTH_ORDER).default("NEGLIGIBLY_BETTER_OR_UNSURE"),
+  /** Which of Llama 2's margin scales a `margin` column is on (the nearest level is taken). */
+  marginScale: z.enum(["small", "large"]).default("small"),
+});
+
+export type ImportOptions = z.infer<typeof importOptionsSchema>;
+export type ImportOptionsInput = z.input<typeof importOptionsSchema>;

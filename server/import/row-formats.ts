@@ -1,0 +1,276 @@
+// One file row into one record to write: a prompt, or a preference (a prompt, two responses,
+// which one is chosen and how strongly). Each format is a zod schema for its row plus a
+// conversion; every refusal names the field, so the importer can say "line 1234, chosen: …".
+//
+// Formats (named explicitly, or detected from the first row by detectFormat):
+//  - prompts: `prompt` (a string: one user turn, or an HH-RLHF "\n\nHuman: …" transcript) or
+//    `messages` ([{role, content}], an optional system message first, ending with the user's),
+//    with optional `system`, `protocol`, `risk_category`, `attack_vector`.
+//  - hh-rlhf: Anthropic transcripts `chosen` / `rejected`; their shared prefix is the prompt.
+//  - trl: TRL / Hugging Face preference rows, standard (Llama 2 chat strings) or conversational
+//    (messages), explicit `prompt` or implicit, optional `margin` (strength read back from it).
+//  - raw: the platform's own raw export (one row per annotation, response_a / response_b).
+import crypto from "node:crypto";
+import { z } from "zod";
+import type { ChatDialogue } from "../../workers/policy/llama2-chat";
+import { MARGINS, STRENGTH_ORDER } from "../export/margins";
+import { dialogueHash } from "../prompts/content-hash";
+import { conversationalPreferencePair, DialogueFormatError, hhPreferencePair, parseLlama2Chat, type PreferencePair, splitHhTranscript } from "./dialogue-formats";
+
+export const importFormats = ["prompts", "hh-rlhf", "trl", "raw"] as const;
+export type ImportFormat = (typeof importFormats)[number];
+export const preferenceFormats: readonly ImportFormat[] = ["hh-rlhf", "trl", "raw"];
+
+export type Protocol = "HELPFULNESS" | "SAFETY";
+export type Strength = (typeof STRENGTH_ORDER)[number];
+export type SafetyLabel = "CHOSEN_SAFE_OTHER_UNSAFE" | "BOTH_SAFE" | "BOTH_UNSAFE";
+
+export type PromptRecord = {
+  protocol: Protocol;
+  systemPrompt: string | null;
+  turns: ChatDialogue["turns"];
+  riskCategory: string | null;
+  attackVector: string | null;
+  /** dialogueHash: the prompt's identity. */
+  hash: string;
+};
+
+export type PreferenceRecord = {
+  prompt: PromptRecord;
+  responseA: string;
+  responseB: string;
+  chosen: "A" | "B";
+  strength: Strength;
+  safetyLabel: SafetyLabel | null;
+  /** The pair's identity: the dialogue and the two responses, in either order. */
+  pairHash: string;
+  /** The comparison's identity: the pair, and in raw exports the pseudonymous annotator. */
+  importKey: string;
+};
+
+/** What a row cannot say for itself, chosen when importing. */
+export type RowDefaults = {
+  protocol: Protocol;
+  /** Strength of preference rows without a margin (Llama 2's margin 0 is "negligibly better / unsure"). */
+  strength: Strength;
+  /** Which of Llama 2's margin scales a `margin` column is on. */
+  marginScale: "small" | "large";
+};
+
+export const defaultRowDefaults: RowDefaults = { protocol: "HELPFULNESS", strength: "NEGLIGIBLY_BETTER_OR_UNSURE", marginScale: "small" };
+
+/** A row refused: the field at fault (dotted path) and why. */
+export class RowError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(field ? `${field}: ${message}` : message);
+  }
+}
+
+// Schemas -------------------------------------------------------------------------------------
+
+/** PostgreSQL text cannot hold NUL; refusing it here names the field instead of failing the write. */
+const text = z.string().refine((s) => !s.includes("\u0000"), "contains a NUL character (\\u0000), which cannot be stored");
+const optionalText = z
+  .string()
+  .trim()
+  .max(200)
+  .nullish()
+  .transform((s) => s || null);
+const protocol = z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), z.enum(["HELPFULNESS", "SAFETY"]));
+const message = z.object({ role: z.enum(["system", "user", "assistant"]), content: text });
+const messages = z.array(message).min(1);
+
+const promptRow = z
+  .object({
+    prompt: text.min(1).optional(),
+    messages: messages.optional(),
+    system: text.nullish(),
+    protocol: protocol.optional(),
+    risk_category: optionalText,
+    attack_vector: optionalText,
+  })
+  .refine((r) => (r.prompt === undefined) !== (r.messages === undefined), { message: "give either prompt (a string) or messages (a list), not both", path: ["prompt"] });
+
+const hhRow = z.object({ chosen: text, rejected: text });
+
+const trlRow = z.object({
+  prompt: z.union([text, messages]).optional(),
+  chosen: z.union([text, messages]),
+  rejected: z.union([text, messages]),
+  margin: z.number().finite().nullish(),
+});
+
+const strength = z.enum(STRENGTH_ORDER);
+const rawRow = z.object({
+  annotator: z.string().nullish(),
+  comparison_id: z.string().nullish(),
+  protocol,
+  risk_category: optionalText,
+  attack_vector: optionalText,
+  chosen: z.enum(["A", "B"]),
+  strength,
+  safety_label: z.enum(["CHOSEN_SAFE_OTHER_UNSAFE", "BOTH_SAFE", "BOTH_UNSAFE"]).nullish(),
+  prompt: messages,
+  response_a: text,
+  response_b: text,
+});
+
+// Conversions ----------------------------------------------------------------------------------
+
+function parseWith<T>(schema: z.ZodType<T>, row: unknown): T {
+  const parsed = schema.safeParse(row);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  throw new RowError(issue.path.map(String).join("."), issue.message);
+}
+
+/** Runs a dialogue-format function, turning its refusal into the field's error. */
+function dialogueField<T>(field: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof DialogueFormatError) throw new RowError(field, error.message);
+    throw error;
+  }
+}
+
+function promptRecord(dialogue: ChatDialogue, protocol: Protocol, riskCategory: string | null, attackVector: string | null, field: string): PromptRecord {
+  const turns = dialogue.turns;
+  if (turns.length === 0) throw new RowError(field, "the dialogue has no turns");
+  if (turns.at(-1)!.role !== "USER") throw new RowError(field, "the dialogue must end with the user's turn");
+  turns.forEach((turn, i) => {
+    if (turn.role !== (i % 2 === 0 ? "USER" : "ASSISTANT")) throw new RowError(field, `turn ${i + 1} is the ${turn.role.toLowerCase()}'s; user and assistant must alternate, user first`);
+  });
+  const systemPrompt = dialogue.systemPrompt ?? null;
+  return { protocol, systemPrompt, turns, riskCategory, attackVector, hash: dialogueHash({ systemPrompt, turns }) };
+}
+
+function messagesToDialogue(list: z.infer<typeof messages>, field: string): ChatDialogue {
+  const system = list[0]!.role === "system" ? list[0]!.content : null;
+  const rest = list.slice(system === null ? 0 : 1);
+  return {
+    systemPrompt: system,
+    turns: rest.map((m, i) => {
+      if (m.role === "system") throw new RowError(`${field}.${i + (system === null ? 0 : 1)}.role`, "a system message may only come first");
+      return { role: m.role === "user" ? "USER" : "ASSISTANT", content: m.content };
+    }),
+  };
+}
+
+function toPrompt(row: unknown, defaults: RowDefaults): PromptRecord {
+  const r = parseWith(promptRow, row);
+  let dialogue: ChatDialogue;
+  if (r.messages) dialogue = messagesToDialogue(r.messages, "messages");
+  else if (r.prompt!.startsWith("\n\nHuman: ")) dialogue = { turns: dialogueField("prompt", () => splitHhTranscript(r.prompt!)) };
+  else dialogue = { turns: [{ role: "USER", content: r.prompt! }] };
+  if (r.system != null) {
+    if (dialogue.systemPrompt != null) throw new RowError("system", "the messages already start with a system message");
+    dialogue.systemPrompt = r.system;
+  }
+  return promptRecord(dialogue, r.protocol ?? defaults.protocol, r.risk_category, r.attack_vector, r.messages ? "messages" : "prompt");
+}
+
+const sha256 = (value: string) => crypto.createHash("sha256").update(value).digest("hex");
+
+function pairHash(promptHash: string, a: string, b: string): string {
+  const [first, second] = a <= b ? [a, b] : [b, a];
+  return sha256(`${promptHash}\u0000${first}\u0000${second}`);
+}
+
+/** The nearest of Llama 2's four levels on the scale (the inverse of server/export/margins.ts). */
+export function strengthFromMargin(margin: number, scale: "small" | "large"): Strength {
+  let best: Strength = STRENGTH_ORDER[0];
+  for (const level of STRENGTH_ORDER) {
+    if (Math.abs(MARGINS[scale][level] - margin) < Math.abs(MARGINS[scale][best] - margin)) best = level;
+  }
+  return best;
+}
+
+function preference(pair: PreferencePair, defaults: RowDefaults, strength: Strength, field: string): PreferenceRecord {
+  const prompt = promptRecord(pair.dialogue, defaults.protocol, null, null, field);
+  const hash = pairHash(prompt.hash, pair.chosen, pair.rejected);
+  return { prompt, responseA: pair.chosen, responseB: pair.rejected, chosen: "A", strength, safetyLabel: null, pairHash: hash, importKey: hash };
+}
+
+function toHh(row: unknown, defaults: RowDefaults): PreferenceRecord {
+  const r = parseWith(hhRow, row);
+  return preference(dialogueField("chosen", () => hhPreferencePair(r.chosen, r.rejected)), defaults, defaults.strength, "chosen");
+}
+
+function toTrl(row: unknown, defaults: RowDefaults): PreferenceRecord {
+  const r = parseWith(trlRow, row);
+  const strength = r.margin == null ? defaults.strength : strengthFromMargin(r.margin, defaults.marginScale);
+  if (typeof r.chosen === "string" || typeof r.rejected === "string") {
+    if (typeof r.chosen !== "string" || typeof r.rejected !== "string" || (r.prompt !== undefined && typeof r.prompt !== "string")) {
+      throw new RowError("chosen", "standard rows hold strings in prompt, chosen and rejected; conversational rows hold message lists");
+    }
+    return preference(dialogueField("prompt", () => standardPair(r.prompt as string | undefined, r.chosen as string, r.rejected as string)), defaults, strength, "prompt");
+  }
+  if (typeof r.prompt === "string") throw new RowError("prompt", "conversational rows hold the prompt as a message list");
+  const pair = dialogueField("chosen", () => conversationalPreferencePair({ prompt: r.prompt as z.infer<typeof messages> | undefined, chosen: r.chosen as z.infer<typeof messages>, rejected: r.rejected as z.infer<typeof messages> }));
+  return preference(pair, defaults, strength, r.prompt ? "prompt" : "chosen");
+}
+
+/** Standard TRL rows in the Llama 2 chat template: the answer follows "[/INST] " (and, implicit, the whole prompt). */
+function standardPair(prompt: string | undefined, chosen: string, rejected: string): PreferencePair {
+  if (prompt !== undefined) {
+    const answer = (s: string, field: string) => {
+      if (!s.startsWith(" ")) throw new DialogueFormatError(`${field}: an answer after [/INST] starts with a space`);
+      return s.slice(1);
+    };
+    return { dialogue: parseLlama2Chat(prompt), chosen: answer(chosen, "chosen"), rejected: answer(rejected, "rejected") };
+  }
+  const split = (s: string, field: string) => {
+    const at = s.lastIndexOf(" [/INST] ");
+    if (at === -1) throw new DialogueFormatError(`${field}: no "[/INST] " before the answer`);
+    return { prompt: s.slice(0, at + " [/INST]".length), answer: s.slice(at + " [/INST] ".length) };
+  };
+  const a = split(chosen, "chosen");
+  const b = split(rejected, "rejected");
+  if (a.prompt !== b.prompt) throw new DialogueFormatError("chosen and rejected must share the prompt before their answers");
+  return { dialogue: parseLlama2Chat(a.prompt), chosen: a.answer, rejected: b.answer };
+}
+
+function toRaw(row: unknown): PreferenceRecord {
+  const r = parseWith(rawRow, row);
+  const prompt = promptRecord(messagesToDialogue(r.prompt, "prompt"), r.protocol, r.risk_category, r.attack_vector, "prompt");
+  const hash = pairHash(prompt.hash, r.response_a, r.response_b);
+  const who = r.annotator ?? r.comparison_id ?? "";
+  return {
+    prompt,
+    responseA: r.response_a,
+    responseB: r.response_b,
+    chosen: r.chosen,
+    strength: r.strength,
+    safetyLabel: r.safety_label ?? null,
+    pairHash: hash,
+    importKey: sha256(`${hash}\u0000${who}`),
+  };
+}
+
+export type RowConverter = ((row: unknown) => PromptRecord) | ((row: unknown) => PreferenceRecord);
+
+export function promptConverter(defaults: RowDefaults): (row: unknown) => PromptRecord {
+  return (row) => toPrompt(row, defaults);
+}
+
+export function preferenceConverter(format: Exclude<ImportFormat, "prompts">, defaults: RowDefaults): (row: unknown) => PreferenceRecord {
+  const convert = { "hh-rlhf": toHh, trl: toTrl, raw: (r: unknown) => toRaw(r) }[format];
+  return (row) => convert(row, defaults);
+}
+
+/** The format a row looks like, or null when it looks like none. */
+export function detectFormat(row: unknown): ImportFormat | null {
+  if (typeof row !== "object" || row === null || Array.isArray(row)) return null;
+  const r = row as Record<string, unknown>;
+  if ("response_a" in r && "response_b" in r) return "raw";
+  if ("chosen" in r && "rejected" in r) {
+    const hh = (v: unknown) => typeof v === "string" && v.startsWith("\n\nHuman: ");
+    return hh(r.chosen) && hh(r.rejected) && !("prompt" in r) ? "hh-rlhf" : "trl";
+  }
+  if ("prompt" in r || "messages" in r) return "prompts";
+  return null;
+}
