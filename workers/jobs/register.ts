@@ -5,8 +5,13 @@ import type { Db } from "../../server/db/types";
 import type { JobHandler } from "../../server/jobs/job-handler";
 import { ensureQueue, type QueueMessage } from "../../server/jobs/job-queue";
 import { runQueuedJob } from "./run-job";
+import { pairGenerationHandler } from "../pair-generation/pair-generation-job";
+import { promptWritingHandler } from "../prompt-writing/prompt-writing-job";
 
-export const jobHandlers: JobHandler<any>[] = [];
+export const jobHandlers: JobHandler<any>[] = [
+  pairGenerationHandler,
+  promptWritingHandler,
+];
 
 export function handlersByType(handlers: JobHandler<any>[] = jobHandlers): Map<string, JobHandler<any>> {
   return new Map(handlers.map((handler) => [handler.type, handler]));
