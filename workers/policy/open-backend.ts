@@ -14,6 +14,9 @@ import { writeTinyLlama2 } from "./tiny-llama2/tiny-llama2";
 
 export type VariantBackendFields = Pick<PolicyVariant, "backend" | "modelPath" | "baseUrl" | "modelName">;
 
+/** The environment variables read here (process.env, or a plain object in tests). */
+export type PolicyEnv = Record<string, string | undefined>;
+
 const backends = new Map<string, Promise<PolicyBackend>>();
 
 /** Opens (or reuses) the backend for a configuration. */
@@ -40,7 +43,7 @@ export function openPolicyBackend(config: PolicyBackendConfig): Promise<PolicyBa
  * The backend configuration of a variant. A served variant's API key is never stored in the
  * database: it comes from POLICY_API_KEY on the worker.
  */
-export function variantBackendConfig(variant: VariantBackendFields, env: NodeJS.ProcessEnv = process.env): PolicyBackendConfig {
+export function variantBackendConfig(variant: VariantBackendFields, env: PolicyEnv = process.env): PolicyBackendConfig {
   if (variant.backend === "LLAMA_CPP") {
     if (!variant.modelPath) throw new Error("This llama.cpp variant has no model file (modelPath).");
     return { backend: "LLAMA_CPP", modelPath: variant.modelPath };
@@ -103,7 +106,7 @@ export type DefaultPolicy = { name: string; description: string; config: PolicyB
  * The policy when none is registered: POLICY_BASE_URL (with POLICY_MODEL_NAME, POLICY_API_KEY) →
  * that server; else POLICY_MODEL_PATH → that GGUF; else the tiny test model in the data folder.
  */
-export function defaultPolicyConfig(env: NodeJS.ProcessEnv, dataDir: string): DefaultPolicy {
+export function defaultPolicyConfig(env: PolicyEnv, dataDir: string): DefaultPolicy {
   if (env.POLICY_BASE_URL) {
     const modelName = env.POLICY_MODEL_NAME || null;
     return {
@@ -135,7 +138,7 @@ export function defaultPolicyConfig(env: NodeJS.ProcessEnv, dataDir: string): De
  * variant when the table is empty, so pair generation and prompt writing work out of the box.
  * Returns the variant created, or null when variants exist already.
  */
-export async function ensureDefaultPolicyVariant(db: DbOrTx, dataDir: string, env: NodeJS.ProcessEnv = process.env) {
+export async function ensureDefaultPolicyVariant(db: DbOrTx, dataDir: string, env: PolicyEnv = process.env) {
   const policy = defaultPolicyConfig(env, dataDir);
   if (policy.tiny) ensureTinyModel(dataDir);
   if ((await db.policyVariant.count()) > 0) return null;
