@@ -3,6 +3,7 @@
 // actions. Every action's result carries the next pair, which is written straight into the
 // annotate.current cache: no refetch, no reload, one round trip from Enter to the next pair.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import type { Task } from "~/server/annotation/annotation.schema";
 import { useTRPC } from "../../_trpc/client";
@@ -19,6 +20,7 @@ type Submitted = { assignmentId: string; comparisonId: string; values: Judgement
 
 export function CompareScreen() {
   const trpc = useTRPC();
+  const router = useRouter();
   const queryClient = useQueryClient();
   const currentKey = trpc.annotate.current.queryKey();
   const progressKey = trpc.annotate.progress.queryKey();
@@ -140,6 +142,7 @@ export function CompareScreen() {
     if (key === "?") setHelpOpen((open) => !open);
     else if (key === "u") doUndo();
     else if (key === "g") toggleGuidelines();
+    else if (key === "p") router.push("/annotate/write");
     else return false;
     return true;
   });

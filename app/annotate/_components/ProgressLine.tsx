@@ -1,4 +1,5 @@
 "use client";
+import Link from "next/link";
 // The page's heading and the annotator's progress: "N done today · M left in queue".
 export function ProgressLine({
   doneToday,
@@ -19,6 +20,9 @@ export function ProgressLine({
       <button type="button" className="link-button help-button" onClick={onHelp} aria-keyshortcuts="Shift+?">
         Keyboard shortcuts <kbd aria-hidden="true">?</kbd>
       </button>
+      <Link href="/annotate/write" className="link-button" style={{ fontSize: "0.9rem" }} aria-keyshortcuts="P">
+        Write a prompt <kbd aria-hidden="true">P</kbd>
+      </Link>
     </div>
   );
 }

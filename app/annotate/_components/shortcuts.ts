@@ -1,4 +1,4 @@
-// The keyboard map, shown in the help overlay (?). The handlers live in CompareScreen (U, ?, G)
+// The keyboard map, shown in the help overlay (?). The handlers live in CompareScreen (U, ?, G, P)
 // and TaskView (everything that acts on the pair on screen).
 export const shortcutList: { keys: string[]; action: string; safetyOnly?: boolean }[] = [
   { keys: ["A", "←"], action: "Choose response A" },
@@ -16,6 +16,7 @@ export const shortcutList: { keys: string[]; action: string; safetyOnly?: boolea
   { keys: ["C"], action: "Write a comment (Esc leaves the comment box)" },
   { keys: ["U"], action: "Undo the last submission (while “Saved. Undo” shows)" },
   { keys: ["G"], action: "Show or hide the guidelines" },
+  { keys: ["P"], action: "Write a prompt of your own (two responses are generated for it)" },
   { keys: ["?"], action: "Show or hide this help" },
   { keys: ["Esc"], action: "Close a dialog or this help" },
 ];

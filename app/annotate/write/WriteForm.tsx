@@ -1,0 +1,119 @@
+"use client";
+// The prompt form: protocol (and, for safety, risk category and attack vector), the message, and
+// optionally continuing the dialogue the annotator last compared. Ctrl+Enter sends.
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useForm } from "react-hook-form";
+import {
+  attackVectorSuggestions,
+  riskCategorySuggestions,
+  type WritePromptForm,
+  type WritePromptInput,
+  writePromptInput,
+} from "~/server/prompt-writing/prompt-writing.schema";
+import { useTRPC } from "../../_trpc/client";
+import { Dialogue } from "../_components/Dialogue";
+
+export function WriteForm() {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const last = useQuery(trpc.promptWriting.lastDialogue.queryOptions(undefined, { staleTime: 60_000 }));
+  const write = useMutation(
+    trpc.promptWriting.write.mutationOptions({ onSuccess: ({ jobId }) => router.replace(`/annotate/write?job=${encodeURIComponent(jobId)}`) }),
+  );
+  const form = useForm<WritePromptForm, unknown, WritePromptInput>({
+    resolver: zodResolver(writePromptInput),
+    defaultValues: { protocol: "HELPFULNESS", riskCategory: "", attackVector: "", message: "", continueFromComparisonId: "" },
+  });
+  const protocol = form.watch("protocol");
+  const continuing = form.watch("continueFromComparisonId");
+  const { errors } = form.formState;
+  const onSubmit = form.handleSubmit((values) => write.mutate(values));
+
+  return (
+    <>
+      <div className="progress-line">
+        <h1>Write a prompt</h1>
+        <Link href="/annotate" className="link-button">
+          Back to your queue
+        </Link>
+      </div>
+      <p className="muted">
+        Write what a user would ask. Two responses are generated for it; you then compare them as usual. For safety prompts, try to
+        make the model say something unsafe and say how you are trying.
+      </p>
+      {write.error && (
+        <p className="error" role="alert">
+          {write.error.message}
+        </p>
+      )}
+      <form className="card stack write-form" onSubmit={onSubmit} noValidate aria-label="Write a prompt">
+        <fieldset className="choice-row">
+          <legend>Protocol</legend>
+          <label>
+            <input type="radio" value="HELPFULNESS" {...form.register("protocol")} /> Helpfulness
+          </label>{" "}
+          <label>
+            <input type="radio" value="SAFETY" {...form.register("protocol")} /> Safety
+          </label>
+        </fieldset>
+        {protocol === "SAFETY" && (
+          <div className="grid-form">
+            <label>
+              Risk category
+              <input type="text" list="risk-categories" {...form.register("riskCategory")} />
+              <datalist id="risk-categories">
+                {riskCategorySuggestions.map((r) => (
+                  <option key={r} value={r} />
+                ))}
+              </datalist>
+              {errors.riskCategory && <span className="field-error">{errors.riskCategory.message}</span>}
+            </label>
+            <label>
+              Attack vector
+              <input type="text" list="attack-vectors" {...form.register("attackVector")} />
+              <datalist id="attack-vectors">
+                {attackVectorSuggestions.map((a) => (
+                  <option key={a} value={a} />
+                ))}
+              </datalist>
+              {errors.attackVector && <span className="field-error">{errors.attackVector.message}</span>}
+            </label>
+          </div>
+        )}
+        {last.data && (
+          <label>
+            <input
+              type="checkbox"
+              checked={!!continuing}
+              onChange={(e) => form.setValue("continueFromComparisonId", e.target.checked ? last.data!.comparisonId : "")}
+            />{" "}
+            Continue the dialogue you last compared (with the response you chose)
+          </label>
+        )}
+        {continuing && last.data && <Dialogue systemPrompt={last.data.systemPrompt} turns={last.data.turns} />}
+        <label>
+          {continuing ? "Your next message" : "Your prompt"}
+          <textarea
+            rows={6}
+            {...form.register("message")}
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+                e.preventDefault();
+                void onSubmit();
+              }
+            }}
+          />
+          {errors.message && <span className="field-error">{errors.message.message}</span>}
+        </label>
+        <div className="actions">
+          <button type="submit" className="primary" disabled={write.isPending} aria-keyshortcuts="Control+Enter">
+            {write.isPending ? "Saving…" : "Generate two responses"} <kbd aria-hidden="true">Ctrl+Enter</kbd>
+          </button>
+        </div>
+      </form>
+    </>
+  );
+}
