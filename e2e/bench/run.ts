@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<void>> = {
   annotate: benchAnnotate,
   "annotate-ui": async () => (await import("./annotate-ui")).benchAnnotateUi(),
   export: async () => (await import("./export")).benchExport(),
+  generate: async () => (await import("./generate")).benchGenerate(),
 };
 
 async function main() {

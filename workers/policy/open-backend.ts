@@ -10,6 +10,7 @@ import { variantDefaults } from "../../server/policy-variants/policy-variants";
 import { LlamaCppBackend } from "./llama-cpp-backend";
 import { OpenAiBackend } from "./openai-backend";
 import type { ChatDialogue, ChatTurn, PolicyBackend, PolicyBackendConfig, SamplingParams } from "./policy-backend";
+import { writeFileOnce } from "./tiny-llama2/gguf-writer";
 import { writeTinyLlama2 } from "./tiny-llama2/tiny-llama2";
 
 export type VariantBackendFields = Pick<PolicyVariant, "backend" | "modelPath" | "baseUrl" | "modelName">;
@@ -87,17 +88,7 @@ export function tinyModelPath(dataDir: string) {
  * reader never sees half a model.
  */
 export function ensureTinyModel(dataDir: string): string {
-  const file = tinyModelPath(dataDir);
-  if (fs.existsSync(file)) return file;
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}-${Date.now()}.tmp`;
-  try {
-    writeTinyLlama2(temporary);
-    fs.renameSync(temporary, file);
-  } finally {
-    fs.rmSync(temporary, { force: true });
-  }
-  return file;
+  return writeFileOnce(tinyModelPath(dataDir), (temporary) => writeTinyLlama2(temporary));
 }
 
 export type DefaultPolicy = { name: string; description: string; config: PolicyBackendConfig; tiny: boolean };

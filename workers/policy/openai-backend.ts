@@ -11,7 +11,8 @@
 // llama2ChatText). Ollama's llama2 models ship the template.
 //
 // Every generation is streamed (SSE), whether or not the caller wants onText: it is the only way
-// to learn each sample's token count when n > 1 (usage counts all samples together), and an idle
+// to learn each sample's token count when n > 1 (usage counts all samples together; the count is
+// llama-server's `timings.predicted_n` where sent, else one per content chunk), and an idle
 // timeout can then tell a slow generation from a dead server.
 import pLimit, { type LimitFunction } from "p-limit";
 import pRetry from "p-retry";
@@ -178,7 +179,7 @@ export class OpenAiBackend implements PolicyBackend {
       const samples = Array.from({ length: n }, () => ({ text: "", tokenCount: 0, finishReason: undefined as string | undefined, durationMs: 0 }));
       for await (const data of serverSentEvents(response, idle)) {
         if (data === "[DONE]") break;
-        const chunk = JSON.parse(data) as { choices?: ChunkChoice[]; error?: { message?: string } };
+        const chunk = JSON.parse(data) as { choices?: ChunkChoice[]; error?: { message?: string }; timings?: { predicted_n?: number } };
         if (chunk.error) throw new PolicyServerError(`Policy server ${this.root} failed during generation: ${chunk.error.message ?? data}`);
         for (const choice of chunk.choices ?? []) {
           const sample = samples[choice.index];
@@ -192,6 +193,9 @@ export class OpenAiBackend implements PolicyBackend {
           if (choice.finish_reason) {
             sample.finishReason = choice.finish_reason;
             sample.durationMs = Date.now() - started;
+            // llama-server tells the exact count with each sample's last chunk (it sends the bytes
+            // of a character split over tokens in one chunk, so chunks can undercount).
+            if (typeof chunk.timings?.predicted_n === "number") sample.tokenCount = chunk.timings.predicted_n;
           }
         }
       }

@@ -2,6 +2,7 @@
 // to write a model of the llama architecture with F32 or F16 tensors. Metadata, then tensor infos,
 // then tensor data, each tensor aligned to ALIGNMENT bytes.
 import fs from "node:fs";
+import path from "node:path";
 
 export const ALIGNMENT = 32;
 
@@ -178,4 +179,21 @@ export function writeGguf(file: string, metadata: Record<string, MetadataValue>,
   } finally {
     fs.closeSync(fd);
   }
+}
+
+/**
+ * Writes `file` with `write` unless it exists. The file is written under a temporary name and
+ * renamed, so a concurrent reader (another worker starting) never sees half a model.
+ */
+export function writeFileOnce(file: string, write: (temporary: string) => void): string {
+  if (fs.existsSync(file)) return file;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}-${Date.now()}.tmp`;
+  try {
+    write(temporary);
+    fs.renameSync(temporary, file);
+  } finally {
+    fs.rmSync(temporary, { force: true });
+  }
+  return file;
 }
