@@ -3,7 +3,7 @@
 // then runs the web server and one worker until Ctrl-C, and stops everything cleanly.
 //
 // Environment: PORT (3000), HOST (0.0.0.0), DATABASE_URL (else embedded under DATA_DIR),
-// DATA_DIR (.data), SEED_DEMO (true), NEXTAUTH_SECRET, NEXTAUTH_URL.
+// DATA_DIR (.data), SEED_DEMO (true), NEXTAUTH_SECRET, NEXTAUTH_URL, POLICY_MODEL_PATH / POLICY_BASE_URL.
 import { type ChildProcess, spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -53,13 +53,18 @@ async function main() {
     const applied = await applyMigrations(database.url);
     if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
 
+    process.env.DATABASE_URL = database.url;
+    const { prisma, disconnectPrisma } = await import("../db/prisma");
     if ((process.env.SEED_DEMO ?? "true") !== "false") {
-      process.env.DATABASE_URL = database.url;
-      const { prisma, disconnectPrisma } = await import("../db/prisma");
       const { seedDemoWorkspaceIfEmpty, demoCredentialsText } = await import("../../prisma/seed");
       if (await seedDemoWorkspaceIfEmpty(prisma)) console.log(demoCredentialsText());
-      await disconnectPrisma();
     }
+    // A policy to sample from out of the box: POLICY_BASE_URL, POLICY_MODEL_PATH, or the tiny
+    // Llama 2 written under DATA_DIR/models (the web process never loads it; workers do).
+    const { ensureDefaultPolicyVariant } = await import("../../workers/policy/open-backend");
+    const variant = await ensureDefaultPolicyVariant(prisma, dataRoot);
+    if (variant) console.log(`Registered policy variant "${variant.name}" (${variant.modelPath ?? variant.baseUrl}).`);
+    await disconnectPrisma();
 
     ensureBuild();
   } catch (error) {
