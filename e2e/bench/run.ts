@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<void>> = {
   "annotate-ui": async () => (await import("./annotate-ui")).benchAnnotateUi(),
   export: async () => (await import("./export")).benchExport(),
   generate: async () => (await import("./generate")).benchGenerate(),
+  import: async () => (await import("./import")).benchImport(),
 };
 
 async function main() {

@@ -278,7 +278,7 @@ describe("preference datasets", () => {
     const result = await importFile(writeFile("queue.jsonl", jsonl([hh(["Queue?"], "x", "y")])), { sourceName: "queue" });
     const [annotator] = await makeAnnotators(1);
     const task = await leaseNextTask(prisma, annotator!.id);
-    if (task) expect((await prisma.pair.findUniqueOrThrow({ where: { id: task.pairId } })).batchId).not.toBe(result.batchId);
+    if (task) expect(await prisma.assignment.findFirst({ where: { id: task.assignmentId, pair: { batchId: result.batchId! } } })).toBeNull();
     expect(await prisma.assignment.count({ where: { pair: { batchId: result.batchId! } } })).toBe(0);
     await expect(prisma.batch.update({ where: { id: result.batchId! }, data: { status: "OPEN" } })).rejects.toThrow(/cannot be opened for annotation/);
   });

@@ -54,89 +54,84 @@ function field(value: string | null): string {
   return value.replace(SPECIAL, (c) => ESCAPES[c]!);
 }
 
-/** Turns as a JSON array of [role, content]: PostgreSQL expands them with jsonb_array_elements. */
-function turnsJson(prompt: PromptRecord): string {
-  return JSON.stringify(prompt.turns.map((t) => [t.role, t.content]));
+/** The COPY lines of one chunk, one buffer per staging table. */
+type Chunk = { prompts: string[]; turns: string[]; rows: string[] };
+const emptyChunk = (): Chunk => ({ prompts: [], turns: [], rows: [] });
+
+function addPrompt(chunk: Chunk, p: PromptRecord) {
+  chunk.prompts.push(`${p.hash}\t${p.protocol}\t${field(p.systemPrompt)}\t${field(p.riskCategory)}\t${field(p.attackVector)}\n`);
+  p.turns.forEach((t, i) => chunk.turns.push(`${p.hash}\t${i}\t${t.role}\t${field(t.content)}\n`));
 }
 
-function promptColumns(p: PromptRecord): string {
-  return [p.hash, p.protocol, field(p.systemPrompt), field(turnsJson(p)), field(p.riskCategory), field(p.attackVector)].join("\t");
+function addRow(chunk: Chunk, line: number, r: PreferenceRecord) {
+  chunk.rows.push(
+    `${line}\t${r.prompt.hash}\t${field(r.responseA)}\t${field(r.responseB)}\t${r.chosen}\t${r.strength}\t${field(r.safetyLabel)}\t${r.pairHash}\t${r.importKey}\n`,
+  );
 }
 
-function copyLine(line: number, record: PromptRecord | PreferenceRecord, kind: Converted["kind"]): string {
-  if (kind === "PROMPTS") return `${line}\t${promptColumns(record as PromptRecord)}\n`;
-  const r = record as PreferenceRecord;
-  return `${line}\t${promptColumns(r.prompt)}\t${field(r.responseA)}\t${field(r.responseB)}\t${r.chosen}\t${r.strength}\t${field(r.safetyLabel)}\t${r.pairHash}\t${r.importKey}\n`;
-}
+// Plain columns (no JSON to parse on the way in); ON COMMIT DROP: nothing outlives the import.
+const STAGING = [
+  `CREATE TEMPORARY TABLE import_prompts (prompt_hash text, protocol text, system_prompt text, risk_category text, attack_vector text) ON COMMIT DROP`,
+  `CREATE TEMPORARY TABLE import_turns (prompt_hash text, position int, role text, content text) ON COMMIT DROP`,
+  `CREATE TEMPORARY TABLE import_rows (line int, prompt_hash text, response_a text, response_b text, chosen text, strength text,
+     safety_label text, pair_hash text, import_key text) ON COMMIT DROP`,
+];
 
-const STAGING = `
-  CREATE TEMPORARY TABLE import_staging (
-    line int NOT NULL, prompt_hash text NOT NULL, protocol text NOT NULL, system_prompt text, turns jsonb NOT NULL,
-    risk_category text, attack_vector text,
-    response_a text, response_b text, chosen text, strength text, safety_label text, pair_hash text, import_key text
-  ) ON COMMIT DROP`;
-const PROMPT_COLUMNS = "line, prompt_hash, protocol, system_prompt, turns, risk_category, attack_vector";
-const PREFERENCE_COLUMNS = `${PROMPT_COLUMNS}, response_a, response_b, chosen, strength, safety_label, pair_hash, import_key`;
-
-/** New prompts (first occurrence of each hash) and their turns, in one statement. */
+/** New prompts and their turns, in one statement (the file's repeats were dropped in Node). */
 const MOVE_PROMPTS = `
-  WITH s AS (
-    SELECT DISTINCT ON (prompt_hash) * FROM import_staging ORDER BY prompt_hash, line
-  ), created AS (
+  WITH created AS (
     INSERT INTO "Prompt" (id, protocol, "systemPrompt", "riskCategory", "attackVector", source, "contentHash", "createdById", "importId", "createdAt")
     SELECT 'ipr' || left(s.prompt_hash, 22), s.protocol::"Protocol", s.system_prompt, s.risk_category, s.attack_vector, $1, s.prompt_hash, $2, $3, now()
-    FROM s
+    FROM import_prompts s
     ON CONFLICT DO NOTHING
     RETURNING id, "contentHash"
   )
   INSERT INTO "PromptTurn" ("promptId", position, role, content)
-  SELECT created.id, t.ord - 1, (t.turn->>0)::"TurnRole", t.turn->>1
-  FROM created JOIN s ON s.prompt_hash = created."contentHash"
-  CROSS JOIN LATERAL jsonb_array_elements(s.turns) WITH ORDINALITY AS t(turn, ord)`;
+  SELECT created.id, t.position, t.role::"TurnRole", t.content
+  FROM created JOIN import_turns t ON t.prompt_hash = created."contentHash"`;
 
 /**
- * New pairs (first occurrence of each pair hash) with their two responses, in one statement.
- * $3: the labels a new pair starts with: 1 where a row is a pair (its one comparison is added
- * next), 0 in raw exports, where each annotation row adds to its pair's count.
+ * The rows whose pair is not stored yet, with ids derived from the pair hash. Responses outlive
+ * a deleted import's pairs, so their ids carry the batch too.
  */
-const MOVE_PAIRS = `
-  WITH s AS (
-    SELECT DISTINCT ON (pair_hash) * FROM import_staging ORDER BY pair_hash, line
-  ), fresh AS (
-    SELECT s.pair_hash, s.response_a, s.response_b, pr.id AS prompt_id, 'ip' || left(s.pair_hash, 23) AS pair_id,
-           -- responses outlive a deleted import's pairs: their ids carry the batch too
-           'ir' || left(s.pair_hash, 16) || right($2, 8) AS response_id
-    FROM s JOIN "Prompt" pr ON pr."contentHash" = s.prompt_hash
+const FRESH = `
+  fresh AS MATERIALIZED (
+    SELECT s.*, pr.id AS prompt_id, 'ip' || left(s.pair_hash, 23) AS pair_id, 'ir' || left(s.pair_hash, 16) || right($2, 8) AS response_id
+    FROM (SELECT DISTINCT ON (pair_hash) * FROM import_rows ORDER BY pair_hash, line) s
+    JOIN "Prompt" pr ON pr."contentHash" = s.prompt_hash
     WHERE NOT EXISTS (SELECT 1 FROM "Pair" p WHERE p."contentHash" = s.pair_hash)
   ), responses AS (
     INSERT INTO "Response" (id, "promptId", text, source, "createdAt")
     SELECT response_id || 'a', prompt_id, response_a, $1, now() FROM fresh
     UNION ALL
     SELECT response_id || 'b', prompt_id, response_b, $1, now() FROM fresh
-  )
-  INSERT INTO "Pair" (id, "batchId", "promptId", "responseAId", "responseBId", "requiredAnnotations", "annotationCount", strategy, "contentHash", "createdAt")
-  SELECT pair_id, $2, prompt_id, response_id || 'a', response_id || 'b', $3, $3, 'import', pair_hash, now() FROM fresh`;
+  )`;
 
 /**
- * New comparisons: one per row's import key (first occurrence), on pairs this import created. A
- * row whose pair was already stored (by an earlier import) is a duplicate, whatever its source.
+ * One row, one pair, one comparison (HH-RLHF, TRL): responses, pair and comparison in one
+ * statement. A row whose pair is already stored is a duplicate, whatever its source.
  */
-const INSERT_COMPARISONS = `
-    INSERT INTO "Comparison" (id, "pairId", "importId", "importKey", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs", "createdAt")
-    SELECT DISTINCT ON (s.import_key) 'ic' || left(s.import_key, 23), p.id, $1, s.import_key, s.chosen::"Side", s.strength::"Strength",
-           s.safety_label::"SafetyLabel", 'A', 0, now()
-    FROM import_staging s JOIN "Pair" p ON p."contentHash" = s.pair_hash AND p."batchId" = $2
-    ORDER BY s.import_key, s.line
-    ON CONFLICT DO NOTHING`;
+const MOVE_PAIRS = `
+  WITH ${FRESH}, pairs AS (
+    INSERT INTO "Pair" (id, "batchId", "promptId", "responseAId", "responseBId", "requiredAnnotations", "annotationCount", strategy, "contentHash", "createdAt")
+    SELECT pair_id, $2, prompt_id, response_id || 'a', response_id || 'b', 1, 1, 'import', pair_hash, now() FROM fresh
+  )
+  INSERT INTO "Comparison" (id, "pairId", "importId", "importKey", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs", "createdAt")
+  SELECT 'ic' || left(import_key, 23), pair_id, $3, import_key, chosen::"Side", strength::"Strength", safety_label::"SafetyLabel", 'A', 0, now()
+  FROM fresh`;
 
-/** Raw exports (several annotations per pair): new comparisons, and each pair's count kept in step. */
-const INSERT_COUNTED_COMPARISONS = `
+/** Raw exports (one row per annotation): new pairs first, with no labels yet. */
+const MOVE_RAW_PAIRS = `
+  WITH ${FRESH}
+  INSERT INTO "Pair" (id, "batchId", "promptId", "responseAId", "responseBId", "requiredAnnotations", "annotationCount", strategy, "contentHash", "createdAt")
+  SELECT pair_id, $2, prompt_id, response_id || 'a', response_id || 'b', 0, 0, 'import', pair_hash, now() FROM fresh`;
+
+/** Raw exports: each new annotation on a pair this import created, and the pair's count kept in step. */
+const MOVE_RAW_COMPARISONS = `
   WITH created AS (
     INSERT INTO "Comparison" (id, "pairId", "importId", "importKey", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs", "createdAt")
-    SELECT DISTINCT ON (s.import_key) 'ic' || left(s.import_key, 23), p.id, $1, s.import_key, s.chosen::"Side", s.strength::"Strength",
-           s.safety_label::"SafetyLabel", 'A', 0, now()
-    FROM import_staging s JOIN "Pair" p ON p."contentHash" = s.pair_hash AND p."batchId" = $2
-    ORDER BY s.import_key, s.line
+    SELECT 'ic' || left(s.import_key, 23), p.id, $1, s.import_key, s.chosen::"Side", s.strength::"Strength", s.safety_label::"SafetyLabel", 'A', 0, now()
+    FROM import_rows s JOIN "Pair" p ON p."contentHash" = s.pair_hash AND p."batchId" = $2
     ON CONFLICT DO NOTHING
     RETURNING "pairId"
   ), counts AS (
@@ -178,32 +173,42 @@ export async function writeImport(
     );
     let batchId: string | null = null;
     if (converter.kind === "PREFERENCES") batchId = await createImportBatch(client, importId, provenance);
-    await client.query(STAGING);
+    // A chunk's staging rows, sorts and hashes stay in memory (temp_buffers must be set before
+    // the session's first temporary table; it lasts as long as this one connection).
+    await client.query("SET temp_buffers = '64MB'");
+    await client.query("SET LOCAL work_mem = '64MB'");
+    for (const sql of STAGING) await client.query(sql);
 
     let inserted = 0;
-    const flush = async (lines: string[]) => {
+    const copy = async (table: string, lines: string[]) => {
       if (lines.length === 0) return;
-      const columns = converter.kind === "PROMPTS" ? PROMPT_COLUMNS : PREFERENCE_COLUMNS;
-      const copy = client.query(copyFrom(`COPY import_staging (${columns}) FROM STDIN`));
+      const stream = client.query(copyFrom(`COPY ${table} FROM STDIN`));
       await new Promise<void>((resolve, reject) => {
-        copy.on("finish", resolve).on("error", reject);
-        copy.end(lines.join(""));
+        stream.on("finish", resolve).on("error", reject);
+        stream.end(lines.join(""));
       });
-      await client.query(MOVE_PROMPTS, [provenance.sourceName, provenance.createdById, importId]);
-      if (converter.kind === "PREFERENCES") {
-        await client.query(MOVE_PAIRS, [provenance.sourceName, batchId, counted ? 0 : 1]);
-        if (counted) {
-          const { rows: [row] } = await client.query<{ inserted: number }>(INSERT_COUNTED_COMPARISONS, [importId, batchId]);
-          inserted += row!.inserted;
-        } else {
-          inserted += (await client.query(INSERT_COMPARISONS, [importId, batchId])).rowCount ?? 0;
-        }
+    };
+    const flush = async (chunk: Chunk) => {
+      await copy("import_prompts", chunk.prompts);
+      await copy("import_turns", chunk.turns);
+      await copy("import_rows", chunk.rows);
+      if (chunk.prompts.length) await client.query(MOVE_PROMPTS, [provenance.sourceName, provenance.createdById, importId]);
+      if (chunk.rows.length && !counted) {
+        inserted += (await client.query(MOVE_PAIRS, [provenance.sourceName, batchId, importId])).rowCount ?? 0;
+      } else if (chunk.rows.length) {
+        await client.query(MOVE_RAW_PAIRS, [provenance.sourceName, batchId]);
+        const { rows: [row] } = await client.query<{ inserted: number }>(MOVE_RAW_COMPARISONS, [importId, batchId]);
+        inserted += row!.inserted;
       }
-      await client.query("TRUNCATE import_staging");
+      await client.query("TRUNCATE import_prompts, import_turns, import_rows");
     };
 
+    // The file's own repeats are dropped here, before they cost a byte of COPY.
+    const seenPrompts = new Set<string>();
+    const seenKeys = new Set<string>();
     let count = 0;
-    let chunk: string[] = [];
+    let size = 0;
+    let chunk = emptyChunk();
     for await (const row of rows) {
       let record: PromptRecord | PreferenceRecord;
       try {
@@ -211,12 +216,24 @@ export async function writeImport(
       } catch (error) {
         throw rowError(row.where, error);
       }
-      chunk.push(copyLine(++count, record, converter.kind));
-      if (chunk.length >= CHUNK_ROWS) {
+      count++;
+      const prompt = converter.kind === "PROMPTS" ? (record as PromptRecord) : (record as PreferenceRecord).prompt;
+      if (!seenPrompts.has(prompt.hash)) {
+        seenPrompts.add(prompt.hash);
+        addPrompt(chunk, prompt);
+      }
+      if (converter.kind === "PREFERENCES") {
+        const preference = record as PreferenceRecord;
+        if (seenKeys.has(preference.importKey)) continue;
+        seenKeys.add(preference.importKey);
+        addRow(chunk, count, preference);
+      }
+      if (++size >= CHUNK_ROWS) {
         await pending; // at most one chunk in PostgreSQL while the next is converted
         pending = flush(chunk);
         pending.catch(() => {}); // awaited above or below; an early throw must not leave it unhandled
-        chunk = [];
+        chunk = emptyChunk();
+        size = 0;
         onProgress?.(count);
       }
     }
