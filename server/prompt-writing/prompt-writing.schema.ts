@@ -1,7 +1,7 @@
 // Prompt writing (Llama 2, METHOD.md §1): an annotator writes a new prompt, or the next user turn
 // of a dialogue they just compared, and then compares two responses sampled for it.
 import { z } from "zod";
-import { maxTokensSchema, seedSchema, sideSchema, topPSchema } from "../pair-generation/pair-generation.schema";
+import { maxTokensSchema, seedSchema, sideSchema, sidesDiffer, topPSchema } from "../pair-generation/pair-generation.schema";
 
 /** Llama 2's risk categories (§4.2.1) and the ones the demo prompts use; free text is allowed. */
 export const riskCategorySuggestions = [
@@ -54,6 +54,15 @@ export type WritePromptInput = z.output<typeof writePromptInput>;
 export type WritePromptForm = z.input<typeof writePromptInput>;
 
 export const writingJobInput = z.object({ jobId: z.string().trim().min(1, "jobId is required").max(64) });
+
+/** The sides written prompts are sampled from, as an admin sets them. */
+export const writingSettingsSchema = z
+  .object({ a: sideSchema, b: sideSchema, topP: topPSchema, maxTokens: maxTokensSchema })
+  .refine((s) => sidesDiffer(s.a, s.b), { message: "side B must differ from side A in variant or temperature", path: ["b", "temperature"] });
+export type WritingSettings = z.infer<typeof writingSettingsSchema>;
+
+/** null: back to the first active variants. */
+export const saveWritingSettingsInput = z.object({ settings: writingSettingsSchema.nullable() });
 
 /** The POLICY_SAMPLING job of one written prompt. */
 export const promptWritingParameters = z.object({

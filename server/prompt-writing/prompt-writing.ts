@@ -3,13 +3,11 @@
 // (workers/prompt-writing/), streaming them into the job's live output. The author follows
 // that job, and only the author: another annotator asking for it gets "not found".
 import crypto from "node:crypto";
-import type { PolicyVariant } from "@prisma/client";
 import { TRPCError } from "@trpc/server";
 import type { CurrentUser } from "../auth/current-user";
 import type { Db, DbOrTx } from "../db/types";
 import { enqueueJob } from "../jobs/enqueue";
 import { cancelJob, retryJob } from "../jobs/job-control";
-import { variantDefaults } from "../policy-variants/policy-variants";
 import { dialogueHash, type DialogueTurn } from "../prompts/content-hash";
 import {
   type PromptWritingParameters,
@@ -18,33 +16,7 @@ import {
   type WritingLive,
   writingLiveSchema,
 } from "./prompt-writing.schema";
-
-/** Two sides for written prompts: the first two active variants at their default temperatures,
- *  or the only one at two temperatures (Llama 2 sampled two variants and/or temperatures). */
-export function writingSides(variants: Pick<PolicyVariant, "id" | "defaults">[]) {
-  const [first, second] = variants;
-  if (!first) {
-    throw new TRPCError({ code: "PRECONDITION_FAILED", message: "No policy model is registered yet: ask an admin to add a variant." });
-  }
-  const a = variantDefaults(first);
-  if (second) {
-    const b = variantDefaults(second);
-    return {
-      a: { variantId: first.id, temperature: a.temperature },
-      b: { variantId: second.id, temperature: b.temperature },
-      topP: a.topP,
-      maxTokens: Math.min(a.maxTokens, b.maxTokens),
-    };
-  }
-  // A second temperature 0.4 away (up to 1.0 and below, down above it), like Llama 2's pairs of a
-  // cooler and a hotter sample of one model.
-  const other = a.temperature <= 1 ? Math.round((a.temperature + 0.4) * 100) / 100 : Math.round((a.temperature - 0.4) * 100) / 100;
-  return { a: { variantId: first.id, temperature: a.temperature }, b: { variantId: first.id, temperature: other }, topP: a.topP, maxTokens: a.maxTokens };
-}
-
-async function activeVariants(db: DbOrTx) {
-  return db.policyVariant.findMany({ where: { retiredAt: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: 2 });
-}
+import { writingSides } from "./writing-settings";
 
 /** The dialogue of one of the user's comparisons, continued with the response they chose. */
 async function continuedDialogue(db: DbOrTx, userId: string, comparisonId: string) {
@@ -89,7 +61,7 @@ export async function writePrompt(db: Db, user: CurrentUser, input: WritePromptI
     : { systemPrompt: null, turns: [] as DialogueTurn[] };
   const turns: DialogueTurn[] = [...base.turns, { role: "USER", content: input.message }];
   const contentHash = dialogueHash({ systemPrompt: base.systemPrompt, turns });
-  const sides = writingSides(await activeVariants(db));
+  const { source: _source, ...sides } = await writingSides(db);
 
   // The same dialogue is stored once (it may come from an import or another annotator).
   const prompt =

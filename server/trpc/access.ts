@@ -47,4 +47,6 @@ export const procedureAccess: Record<string, Access> = {
   "promptWriting.write": ["ANNOTATOR", "ADMIN"],
   "promptWriting.job": ["ANNOTATOR", "ADMIN"],
   "promptWriting.retry": ["ANNOTATOR", "ADMIN"],
+  "promptWriting.settings": ["ADMIN"],
+  "promptWriting.saveSettings": ["ADMIN"],
 };

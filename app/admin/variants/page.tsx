@@ -16,6 +16,7 @@ import {
 } from "~/server/policy-variants/policy-variants.schema";
 import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../_trpc/client";
+import { WritingSettingsForm } from "./WritingSettingsForm";
 
 type Variant = inferRouterOutputs<AppRouter>["policyVariants"]["list"][number];
 
@@ -47,7 +48,12 @@ export default function VariantsPage() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const variants = useQuery(trpc.policyVariants.list.queryOptions());
-  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.policyVariants.list.pathKey() });
+  // A new or retired variant can change the sides prompt writing uses.
+  const refresh = () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: trpc.policyVariants.list.pathKey() }),
+      queryClient.invalidateQueries({ queryKey: trpc.promptWriting.settings.queryKey() }),
+    ]);
   const [editing, setEditing] = useState<Variant | null>(null);
   const retire = useMutation(trpc.policyVariants.retire.mutationOptions({ onSuccess: refresh }));
 
@@ -114,6 +120,8 @@ export default function VariantsPage() {
       {variants.data?.length === 0 && <p className="muted">No variants yet. Register the first one below.</p>}
 
       <VariantForm key={editing?.id ?? "new"} editing={editing} onDone={() => { setEditing(null); return refresh(); }} />
+
+      <WritingSettingsForm variants={variants.data ?? []} />
     </section>
   );
 }

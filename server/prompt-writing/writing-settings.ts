@@ -1,0 +1,62 @@
+// Which two sides prompt writing samples from, as an admin set them (Admin → Policy variants);
+// without a setting, or when a variant it names was retired or removed, the first active
+// variants are used (writingSides).
+import type { PolicyVariant } from "@prisma/client";
+import { TRPCError } from "@trpc/server";
+import type { DbOrTx } from "../db/types";
+import { activeVariantOrThrow, variantDefaults } from "../policy-variants/policy-variants";
+import { type WritingSettings, writingSettingsSchema } from "./prompt-writing.schema";
+
+export const WRITING_SETTINGS_KEY = "prompt-writing.sides";
+
+/** The stored setting, or null (none, or no longer valid against the schema). */
+export async function readWritingSettings(db: DbOrTx): Promise<WritingSettings | null> {
+  const row = await db.setting.findUnique({ where: { key: WRITING_SETTINGS_KEY } });
+  const parsed = row ? writingSettingsSchema.safeParse(row.value) : null;
+  return parsed?.success ? parsed.data : null;
+}
+
+/** Sets the sides (checked: both variants active) or, with null, goes back to the first active variants. */
+export async function saveWritingSettings(db: DbOrTx, settings: WritingSettings | null) {
+  if (!settings) {
+    await db.setting.deleteMany({ where: { key: WRITING_SETTINGS_KEY } });
+    return null;
+  }
+  await activeVariantOrThrow(db, settings.a.variantId, "a.variantId");
+  await activeVariantOrThrow(db, settings.b.variantId, "b.variantId");
+  await db.setting.upsert({
+    where: { key: WRITING_SETTINGS_KEY },
+    create: { key: WRITING_SETTINGS_KEY, value: settings },
+    update: { value: settings },
+  });
+  return settings;
+}
+
+/** Two sides for written prompts without a setting: the first two active variants at their
+ *  default temperatures, or the only one at two temperatures (Llama 2 sampled two variants
+ *  and/or temperatures). */
+export function defaultWritingSides(variants: Pick<PolicyVariant, "id" | "defaults">[]): WritingSettings {
+  const [first, second] = variants;
+  if (!first) {
+    throw new TRPCError({ code: "PRECONDITION_FAILED", message: "No policy model is registered yet: ask an admin to add a variant." });
+  }
+  const a = variantDefaults(first);
+  if (second) {
+    const b = variantDefaults(second);
+    return { a: { variantId: first.id, temperature: a.temperature }, b: { variantId: second.id, temperature: b.temperature }, topP: a.topP, maxTokens: Math.min(a.maxTokens, b.maxTokens) };
+  }
+  // A second temperature 0.4 away: hotter up to 1.0, cooler above, like Llama 2's pairs of a
+  // cooler and a hotter sample of one model.
+  const other = Math.round((a.temperature <= 1 ? a.temperature + 0.4 : a.temperature - 0.4) * 100) / 100;
+  return { a: { variantId: first.id, temperature: a.temperature }, b: { variantId: first.id, temperature: other }, topP: a.topP, maxTokens: a.maxTokens };
+}
+
+/** The sides a newly written prompt is sampled from: the admin's setting while its variants are
+ *  active, else the default. */
+export async function writingSides(db: DbOrTx): Promise<WritingSettings & { source: "setting" | "default" }> {
+  const active = await db.policyVariant.findMany({ where: { retiredAt: null }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { id: true, defaults: true } });
+  const settings = await readWritingSettings(db);
+  const activeIds = new Set(active.map((v) => v.id));
+  if (settings && activeIds.has(settings.a.variantId) && activeIds.has(settings.b.variantId)) return { ...settings, source: "setting" };
+  return { ...defaultWritingSides(active.slice(0, 2)), source: "default" };
+}
