@@ -25,3 +25,16 @@ export const importOptionsSchema = z.object({
 
 export type ImportOptions = z.infer<typeof importOptionsSchema>;
 export type ImportOptionsInput = z.input<typeof importOptionsSchema>;
+
+/** An uploaded file waiting for its import (server/import/uploads.ts). */
+export const uploadRefSchema = z.object({
+  uploadId: z.string().regex(/^[0-9a-f]{32}$/, "not an upload id"),
+  fileName: z.string().min(1).max(200),
+});
+
+export const startImportInput = uploadRefSchema.extend({ options: importOptionsSchema });
+export type StartImportInput = z.infer<typeof startImportInput>;
+
+/** The IMPORT job's parameters: the upload and the options, checked again when the job runs. */
+export const importJobParameters = startImportInput;
+export type ImportJobParameters = z.infer<typeof importJobParameters>;

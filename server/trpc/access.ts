@@ -49,4 +49,7 @@ export const procedureAccess: Record<string, Access> = {
   "promptWriting.retry": ["ANNOTATOR", "ADMIN"],
   "promptWriting.settings": ["ADMIN"],
   "promptWriting.saveSettings": ["ADMIN"],
+  "import.start": ["ADMIN"],
+  "import.list": ["ADMIN"],
+  "import.prompts": ["ADMIN"],
 };

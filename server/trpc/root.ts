@@ -4,6 +4,7 @@ import { apiTokensRouter } from "./routers/api-tokens";
 import { batchesRouter } from "./routers/batches";
 import { dashboardRouter } from "./routers/dashboard";
 import { healthRouter } from "./routers/health";
+import { importRouter } from "./routers/import";
 import { jobsRouter } from "./routers/jobs";
 import { meRouter } from "./routers/me";
 import { pairGenerationRouter } from "./routers/pair-generation";
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   policyVariants: policyVariantsRouter,
   pairGeneration: pairGenerationRouter,
   promptWriting: promptWritingRouter,
+  import: importRouter,
 });
 
 export type AppRouter = typeof appRouter;

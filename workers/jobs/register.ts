@@ -7,10 +7,12 @@ import { ensureQueue, type QueueMessage } from "../../server/jobs/job-queue";
 import { runQueuedJob } from "./run-job";
 import { pairGenerationHandler } from "../pair-generation/pair-generation-job";
 import { promptWritingHandler } from "../prompt-writing/prompt-writing-job";
+import { importHandler } from "../import/import-job";
 
 export const jobHandlers: JobHandler<any>[] = [
   pairGenerationHandler,
   promptWritingHandler,
+  importHandler,
 ];
 
 export function handlersByType(handlers: JobHandler<any>[] = jobHandlers): Map<string, JobHandler<any>> {

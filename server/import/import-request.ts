@@ -1,0 +1,53 @@
+// The import endpoints' rules, apart from Next.js (app/api/import/…): who may import (admins,
+// signed in or with a personal API token, as for exports), the options a query string asks for,
+// and the answers: the result, the job that runs a big file, or what is wrong and where.
+import { userForApiToken } from "../api-tokens/api-tokens";
+import { type CurrentUser, userFromRequestHeaders } from "../auth/current-user";
+import { mayEnter } from "../auth/roles";
+import type { DbOrTx } from "../db/types";
+import { describeZodError } from "../validation/describe-zod-error";
+import { type ImportOptions, importOptionsSchema } from "./import.schema";
+import { FileError, ImportRowError } from "./readers";
+
+type Refusal = { ok: false; status: 400 | 401 | 403 | 413; error: string };
+
+async function requester(db: DbOrTx, headers: Headers): Promise<CurrentUser | null> {
+  const authorization = headers.get("authorization");
+  if (authorization?.startsWith("Bearer ")) return userForApiToken(db, authorization.slice("Bearer ".length).trim());
+  return userFromRequestHeaders(headers);
+}
+
+/** The admin making the request, or why not. */
+export async function importRequester(db: DbOrTx, headers: Headers): Promise<{ ok: true; user: CurrentUser } | Refusal> {
+  const user = await requester(db, headers);
+  if (!user) return { ok: false, status: 401, error: "Sign in, or send a personal API token as 'Authorization: Bearer pp_…'." };
+  if (!mayEnter(user.role, "admin")) return { ok: false, status: 403, error: `Imports need the ADMIN role; you are ${user.role}.` };
+  return { ok: true, user };
+}
+
+/** The file's name (its extension says JSONL, CSV or Parquet) from ?fileName= or X-File-Name. */
+export function requestFileName(url: URL, headers: Headers): string | Refusal {
+  const name = url.searchParams.get("fileName") ?? headers.get("x-file-name");
+  return name ? decodeURIComponent(name) : { ok: false, status: 400, error: "fileName: name the file (?fileName=data.jsonl), its extension says how to read it" };
+}
+
+export function parseImportQuery(url: URL): { ok: true; options: ImportOptions } | Refusal {
+  const q = url.searchParams;
+  const parsed = importOptionsSchema.safeParse({
+    format: q.get("format") ?? undefined,
+    sourceName: q.get("source") ?? undefined,
+    licence: q.get("licence") ?? undefined,
+    protocol: q.get("protocol") ?? undefined,
+    strength: q.get("strength") ?? undefined,
+    marginScale: q.get("marginScale") ?? undefined,
+  });
+  if (!parsed.success) return { ok: false, status: 400, error: `Invalid import: ${describeZodError(parsed.error)}` };
+  return { ok: true, options: parsed.data };
+}
+
+/** An import's refusal as an HTTP answer; anything else is not ours to explain. */
+export function importErrorResponse(error: unknown): Refusal {
+  if (error instanceof ImportRowError) return { ok: false, status: 400, error: `Nothing was imported. ${error.message}` };
+  if (error instanceof FileError) return { ok: false, status: /limit/.test(error.message) ? 413 : 400, error: `Nothing was imported. ${error.message}` };
+  throw error;
+}

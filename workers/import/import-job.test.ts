@@ -1,0 +1,73 @@
+// A big file's import through the real job runner and PostgreSQL: startImport hands it to an
+// IMPORT job (the inline limit set low here), the job imports it with progress and provenance,
+// and a bad file fails the job with the line, leaving nothing written.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { prisma } from "../../server/db/prisma";
+import { stopJobProducer } from "../../server/jobs/job-queue";
+import { startImport } from "../../server/import/start-import";
+import { saveUpload, uploadPath } from "../../server/import/uploads";
+import { makeUser } from "../../server/testing/fixtures";
+import { runJobNow } from "../jobs/run-job";
+import { importHandler } from "./import-job";
+
+let adminId: string;
+beforeAll(async () => {
+  process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "import-job-"));
+  process.env.IMPORT_INLINE_BYTES = "100";
+  adminId = (await makeUser("ADMIN")).id;
+});
+afterAll(async () => {
+  await stopJobProducer();
+});
+
+const hhFile = (rows: number, bad?: number) =>
+  Array.from({ length: rows }, (_, i) =>
+    i === bad ? `{"chosen": "oops"}` : JSON.stringify({ chosen: `\n\nHuman: Job question ${i}?\n\nAssistant: good ${i}`, rejected: `\n\nHuman: Job question ${i}?\n\nAssistant: bad ${i}` }),
+  ).join("\n");
+
+async function upload(content: string, fileName = "big.jsonl") {
+  return saveUpload(Readable.from([Buffer.from(content)]), fileName);
+}
+
+describe("IMPORT job", () => {
+  it("a file over the inline size becomes a job that imports it, with progress and provenance", async () => {
+    const file = await upload(hhFile(3000));
+    const started = await startImport(prisma, process.env.DATABASE_URL!, { uploadId: file.uploadId, fileName: file.fileName, options: { sourceName: "job-source", licence: "MIT", format: "auto", protocol: "HELPFULNESS", strength: "BETTER", marginScale: "small" } }, adminId);
+    expect(started.mode).toBe("job");
+    const jobId = (started as { jobId: string }).jobId;
+    await runJobNow(prisma, importHandler, jobId);
+    const job = await prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect(job).toMatchObject({ status: "SUCCEEDED", progress: 1, type: "IMPORT" });
+    expect(job.result).toMatchObject({ rows: 3000, inserted: 3000, format: "hh-rlhf" });
+    const imported = await prisma.datasetImport.findFirstOrThrow({ where: { jobId } });
+    expect(imported).toMatchObject({ sourceName: "job-source", licence: "MIT", createdById: adminId, inserted: 3000 });
+    expect(await prisma.comparison.count({ where: { importId: imported.id, strength: "BETTER" } })).toBe(3000);
+    expect(fs.existsSync(uploadPath(file.uploadId, file.fileName))).toBe(false);
+  });
+
+  it("a bad row fails the job with its line and field, and nothing is written", async () => {
+    const before = await prisma.comparison.count();
+    const file = await upload(hhFile(3000, 2500));
+    const started = await startImport(prisma, process.env.DATABASE_URL!, { uploadId: file.uploadId, fileName: file.fileName, options: { sourceName: "bad", format: "auto", protocol: "HELPFULNESS", strength: "BETTER", marginScale: "small" } }, adminId);
+    const jobId = (started as { jobId: string }).jobId;
+    await runJobNow(prisma, importHandler, jobId);
+    const job = await prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect(job.status).toBe("FAILED");
+    expect(job.error).toMatch(/line 2501, rejected: /);
+    expect(await prisma.comparison.count()).toBe(before);
+  });
+
+  it("an upload over the size limit is refused with the limit, and not kept", async () => {
+    process.env.IMPORT_MAX_BYTES = "1000";
+    try {
+      await expect(upload(hhFile(100))).rejects.toThrow(/the limit is 0\.00 MB \(IMPORT_MAX_BYTES\)\. Nothing was kept\./);
+      expect(fs.readdirSync(path.join(process.env.DATA_DIR!, "imports")).filter((f) => f.includes("big"))).toHaveLength(0);
+    } finally {
+      delete process.env.IMPORT_MAX_BYTES;
+    }
+  });
+});
