@@ -97,7 +97,8 @@ export function makePromptWritingHandler(openBackend: (variant: PolicyVariant) =
         onDone: (side, generation) => {
           live[key(side)] = { text: generation.text, done: true };
           setLive({ ...live });
-          void progress(live.A.done && live.B.done ? 0.95 : 0.5, live.A.done && live.B.done ? "Saving" : "One response done");
+          // Progress is shown only; a failed write of it must not fail (or crash) the job.
+          progress(live.A.done && live.B.done ? 0.95 : 0.5, live.A.done && live.B.done ? "Saving" : "One response done").catch(() => {});
         },
       });
 
