@@ -18,7 +18,7 @@ export type LlamaCppOptions = {
   threads?: number;
   /** Sequences per context: n samples run in rounds of this many. */
   parallel?: number;
-  /** Tokens per sequence (prompt + answer); default the model's trained context, at most 4096. */
+  /** Tokens per sequence (prompt + answer); default the model's trained context, at most POLICY_CONTEXT_SIZE or 4096. */
   contextSize?: number;
 };
 
@@ -59,7 +59,7 @@ export class LlamaCppBackend implements PolicyBackend {
     private readonly model: LlamaModel,
     private readonly options: LlamaCppOptions,
   ) {
-    this.threads = options.threads ?? defaultThreads(model.size);
+    this.threads = options.threads ?? defaultThreads(model.size, model.llama.cpuMathCores);
     this.parallel = options.parallel ?? DEFAULT_PARALLEL;
     this.description = `llama.cpp ${options.modelPath} (${model.llama.gpu || "cpu"}, ${this.threads} thread${this.threads === 1 ? "" : "s"})`;
   }
@@ -68,8 +68,14 @@ export class LlamaCppBackend implements PolicyBackend {
     return new LlamaCppBackend(await loadPolicyModel(options.modelPath), options);
   }
 
+  /**
+   * Tokens per sequence: the model's trained context, at most POLICY_CONTEXT_SIZE (default 4096,
+   * Llama 2's). The KV cache holds `parallel` times this many tokens: lower it for a large model
+   * on a small GPU.
+   */
   private contextSize() {
-    return Math.min(this.options.contextSize ?? 4096, this.model.trainContextSize);
+    const configured = this.options.contextSize ?? (Number(process.env.POLICY_CONTEXT_SIZE) || 4096);
+    return Math.min(configured, this.model.trainContextSize);
   }
 
   /** One context with `parallel` sequences, created on first use and kept. */

@@ -98,7 +98,7 @@ export class OpenAiBackend implements PolicyBackend {
         shouldRetry: ({ error }) => error instanceof RetryableError,
       }).catch((error: unknown) => {
         // The last attempt's error, as a plain error naming the server.
-        if (error instanceof RetryableError) throw new PolicyServerError(`${error.message} (after ${this.retries + 1} attempts)`);
+        if (error instanceof RetryableError) throw new PolicyServerError(`${error.message} (after ${this.retries + 1} attempt${this.retries ? "s" : ""})`);
         throw error;
       }),
     );
@@ -153,7 +153,9 @@ export class OpenAiBackend implements PolicyBackend {
       } catch (error) {
         if (timedOut) throw new PolicyServerError(`Policy server ${this.root} sent nothing for ${this.timeoutMs} ms during POST ${path}.`);
         if (signal?.aborted) throw signal.reason;
-        throw error;
+        if (error instanceof PolicyServerError) throw error;
+        // The connection broke mid-answer: not retried, since part of the answer was already streamed.
+        throw new PolicyServerError(`Policy server ${this.root} broke off its answer to POST ${path}: ${error instanceof Error ? error.message : String(error)}`);
       }
     } finally {
       clearTimeout(timer);
@@ -179,7 +181,7 @@ export class OpenAiBackend implements PolicyBackend {
       const samples = Array.from({ length: n }, () => ({ text: "", tokenCount: 0, finishReason: undefined as string | undefined, durationMs: 0 }));
       for await (const data of serverSentEvents(response, idle)) {
         if (data === "[DONE]") break;
-        const chunk = JSON.parse(data) as { choices?: ChunkChoice[]; error?: { message?: string }; timings?: { predicted_n?: number } };
+        const chunk = parseJson(data, this.root) as { choices?: ChunkChoice[]; error?: { message?: string }; timings?: { predicted_n?: number } };
         if (chunk.error) throw new PolicyServerError(`Policy server ${this.root} failed during generation: ${chunk.error.message ?? data}`);
         for (const choice of chunk.choices ?? []) {
           const sample = samples[choice.index];
@@ -218,7 +220,7 @@ export class OpenAiBackend implements PolicyBackend {
       const input = texts.slice(first, first + 32);
       const body = { ...(this.options.modelName ? { model: this.options.modelName } : { model: "default" }), input };
       const result = await this.request("/v1/embeddings", body, signal, async (response) => {
-        return (await response.json()) as { data?: { index: number; embedding: number[] }[] };
+        return parseJson(await response.text(), this.root) as { data?: { index: number; embedding: number[] }[] };
       });
       const data = result.data;
       if (!Array.isArray(data) || data.length !== input.length) {
@@ -231,6 +233,14 @@ export class OpenAiBackend implements PolicyBackend {
 
   async close() {
     this.limit.clearQueue();
+  }
+}
+
+function parseJson(text: string, server: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new PolicyServerError(`Policy server ${server} sent something that is not JSON: ${text.slice(0, 200)}`);
   }
 }
 

@@ -12,6 +12,16 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
+/**
+ * Meta's Llama 2 chat template, as meta-llama/Llama-2-7b-chat-hf's tokenizer_config.json has it,
+ * for serving a GGUF that carries none: `llama-server --jinja --chat-template-file <this file>`.
+ * With it llama-server feeds the model exactly the token ids of Meta's reference (tested).
+ * llama.cpp's built-in `--chat-template llama2-sys` matches only single-turn dialogues: it writes
+ * an answer as "[/INST]answer</s>" where Meta has "[/INST] answer </s>", and no BOS between
+ * exchanges.
+ */
+export const LLAMA2_CHAT_TEMPLATE = path.resolve(import.meta.dirname, "llama2-chat.jinja");
+
 export const LLAMA_CPP_BUNDLE = path.resolve(import.meta.dirname, "../../../node_modules/node-llama-cpp/llama/gitRelease.bundle");
 
 /** The commit node-llama-cpp's bundled llama.cpp is at (its only head). */
