@@ -4,6 +4,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import { prisma } from "../../server/db/prisma";
+import { waitFor } from "../../server/testing/wait-for";
 import { enqueueJob } from "../../server/jobs/enqueue";
 import { recoverStalledJobs } from "./recover-stalled";
 import { handlersByType } from "./register";
@@ -23,15 +24,6 @@ function startWorker(mode: "hanging" | "steps"): Promise<ChildProcess> {
   });
 }
 
-async function waitFor<T>(read: () => Promise<T>, until: (value: T) => boolean, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (until(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const jobRow = (id: string) => prisma.job.findUniqueOrThrow({ where: { id } });
 const partials = (jobId: string) => prisma.prompt.count({ where: { source: fixtureSource(jobId) } });

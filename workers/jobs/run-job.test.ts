@@ -2,6 +2,7 @@
 // invalid parameters, cancel (queued and running), retry, and a worker stopping mid-job.
 import { describe, expect, it } from "vitest";
 import { prisma } from "../../server/db/prisma";
+import { waitFor } from "../../server/testing/wait-for";
 import { cancelJob, retryJob } from "../../server/jobs/job-control";
 import { enqueueJob } from "../../server/jobs/enqueue";
 import { makeUser } from "../../server/testing/fixtures";
@@ -15,15 +16,6 @@ const admin = { name: "Ada Admin" };
 const partials = (jobId: string) => prisma.prompt.count({ where: { source: fixtureSource(jobId) } });
 const logOf = async (jobId: string) => (await prisma.jobLogLine.findMany({ where: { jobId }, orderBy: { id: "asc" } })).map((l) => l.message);
 
-async function waitFor<T>(read: () => Promise<T>, until: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (until(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; last value ${JSON.stringify(value)}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe("running a job", () => {
   it("succeeds with its progress, live output, log and result on the row", async () => {
