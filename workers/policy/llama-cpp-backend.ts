@@ -37,13 +37,15 @@ export function defaultThreads(modelBytes: number, cores = os.availableParalleli
   return modelBytes < 64 * 1024 * 1024 ? 1 : Math.max(1, cores);
 }
 
-/** Text of the tokens generated so far, without a trailing partial UTF-8 character. */
+/**
+ * Text of the tokens generated so far. llama.cpp drops the leading space SentencePiece marks the
+ * first word with, as SentencePiece's own decode (Meta's reference) does.
+ */
 function textOf(model: LlamaModel, tokens: Token[]) {
-  // SentencePiece marks the answer's first word with a leading space; Meta's reference drops it.
-  return model.detokenize(tokens).replace(/^ /, "");
+  return model.detokenize(tokens);
 }
 
-type SampleState = { tokens: Token[]; started: number; finishReason?: "stop" | "length"; durationMs?: number; lastText: string };
+type SampleState = { tokens: Token[]; finishReason?: "stop" | "length"; durationMs?: number; lastText: string };
 
 export class LlamaCppBackend implements PolicyBackend {
   readonly description: string;
@@ -129,7 +131,7 @@ export class LlamaCppBackend implements PolicyBackend {
     const started = Date.now();
     await sharePromptState(sequences[0]!, sequences, prompt.slice(0, -1));
     const last = prompt.at(-1)!;
-    const samples: SampleState[] = sequences.map(() => ({ tokens: [], started, lastText: "" }));
+    const samples: SampleState[] = sequences.map(() => ({ tokens: [], lastText: "" }));
     const generators = sequences.map((sequence, i) =>
       sequence.evaluate([last], {
         temperature: sampling.temperature,
