@@ -23,6 +23,9 @@ export default function AdminHome() {
           <Link href="/admin/variants">Policy variants: models, sampling defaults, system prompts</Link>
         </li>
         <li>
+          <Link href="/admin/import">Import prompts or an open preference dataset (JSONL, CSV, Parquet)</Link>
+        </li>
+        <li>
           <Link href="/admin/pair-generation">Generate pairs: sample two responses per prompt into a new batch</Link>
         </li>
       </ul>

@@ -37,6 +37,9 @@ export function datasetCard(options: ExportOptions, files: ExportedFile[], creat
     options.batchIds?.length ? `batches ${options.batchIds.join(", ")}` : "all batches",
     options.protocol ? `${options.protocol.toLowerCase()} protocol` : "both protocols",
     options.dropUnsure ? "without “negligibly better / unsure” labels" : "all strengths",
+    options.sources?.length
+      ? `sources ${options.sources.map((s) => (s === "team" ? "the team's annotators" : s)).join(", ")}`
+      : "the team's own labels only (no imported datasets)",
   ];
   const aggregation = {
     none: "one row per annotation",

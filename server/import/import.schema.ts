@@ -33,7 +33,7 @@ export const uploadRefSchema = z.object({
 });
 
 export const startImportInput = uploadRefSchema.extend({ options: importOptionsSchema });
-export type StartImportInput = z.infer<typeof startImportInput>;
+export type StartImportInput = z.input<typeof startImportInput>;
 
 /** The IMPORT job's parameters: the upload and the options, checked again when the job runs. */
 export const importJobParameters = startImportInput;

@@ -1,0 +1,287 @@
+"use client";
+// Import prompts or an open preference dataset: choose a file, watch it upload (progress bar),
+// read the detected format and the first rows as they would be imported, then confirm. Small
+// files are imported at once and their prompts listed; big ones run as a worker job (progress
+// here and on the job's page). Nothing is written before the confirmation, and a bad row
+// anywhere rejects the whole file with its line and field.
+import { useMutation, useQuery } from "@tanstack/react-query";
+import Link from "next/link";
+import { useState } from "react";
+import type { ImportPreview } from "~/server/import/run-import";
+import { useTRPC } from "../../_trpc/client";
+
+type Uploaded = { uploadId: string; fileName: string; size: number; preview: ImportPreview };
+type Format = "auto" | "prompts" | "hh-rlhf" | "trl" | "raw";
+
+const formatLabels: Record<Format, string> = {
+  auto: "detect from the rows",
+  prompts: "prompts (prompt or messages, protocol, risk category, attack vector)",
+  "hh-rlhf": "Anthropic HH-RLHF (chosen / rejected transcripts)",
+  trl: "TRL / Hugging Face preference rows",
+  raw: "this platform's raw export",
+};
+
+/** POST the file with XMLHttpRequest: fetch cannot report upload progress. */
+function uploadFile(file: File, format: Format, onProgress: (fraction: number) => void): Promise<Uploaded> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", `/api/import/upload?fileName=${encodeURIComponent(file.name)}&format=${format}`);
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onload = () => {
+      const body = JSON.parse(xhr.responseText || "{}");
+      if (xhr.status === 200) resolve(body as Uploaded);
+      else reject(new Error(body.error ?? `Upload failed (${xhr.status}).`));
+    };
+    xhr.onerror = () => reject(new Error("Upload failed: the connection broke."));
+    xhr.send(file);
+  });
+}
+
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 1)} MB`;
+
+export default function ImportPage() {
+  const trpc = useTRPC();
+  const [file, setFile] = useState<File | null>(null);
+  const [format, setFormat] = useState<Format>("auto");
+  const [sourceName, setSourceName] = useState("");
+  const [licence, setLicence] = useState("");
+  const [protocol, setProtocol] = useState<"HELPFULNESS" | "SAFETY">("HELPFULNESS");
+  const [uploadProgress, setUploadProgress] = useState<number | null>(null);
+  const [uploaded, setUploaded] = useState<Uploaded | null>(null);
+  const [uploadError, setUploadError] = useState<string | null>(null);
+
+  const imports = useQuery(trpc.import.list.queryOptions());
+  const start = useMutation(trpc.import.start.mutationOptions({ onSuccess: () => imports.refetch() }));
+  const done = start.data?.mode === "done" ? start.data.result : null;
+  const jobId = start.data?.mode === "job" ? start.data.jobId : null;
+  const job = useQuery(trpc.jobs.get.queryOptions({ jobId: jobId ?? "" }, { enabled: !!jobId, refetchInterval: 1000 }));
+  const prompts = useQuery(trpc.import.prompts.queryOptions({ importId: done?.importId ?? "", take: 50 }, { enabled: !!done?.importId && done.format === "prompts" }));
+
+  async function upload() {
+    if (!file) return;
+    setUploaded(null);
+    setUploadError(null);
+    start.reset();
+    setUploadProgress(0);
+    try {
+      setUploaded(await uploadFile(file, format, setUploadProgress));
+    } catch (error) {
+      setUploadError((error as Error).message);
+    } finally {
+      setUploadProgress(null);
+    }
+  }
+
+  const preview = uploaded?.preview;
+  const isPreferences = preview && preview.format !== "prompts";
+
+  return (
+    <section className="stack">
+      <h1>Import</h1>
+      <p className="muted">
+        Prompts (JSONL, CSV or Parquet) or an open preference dataset (HH-RLHF, TRL / Hugging Face rows, this platform&apos;s raw export). A
+        file is checked whole before anything is written; a bad row rejects it with its line and field. Dialogues and pairs already stored
+        are skipped. Imported preferences keep their source instead of an annotator, never reach annotators&apos; queues, and stay out of
+        the dashboard and exports unless their source is asked for.
+      </p>
+
+      <form
+        className="grid-form"
+        aria-label="Upload a file"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void upload();
+        }}
+      >
+        <label>
+          File to import
+          <input type="file" accept=".jsonl,.json,.ndjson,.csv,.parquet" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        </label>
+        <label>
+          Format
+          <select value={format} onChange={(e) => setFormat(e.target.value as Format)}>
+            {Object.entries(formatLabels).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="submit" disabled={!file || uploadProgress !== null}>
+          Upload and preview
+        </button>
+      </form>
+
+      {uploadProgress !== null && (
+        <p role="status">
+          Uploading… <progress max={100} value={Math.round(uploadProgress * 100)} aria-label="Upload progress" /> {Math.round(uploadProgress * 100)}%
+        </p>
+      )}
+      {uploadError && (
+        <p className="error" role="alert">
+          {uploadError}
+        </p>
+      )}
+
+      {uploaded && preview && (
+        <section className="stack" aria-label="Preview">
+          <h2>Preview</h2>
+          <dl className="facts">
+            <dt>File</dt>
+            <dd>
+              {uploaded.fileName} ({preview.fileKind}, {mb(uploaded.size)})
+            </dd>
+            <dt>Format</dt>
+            <dd data-testid="detected-format">
+              {preview.format}
+              {format === "auto" ? " (detected)" : preview.detectedFormat && preview.detectedFormat !== preview.format ? ` (the rows look like ${preview.detectedFormat})` : ""}
+            </dd>
+          </dl>
+          {preview.error && (
+            <p className="error" role="alert">
+              {preview.error}
+            </p>
+          )}
+          <table className="data" aria-label="First rows">
+            <thead>
+              <tr>
+                <th>Where</th>
+                <th>Protocol</th>
+                <th>Dialogue</th>
+                {isPreferences && (
+                  <>
+                    <th>Chosen</th>
+                    <th>Rejected</th>
+                    <th>Strength</th>
+                  </>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {preview.rows.map((row) => (
+                <tr key={row.where}>
+                  <td>{row.where}</td>
+                  <td>{row.protocol.toLowerCase()}</td>
+                  <td>
+                    {row.dialogue.map((t, i) => (
+                      <div key={i}>
+                        <strong>{t.role}:</strong> {t.content}
+                      </div>
+                    ))}
+                  </td>
+                  {isPreferences && (
+                    <>
+                      <td>{row.chosen}</td>
+                      <td>{row.rejected}</td>
+                      <td>{row.strength?.toLowerCase().replace(/_/g, " ")}</td>
+                    </>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+
+          {!preview.error && !start.data && (
+            <form
+              className="grid-form"
+              aria-label="Confirm the import"
+              onSubmit={(e) => {
+                e.preventDefault();
+                start.mutate({
+                  uploadId: uploaded.uploadId,
+                  fileName: uploaded.fileName,
+                  options: { format, sourceName, licence: licence || null, protocol, strength: "NEGLIGIBLY_BETTER_OR_UNSURE", marginScale: "small" },
+                });
+              }}
+            >
+              <label>
+                Source name
+                <input type="text" value={sourceName} onChange={(e) => setSourceName(e.target.value)} placeholder="e.g. Anthropic/hh-rlhf" />
+              </label>
+              <label>
+                Licence and terms
+                <input type="text" value={licence} onChange={(e) => setLicence(e.target.value)} placeholder="e.g. MIT" />
+              </label>
+              <label>
+                Protocol of rows that state none
+                <select value={protocol} onChange={(e) => setProtocol(e.target.value as "HELPFULNESS" | "SAFETY")}>
+                  <option value="HELPFULNESS">helpfulness</option>
+                  <option value="SAFETY">safety</option>
+                </select>
+              </label>
+              <button type="submit" disabled={start.isPending}>
+                {start.isPending ? "Importing…" : "Import"}
+              </button>
+            </form>
+          )}
+        </section>
+      )}
+
+      {start.error && (
+        <p className="error" role="alert">
+          {start.error.message}
+        </p>
+      )}
+      {done && (
+        <p role="status" data-testid="import-result">
+          {done.importId
+            ? `Imported ${done.inserted} of ${done.rows} rows (${done.duplicates} duplicates skipped) as ${done.format}.`
+            : `Nothing new: all ${done.rows} rows are already stored. Nothing was written.`}
+        </p>
+      )}
+      {jobId && (
+        <p role="status">
+          Imported by a worker job:{" "}
+          <progress max={100} value={Math.round((job.data?.progress ?? 0) * 100)} aria-label="Import progress" /> {job.data?.status.toLowerCase() ?? "queued"}{" "}
+          {job.data?.progressMessage ?? ""}. <Link href={`/admin/jobs/${jobId}`}>Follow the job</Link>
+        </p>
+      )}
+      {prompts.data && (
+        <section aria-label="Imported prompts">
+          <h2>Imported prompts ({prompts.data.total})</h2>
+          <ol data-testid="imported-prompts">
+            {prompts.data.prompts.map((p) => (
+              <li key={p.id}>
+                <span className="muted">{p.protocol.toLowerCase()}</span> {p.turns.at(-1)?.content}
+                {p.turns.length > 1 && <span className="muted"> ({p.turns.length} turns)</span>}
+                {p.riskCategory && <span className="muted"> · {p.riskCategory}</span>}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+
+      <h2>Past imports</h2>
+      <table className="data" aria-label="Past imports">
+        <thead>
+          <tr>
+            <th>When</th>
+            <th>Source</th>
+            <th>File</th>
+            <th>Format</th>
+            <th>Rows</th>
+            <th>Imported</th>
+            <th>Duplicates</th>
+            <th>Licence</th>
+            <th>sha256</th>
+          </tr>
+        </thead>
+        <tbody>
+          {imports.data?.map((i) => (
+            <tr key={i.id}>
+              <td>{new Date(i.createdAt).toLocaleString()}</td>
+              <td>{i.sourceName}</td>
+              <td>{i.fileName}</td>
+              <td>{i.format}</td>
+              <td>{i.rows}</td>
+              <td>{i.inserted}</td>
+              <td>{i.duplicates}</td>
+              <td>{i.licence ?? "—"}</td>
+              <td title={i.fileSha256}>{i.fileSha256.slice(0, 12)}…</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}
