@@ -63,6 +63,45 @@ describe("llama.cpp backend on the tiny Llama 2", () => {
     expect(new Set(samples.map((s) => s.text)).size).toBe(4);
   });
 
+  it("decodes each step as one batch of every running sequence, after one batch of the shared prompt", async () => {
+    // A look inside node-llama-cpp (test only): what goes into each llama.cpp batch.
+    await backend.generate({ dialogue, n: 1, sampling: { ...sampling, maxTokens: 1 } }); // the context exists
+    const { context } = await (backend as unknown as { context: Promise<{ context: object }> }).context;
+    const target = context as { _ctx: object };
+    const native = target._ctx;
+    const batches: number[][] = [];
+    let batch: number[] = [];
+    target._ctx = new Proxy(native, {
+      get(object, property) {
+        const value = Reflect.get(object, property) as unknown;
+        if (typeof value !== "function") return value;
+        if (property === "addToBatch") {
+          return (...args: unknown[]) => {
+            batch.push((args[2] as Uint32Array).length);
+            return value.apply(object, args);
+          };
+        }
+        if (property === "decodeBatch") {
+          return () => {
+            batches.push(batch);
+            batch = [];
+            return value.apply(object, []);
+          };
+        }
+        return value.bind(object);
+      },
+    });
+    try {
+      await backend.generate({ dialogue, n: 4, sampling: { ...sampling, maxTokens: 10, seed: 2 } });
+    } finally {
+      target._ctx = native;
+    }
+    const prompt = backend.promptTokens(dialogue);
+    // The prompt but its last token, once, on one sequence; then 10 steps of 4 sequences × 1 token
+    // (the last prompt token, then each sampled token but the tenth).
+    expect(batches).toEqual([[prompt.length - 1], ...Array(10).fill([1, 1, 1, 1])]);
+  });
+
   it("gives the same samples for the same seed and different ones for another", async () => {
     const run = (seed: number) => backend.generate({ dialogue, n: 4, sampling: { ...sampling, seed } });
     const a = await run(5);

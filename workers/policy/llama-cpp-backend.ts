@@ -25,13 +25,16 @@ export type LlamaCppOptions = {
 export const DEFAULT_PARALLEL = 4;
 
 /**
- * Threads for a model, unless POLICY_THREADS or the config says otherwise. Measured on this
- * machine's 2 cores (bench `generate`): a model whose weights fit in the CPU caches (the tiny
- * test model, 8 MB) decodes several times faster on one thread, because a step is so short that
- * waking and joining a second thread costs more than it saves; a model of 100M+ parameters (200 MB+
- * in F16) is memory-bound and batched decoding is faster on every core.
+ * Threads for a model, unless POLICY_THREADS or the config says otherwise. Measured with
+ * `npm run bench -- generate` on this 2-core machine (tokens/s, 4 samples batched / 1 at a time):
+ * the tiny model (17 MB, fits in cache) 487 / 310 on one thread and 407 / 99 on two, since a
+ * step is so short that waking and joining a second thread costs more than it saves; the
+ * 134M-parameter F16 model (268 MB, memory-bound) 99 / 55 on one and 120 / 40 on two. Batched
+ * generation (pair generation, rejection sampling) is what workers mostly do, so a model past the
+ * caches gets node-llama-cpp's count of math cores. The 64 MB line lies between the two measured
+ * sizes; set POLICY_THREADS when a model in between matters.
  */
-export function defaultThreads(modelBytes: number, cores = os.availableParallelism()) {
+export function defaultThreads(modelBytes: number, cores: number = os.availableParallelism()) {
   const env = Number(process.env.POLICY_THREADS);
   if (Number.isInteger(env) && env > 0) return env;
   return modelBytes < 64 * 1024 * 1024 ? 1 : Math.max(1, cores);
