@@ -20,6 +20,11 @@ export type PolicyEnv = Record<string, string | undefined>;
 
 const backends = new Map<string, Promise<PolicyBackend>>();
 
+function positive(value: string | undefined) {
+  const number = Number(value);
+  return Number.isInteger(number) && number > 0 ? number : undefined;
+}
+
 /** Opens (or reuses) the backend for a configuration. */
 export function openPolicyBackend(config: PolicyBackendConfig): Promise<PolicyBackend> {
   const key = JSON.stringify(config);
@@ -30,7 +35,14 @@ export function openPolicyBackend(config: PolicyBackendConfig): Promise<PolicyBa
         if (!fs.existsSync(config.modelPath)) throw new Error(`The policy model file ${config.modelPath} does not exist on this worker.`);
         return LlamaCppBackend.open({ modelPath: config.modelPath, threads: config.threads });
       }
-      return new OpenAiBackend({ baseUrl: config.baseUrl, modelName: config.modelName, apiKey: config.apiKey });
+      return new OpenAiBackend({
+        baseUrl: config.baseUrl,
+        modelName: config.modelName,
+        apiKey: config.apiKey,
+        // Per worker process; a server's own limit (llama-server's slots, vLLM's batch) is the other bound.
+        concurrency: positive(process.env.POLICY_HTTP_CONCURRENCY),
+        timeoutMs: positive(process.env.POLICY_HTTP_TIMEOUT_MS),
+      });
     })().catch((error: unknown) => {
       backends.delete(key);
       throw error;
