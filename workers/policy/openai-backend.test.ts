@@ -41,7 +41,8 @@ beforeAll(async () => {
   // it gets Meta's, as a Hugging Face Llama 2 chat checkpoint carries it.
   [server, embeddings] = await Promise.all([
     startLlamaServer(binary, modelPath, ["--jinja", "--chat-template-file", LLAMA2_CHAT_TEMPLATE, "-np", "4", "-c", "4096", "-t", "1", "--no-warmup"]),
-    startLlamaServer(binary, modelPath, ["--embeddings", "--pooling", "mean", "-c", "1024", "-t", "1", "--no-warmup"]),
+    // Also llama.cpp's built-in Llama 2 template, to show where it differs from Meta's.
+    startLlamaServer(binary, modelPath, ["--embeddings", "--pooling", "mean", "--no-jinja", "--chat-template", "llama2-sys", "-c", "1024", "-t", "1", "--no-warmup"]),
   ]);
 }, 30 * 60_000); // a fresh machine builds llama-server first
 
@@ -88,6 +89,16 @@ describe("OpenAI-compatible backend against llama-server", () => {
     // And the model was fed exactly that many tokens for the chat completion itself.
     const completion = (await post("/v1/chat/completions", { messages, max_tokens: 1, cache_prompt: false })) as { usage: { prompt_tokens: number } };
     expect(completion.usage.prompt_tokens).toBe(reference.length);
+  });
+
+  it("shows llama.cpp's built-in llama2-sys template right for one turn only", async () => {
+    const render = async (d: ChatDialogue) =>
+      ((await (await fetch(`${embeddings.url}/apply-template`, { method: "POST", body: JSON.stringify({ messages: chatMessages(d) }) })).json()) as { prompt: string }).prompt;
+    const single: ChatDialogue = { systemPrompt: dialogue.systemPrompt, turns: dialogue.turns.slice(0, 1) };
+    expect(`<s>${await render(single)}`).toBe(llama2ChatText(single));
+    // Multi-turn: "[/INST]Blue.</s>[INST]" where Meta has "[/INST] Blue. </s><s>[INST]".
+    expect(await render(dialogue)).toContain("[/INST]Blue.</s>[INST]");
+    expect(llama2ChatText(dialogue)).toContain("[/INST] Blue. </s><s>[INST]");
   });
 
   it("streams n = 4 samples, each to maxTokens, with exact token counts", async () => {
