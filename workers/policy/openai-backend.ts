@@ -6,9 +6,12 @@
 // tokenizer (how BOS/EOS are added, whether "<s>" in text becomes a token). A Llama 2 chat checkpoint
 // from Hugging Face (vLLM, TGI) carries Meta's template in tokenizer_config.json, and a GGUF
 // converted from it carries it as tokenizer.chat_template. A GGUF without a template gets
-// llama-server's default, ChatML, which a Llama 2 model was never trained on: start it with
-// `--no-jinja --chat-template llama2-sys` (the test checks that this renders exactly
-// llama2ChatText). Ollama's llama2 models ship the template.
+// llama-server's default, ChatML, which a Llama 2 model was never trained on: start llama-server
+// with `--jinja --chat-template-file workers/policy/llama-server/llama2-chat.jinja` (Meta's
+// template; the test checks the model then gets exactly Meta's reference token ids). llama.cpp's
+// built-in `--no-jinja --chat-template llama2-sys` is right for single-turn dialogues only (it
+// drops the spaces around earlier answers and the BOS between exchanges). Ollama's llama2 models
+// ship the template.
 //
 // Every generation is streamed (SSE), whether or not the caller wants onText: it is the only way
 // to learn each sample's token count when n > 1 (usage counts all samples together; the count is
