@@ -11,7 +11,11 @@ export type SamplingParams = {
   temperature: number;
   topP: number;
   maxTokens: number;
-  /** Same seed, same settings, same backend: the same samples (where the backend can promise it). */
+  /**
+   * Same seed, same settings, same n, same backend: the same samples (where the backend can
+   * promise it). Sample i of n is drawn with seed + i, as llama-server does, so samples differ.
+   * Without a seed each call draws a random one.
+   */
   seed?: number;
 };
 
