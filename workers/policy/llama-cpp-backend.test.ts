@@ -125,6 +125,18 @@ describe("llama.cpp backend on the tiny Llama 2", () => {
     expect(c!.text).toBe(a!.text);
   });
 
+  it("runs concurrent requests side by side (responses A and B stream together)", async () => {
+    const events: string[] = [];
+    const one = (side: string, seed: number) =>
+      backend
+        .generate({ dialogue, n: 1, sampling: { ...sampling, maxTokens: 40, seed }, onText: () => events.push(side) })
+        .then((samples) => (events.push(`${side} done`), samples));
+    await Promise.all([one("A", 1), one("B", 2)]);
+    // B streamed before A finished: they did not wait for each other.
+    expect(events.indexOf("B")).toBeLessThan(events.indexOf("A done"));
+    expect(events.indexOf("A")).toBeLessThan(events.indexOf("B done"));
+  });
+
   it("stops when aborted, and the next generation works", async () => {
     const controller = new AbortController();
     let calls = 0;

@@ -10,6 +10,7 @@ import { llama2ChatTokens } from "./llama2-chat";
 import { loadPolicyModel } from "./llama-cpp/runtime";
 import { stepTogether } from "./llama-cpp/lockstep";
 import { sharePromptState } from "./llama-cpp/prompt-state";
+import { SequencePool } from "./llama-cpp/sequence-pool";
 import type { GenerateRequest, Generation, PolicyBackend } from "./policy-backend";
 
 export type LlamaCppOptions = {
@@ -54,10 +55,8 @@ export class LlamaCppBackend implements PolicyBackend {
   readonly description: string;
   readonly threads: number;
   private readonly parallel: number;
-  private context?: Promise<{ context: LlamaContext; sequences: LlamaContextSequence[] }>;
+  private context?: Promise<{ context: LlamaContext; pool: SequencePool<LlamaContextSequence> }>;
   private embeddingContext?: Promise<LlamaEmbeddingContext>;
-  // One generation at a time per context: its sequences are the batch.
-  private readonly generating = pLimit(1);
   private readonly embedding = pLimit(1);
 
   private constructor(
@@ -87,7 +86,7 @@ export class LlamaCppBackend implements PolicyBackend {
   private generationContext() {
     this.context ??= this.model
       .createContext({ sequences: this.parallel, contextSize: this.contextSize(), threads: this.threads })
-      .then((context) => ({ context, sequences: Array.from({ length: this.parallel }, () => context.getSequence()) }))
+      .then((context) => ({ context, pool: new SequencePool(Array.from({ length: this.parallel }, () => context.getSequence())) }))
       .catch((error: unknown) => {
         this.context = undefined;
         throw error;
@@ -102,29 +101,33 @@ export class LlamaCppBackend implements PolicyBackend {
     return llama2ChatTokens(dialogue, (text) => this.model.tokenize(text, false) as number[], { bos, eos }) as Token[];
   }
 
-  generate(request: GenerateRequest): Promise<Generation[]> {
-    return this.generating(async () => {
-      const { n, signal } = request;
-      if (!Number.isInteger(n) || n < 1) throw new Error(`n must be a positive integer, got ${n}.`);
-      const { maxTokens } = request.sampling;
-      if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new Error(`maxTokens must be a positive integer, got ${maxTokens}.`);
-      const prompt = this.promptTokens(request.dialogue);
-      // llama.cpp keeps one cell free in a sequence.
-      if (prompt.length + maxTokens >= this.contextSize()) {
-        throw new Error(`The prompt (${prompt.length} tokens) plus maxTokens (${maxTokens}) exceeds the context of ${this.contextSize()} tokens.`);
+  async generate(request: GenerateRequest): Promise<Generation[]> {
+    const { n, signal } = request;
+    if (!Number.isInteger(n) || n < 1) throw new Error(`n must be a positive integer, got ${n}.`);
+    const { maxTokens } = request.sampling;
+    if (!Number.isInteger(maxTokens) || maxTokens < 1) throw new Error(`maxTokens must be a positive integer, got ${maxTokens}.`);
+    const prompt = this.promptTokens(request.dialogue);
+    // llama.cpp keeps one cell free in a sequence.
+    if (prompt.length + maxTokens >= this.contextSize()) {
+      throw new Error(`The prompt (${prompt.length} tokens) plus maxTokens (${maxTokens}) exceeds the context of ${this.contextSize()} tokens.`);
+    }
+    // Without a seed the samples still need different seeds (node-llama-cpp would default every
+    // sequence to the current second, making parallel samples identical).
+    const seed = request.sampling.seed ?? Math.floor(Math.random() * 2 ** 31);
+    const { pool } = await this.generationContext();
+    const results: Generation[] = [];
+    // Rounds of up to `parallel` samples, each on sequences of its own: concurrent requests
+    // (responses A and B of a pair) run side by side as long as sequences are free.
+    for (let first = 0; first < n; first += this.parallel) {
+      signal?.throwIfAborted();
+      const sequences = await pool.acquire(Math.min(this.parallel, n - first), signal);
+      try {
+        results.push(...(await this.generateRound(sequences, prompt, request, seed + first, first)));
+      } finally {
+        pool.release(sequences);
       }
-      // Without a seed the samples still need different seeds (node-llama-cpp would default every
-      // sequence to the current second, making parallel samples identical).
-      const seed = request.sampling.seed ?? Math.floor(Math.random() * 2 ** 31);
-      const { sequences } = await this.generationContext();
-      const results: Generation[] = [];
-      for (let first = 0; first < n; first += this.parallel) {
-        signal?.throwIfAborted();
-        const count = Math.min(this.parallel, n - first);
-        results.push(...(await this.generateRound(sequences.slice(0, count), prompt, request, seed + first, first)));
-      }
-      return results;
-    });
+    }
+    return results;
   }
 
   private async generateRound(sequences: LlamaContextSequence[], prompt: Token[], request: GenerateRequest, seed: number, firstIndex: number) {
@@ -204,7 +207,9 @@ export class LlamaCppBackend implements PolicyBackend {
     const { context, embeddingContext } = this;
     this.context = undefined;
     this.embeddingContext = undefined;
-    await (await context?.catch(() => undefined))?.context.dispose();
+    const open = await context?.catch(() => undefined);
+    open?.pool.close();
+    await open?.context.dispose();
     await (await embeddingContext?.catch(() => undefined))?.dispose();
   }
 }
