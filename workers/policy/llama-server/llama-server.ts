@@ -5,10 +5,11 @@
 // so the suite stays fast: `npm run llama-server:build` (the test setup calls it when missing).
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { copyFile, mkdir, rename, rm } from "node:fs/promises";
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
+import { isRunning } from "../../../server/db/embedded-postgres";
 
 const run = promisify(execFile);
 
@@ -71,13 +72,20 @@ export async function ensureLlamaServer(log: (line: string) => void = () => {}):
   if (existsSync(binary)) return binary;
   await mkdir(dir, { recursive: true });
   const lock = path.join(dir, "build.lock");
-  for (;;) {
+  for (let waited = 0; ; waited++) {
     try {
       await mkdir(lock);
+      await writeFile(path.join(lock, "pid"), String(process.pid));
       break;
     } catch {
       if (existsSync(binary)) return binary;
-      log(`waiting for another build of llama-server (${lock})`);
+      // A build killed halfway leaves its lock behind: take it over when its process is gone.
+      const owner = Number(await readFile(path.join(lock, "pid"), "utf8").catch(() => "0"));
+      if (owner && !isRunning(owner)) {
+        await rm(lock, { recursive: true, force: true });
+        continue;
+      }
+      if (waited % 12 === 0) log(`waiting for another build of llama-server (${lock}, pid ${owner || "?"})`);
       await sleep(5000);
     }
   }

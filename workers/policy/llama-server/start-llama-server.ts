@@ -1,19 +1,8 @@
 // Starts the cached llama-server on loopback for tests: a free port, waits for /health, stops it.
 import { spawn } from "node:child_process";
-import net from "node:net";
+import { freePort } from "../../../server/db/embedded-postgres";
 
 export type RunningLlamaServer = { url: string; stop: () => Promise<void>; output: () => string };
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs `binary` with the model and `args`, resolving once /health answers 200 (or failing with its output). */
 export async function startLlamaServer(binary: string, modelPath: string, args: string[], timeoutMs = 60_000): Promise<RunningLlamaServer> {
