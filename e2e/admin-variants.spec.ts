@@ -54,3 +54,48 @@ test("an admin registers a served variant (field errors first), sees it listed, 
   });
   expect(stored.retiredAt).not.toBeNull();
 });
+
+test("an admin generates a batch of pairs from the page: one variant at two temperatures, followed on the job's page, opened at the end", async ({ page }) => {
+  test.setTimeout(180_000);
+  await signInAs(page, "ADMIN");
+  await page.goto("/admin/pair-generation");
+  const form = page.getByRole("form", { name: "Generate pairs" });
+  // The form starts from the newest round and the first active variant (the tiny test model).
+  await expect(form.getByLabel("Variant A").locator("option:checked")).not.toHaveText("—");
+  const batchName = `Generated ${Date.now()}`;
+  await form.getByLabel("New batch name").fill(batchName);
+  await form.locator('select[name="protocol"]').selectOption("HELPFULNESS");
+  await form.getByLabel("How many").fill("2");
+  await form.getByLabel("Max tokens").fill("24");
+
+  // Both sides the same variant at the same temperature compare nothing.
+  const temperatureA = await form.getByLabel("Temperature A").inputValue();
+  await form.getByLabel("Variant B").selectOption({ index: 1 });
+  await form.getByLabel("Temperature B").fill(temperatureA);
+  await form.getByRole("button", { name: "Start generating" }).click();
+  await expect(form.getByText("side B must differ from side A in variant or temperature")).toBeVisible();
+
+  await form.getByLabel("Temperature B").fill("1.2");
+  await form.getByRole("button", { name: "Start generating" }).click();
+  await expect(page.getByRole("status")).toContainText("Queued 2 prompts");
+  await page.getByRole("link", { name: "Follow the job" }).click();
+  await expect(page).toHaveURL(/\/admin\/jobs\/[^/]+$/);
+  await expect(page.getByTestId("job-status")).toContainText("succeeded", { timeout: 120_000 });
+
+  const pairs = await withDatabase(async (db) =>
+    (
+      await db.query(
+        `SELECT b.status, p.strategy, ra.temperature AS ta, rb.temperature AS tb, ra."maxTokens", ra."jobId" = b."jobId" AS "sameJob"
+         FROM "Batch" b JOIN "Pair" p ON p."batchId" = b.id
+         JOIN "Response" ra ON ra.id = p."responseAId" JOIN "Response" rb ON rb.id = p."responseBId"
+         WHERE b.name = $1`,
+        [batchName],
+      )
+    ).rows,
+  );
+  expect(pairs).toHaveLength(2);
+  for (const pair of pairs) {
+    expect(pair).toMatchObject({ status: "OPEN", strategy: "temperatures", tb: 1.2, maxTokens: 24, sameJob: true });
+    expect(pair.ta).toBe(Number(temperatureA));
+  }
+});

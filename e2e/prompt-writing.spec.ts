@@ -118,4 +118,17 @@ test("an annotator writes a prompt, watches two responses arrive from the worker
   // One demo variant: the pair compares two temperatures.
   expect(row.strategy).toBe("temperatures");
   expect(row.temperatureA).not.toBe(row.temperatureB);
+
+  // The next turn of that dialogue: the prompt, the response chosen (A, the left one), a new message.
+  await page.keyboard.press("p");
+  await page.getByLabel("Continue the dialogue you last compared").check();
+  await expect(page.locator(".dialogue")).toContainText(prompt);
+  await expect(page.locator(".dialogue")).toContainText(leftText.slice(0, 40));
+  await expect(page.getByLabel("Safety")).toBeChecked();
+  await page.getByLabel("Your next message").fill("Thanks. And if I lost the key?");
+  await page.getByLabel("Your next message").press("Control+Enter");
+  await expect(page.getByTestId("writing-status")).toHaveAttribute("data-status", "SUCCEEDED", { timeout: 120_000 });
+  await page.keyboard.press("Enter");
+  await expect(page.locator(".task[data-assignment]")).toContainText("And if I lost the key?");
+  await expect(page.locator("#dialogue-heading")).toContainText("3 turns");
 });

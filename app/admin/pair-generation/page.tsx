@@ -247,10 +247,8 @@ export default function PairGenerationPage() {
           <input type="number" min={-1000} max={1000} step={1} {...form.register("priority", { valueAsNumber: true })} />
           {field("priority", errors.priority?.message)}
         </label>
-        <label>
-          <span>
-            <input type="checkbox" {...form.register("openWhenDone")} /> Open the batch when done
-          </span>
+        <label className="checkbox">
+          <input type="checkbox" {...form.register("openWhenDone")} /> Open the batch when done
         </label>
         <div>
           <button type="submit" className="primary" disabled={start.isPending || !data?.variants.length}>

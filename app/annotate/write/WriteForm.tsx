@@ -5,6 +5,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
+import { useState } from "react";
 import { useForm } from "react-hook-form";
 import {
   attackVectorSuggestions,
@@ -19,7 +20,7 @@ import { Dialogue } from "../_components/Dialogue";
 export function WriteForm() {
   const trpc = useTRPC();
   const router = useRouter();
-  const last = useQuery(trpc.promptWriting.lastDialogue.queryOptions(undefined, { staleTime: 60_000 }));
+  const last = useQuery(trpc.promptWriting.lastDialogue.queryOptions(undefined, { staleTime: 0 }));
   const write = useMutation(
     trpc.promptWriting.write.mutationOptions({ onSuccess: ({ jobId }) => router.replace(`/annotate/write?job=${encodeURIComponent(jobId)}`) }),
   );
@@ -28,9 +29,11 @@ export function WriteForm() {
     defaultValues: { protocol: "HELPFULNESS", riskCategory: "", attackVector: "", message: "", continueFromComparisonId: "" },
   });
   const protocol = form.watch("protocol");
-  const continuing = form.watch("continueFromComparisonId");
+  const [continuing, setContinuing] = useState(false);
   const { errors } = form.formState;
-  const onSubmit = form.handleSubmit((values) => write.mutate(values));
+  const onSubmit = form.handleSubmit((values) =>
+    write.mutate({ ...values, continueFromComparisonId: continuing && last.data ? last.data.comparisonId : null }),
+  );
 
   return (
     <>
@@ -50,12 +53,12 @@ export function WriteForm() {
         </p>
       )}
       <form className="card stack write-form" onSubmit={onSubmit} noValidate aria-label="Write a prompt">
-        <fieldset className="choice-row">
-          <legend>Protocol</legend>
-          <label>
+        <fieldset className="choice-row" style={{ display: "flex", gap: "1.5rem", border: "none", padding: 0, margin: 0 }}>
+          <legend className="section-title">Protocol</legend>
+          <label className="checkbox">
             <input type="radio" value="HELPFULNESS" {...form.register("protocol")} /> Helpfulness
-          </label>{" "}
-          <label>
+          </label>
+          <label className="checkbox">
             <input type="radio" value="SAFETY" {...form.register("protocol")} /> Safety
           </label>
         </fieldset>
@@ -84,11 +87,19 @@ export function WriteForm() {
           </div>
         )}
         {last.data && (
-          <label>
+          <label className="checkbox">
             <input
               type="checkbox"
-              checked={!!continuing}
-              onChange={(e) => form.setValue("continueFromComparisonId", e.target.checked ? last.data!.comparisonId : "")}
+              checked={continuing}
+              onChange={(e) => {
+                setContinuing(e.target.checked);
+                // The next turn usually keeps the dialogue's protocol and labels; they stay editable.
+                if (e.target.checked) {
+                  form.setValue("protocol", last.data!.protocol);
+                  form.setValue("riskCategory", last.data!.riskCategory ?? "");
+                  form.setValue("attackVector", last.data!.attackVector ?? "");
+                }
+              }}
             />{" "}
             Continue the dialogue you last compared (with the response you chose)
           </label>
