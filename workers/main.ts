@@ -3,6 +3,7 @@
 // queues and, now and then, recovers jobs whose worker died.
 import { prisma, disconnectPrisma } from "../server/db/prisma";
 import { createBoss } from "../server/jobs/job-queue";
+import { closePolicyBackends } from "./policy/open-backend";
 import { startHeartbeat } from "./heartbeat";
 import { recoverStalledJobs, STALE_AFTER_MS } from "./jobs/recover-stalled";
 import { handlersByType, registerJobHandlers } from "./jobs/register";
@@ -45,6 +46,7 @@ async function main() {
     const stopped = boss.stop({ graceful: true, timeout: 10_000, wait: true });
     stop.abort();
     await stopped;
+    await closePolicyBackends();
     await heartbeat.stop();
     await disconnectPrisma();
     process.exit(0);
