@@ -201,7 +201,7 @@ export default function PairGenerationPage() {
           </label>
         )}
         {(["a", "b"] as const).map((side) => (
-          <fieldset key={side} className="stack" style={{ gridColumn: "span 2" }}>
+          <fieldset key={side} className="stack" style={{ gridColumn: "span 2", minWidth: 0 }}>
             <legend>Side {side.toUpperCase()}</legend>
             <label>
               Variant

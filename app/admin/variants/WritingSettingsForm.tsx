@@ -43,7 +43,7 @@ export function WritingSettingsForm({ variants }: { variants: { id: string; name
       )}
       <form className="grid-form" noValidate aria-label="Prompt writing sides" onSubmit={form.handleSubmit((settings) => save.mutate({ settings }))}>
         {(["a", "b"] as const).map((side) => (
-          <fieldset key={side} className="stack">
+          <fieldset key={side} className="stack" style={{ gridColumn: "span 2", minWidth: 0 }}>
             <legend>Side {side.toUpperCase()}</legend>
             <label>
               Variant
