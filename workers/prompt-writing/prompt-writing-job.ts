@@ -5,7 +5,7 @@
 // left/right order was drawn when the prompt was written (promptWritingParameters.leftSide).
 import crypto from "node:crypto";
 import type { PolicyVariant } from "@prisma/client";
-import type { Db, Tx } from "../../server/db/types";
+import type { Db, DbOrTx, Tx } from "../../server/db/types";
 import { JobError, type JobHandler } from "../../server/jobs/job-handler";
 import { pairStrategy } from "../../server/pair-generation/pair-generation.schema";
 import {
@@ -20,7 +20,7 @@ import type { PolicyBackend } from "../policy/policy-backend";
 import { type PairSide, samplePair, storePair } from "../pair-generation/sample-pair";
 
 /** The round written prompts go to: the active round with the highest number, else the newest. */
-async function currentRound(tx: Tx) {
+async function currentRound(tx: DbOrTx) {
   return (
     (await tx.round.findFirst({ where: { status: "ACTIVE" }, orderBy: { number: "desc" }, select: { id: true } })) ??
     (await tx.round.findFirst({ orderBy: { number: "desc" }, select: { id: true } }))
@@ -71,6 +71,8 @@ export function makePromptWritingHandler(openBackend: (variant: PolicyVariant) =
         select: { systemPrompt: true, turns: { orderBy: { position: "asc" }, select: { role: true, content: true } } },
       });
       if (!prompt) throw new JobError(`The prompt ${p.promptId} no longer exists.`);
+      // Checked before sampling so that a workspace without rounds fails at once, not after the work.
+      if (!(await currentRound(db))) throw new JobError("There is no round yet to put the pair in: an admin must create one.");
       const variantA = await variantOrFail(db, p.a.variantId, "a.variantId");
       const variantB = await variantOrFail(db, p.b.variantId, "b.variantId");
       await log(`Sampling A = ${variantA.name} at T=${p.a.temperature} and B = ${variantB.name} at T=${p.b.temperature}.`);
