@@ -2,8 +2,9 @@
 import os from "node:os";
 import path from "node:path";
 import type { PolicyVariant } from "@prisma/client";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "../../server/db/prisma";
+import { cancelJob } from "../../server/jobs/job-control";
 import type { JobContext } from "../../server/jobs/job-handler";
 import { stopJobProducer } from "../../server/jobs/job-queue";
 import { startPairGeneration } from "../../server/pair-generation/pair-generation";
@@ -13,6 +14,11 @@ import { runJobNow } from "../jobs/run-job";
 import { backendForVariant, closePolicyBackends, ensureTinyModel } from "../policy/open-backend";
 import type { PolicyBackend } from "../policy/policy-backend";
 import { makePairGenerationHandler, pairGenerationHandler } from "./pair-generation-job";
+
+// A quick heartbeat, so an admin's cancel reaches the running job within the test (read at import).
+vi.hoisted(() => {
+  process.env.JOB_HEARTBEAT_MS = "200";
+});
 
 let adminId: string;
 let roundId: string;
@@ -168,5 +174,20 @@ describe("pair generation job", () => {
     expect(await prisma.response.count({ where: { jobId } })).toBe(0);
     expect(await prisma.response.count()).toBe(responsesBefore);
     expect(await prisma.batch.count()).toBe(batchesBefore);
+  }, 120_000);
+
+  it("an admin's cancel stops the job mid-way and its cleanup leaves no batch and no responses", async () => {
+    const { jobId } = await startPairGeneration(prisma, request("Cancelled", { maxTokens: 1000 }), adminId);
+    const running = runJobNow(prisma, pairGenerationHandler, jobId);
+    // Cancel once the first pair is stored.
+    for (let i = 0; i < 600 && (await prisma.pair.count({ where: { batch: { jobId } } })) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await prisma.pair.count({ where: { batch: { jobId } } })).toBeGreaterThan(0);
+    await cancelJob(prisma, jobId, { name: "Test admin" });
+    expect(await running).toBe("CANCELLED");
+    expect(await prisma.batch.count({ where: { jobId } })).toBe(0);
+    expect(await prisma.response.count({ where: { jobId } })).toBe(0);
+    const job = await prisma.job.findUniqueOrThrow({ where: { id: jobId } });
+    expect(job.status).toBe("CANCELLED");
+    expect(job.progress).toBeLessThan(1);
   }, 120_000);
 });
