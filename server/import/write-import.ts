@@ -104,11 +104,6 @@ export async function writeImport(
 
     const source = field(provenance.sourceName);
     const createdBy = field(provenance.createdById);
-    /** Every dialogue of the file so far: its prompt id, stored before or created by this import. */
-    const promptIds = new Map<string, string>();
-    /** Pairs of the file so far: the id of those this import created, null for those stored before. */
-    const pairs = new Map<string, string | null>();
-    const importKeys = new Set<string>();
     let inserted = 0;
     let promptsCreated = 0;
 
@@ -124,19 +119,33 @@ export async function writeImport(
     const flush = async (chunk: Chunk) => {
       if (chunk.length === 0) return;
       const promptOf = (r: Chunk[number]["record"]) => (converter.kind === "PROMPTS" ? (r as PromptRecord) : (r as PreferenceRecord).prompt);
-      // Which of the chunk's new hashes are stored already (one index probe each).
-      const newPromptHashes = [...new Set(chunk.map((c) => promptOf(c.record).hash).filter((h) => !promptIds.has(h)))];
-      const newPairHashes =
-        converter.kind === "PREFERENCES" ? [...new Set(chunk.map((c) => (c.record as PreferenceRecord).pairHash).filter((h) => !pairs.has(h)))] : [];
-      const { rows: stored } = await client.query<{ kind: string; hash: string; id: string }>(
-        `SELECT 'prompt' AS kind, "contentHash" AS hash, id FROM "Prompt" WHERE "contentHash" = ANY($1::text[])
+      const preferences = converter.kind === "PREFERENCES" ? chunk.map((c) => c.record as PreferenceRecord) : [];
+      // What of the chunk is stored already: before this import, or by its earlier chunks (this
+      // transaction sees its own rows), so Node keeps no memory of the whole file. One index
+      // probe per hash.
+      const { rows: stored } = await client.query<{ kind: string; hash: string; id: string; ours: boolean }>(
+        `SELECT 'prompt' AS kind, "contentHash" AS hash, id, false AS ours FROM "Prompt" WHERE "contentHash" = ANY($1::text[])
          UNION ALL
-         SELECT 'pair', "contentHash", id FROM "Pair" WHERE "contentHash" = ANY($2::text[])`,
-        [newPromptHashes, newPairHashes],
+         SELECT 'pair', "contentHash", id, "batchId" = $4 FROM "Pair" WHERE "contentHash" = ANY($2::text[])
+         UNION ALL
+         SELECT 'key', "importKey", id, true FROM "Comparison" WHERE $5 AND "importKey" = ANY($3::text[])`,
+        [
+          [...new Set(chunk.map((c) => promptOf(c.record).hash))],
+          [...new Set(preferences.map((r) => r.pairHash))],
+          perAnnotation ? [...new Set(preferences.map((r) => r.importKey))] : [],
+          batchId,
+          perAnnotation,
+        ],
       );
+      /** Prompt id by dialogue hash. */
+      const promptIds = new Map<string, string>();
+      /** Pair id by pair hash: the pairs this import created; null for pairs stored by anything else. */
+      const pairs = new Map<string, string | null>();
+      const importKeys = new Set<string>();
       for (const s of stored) {
         if (s.kind === "prompt") promptIds.set(s.hash, s.id);
-        else pairs.set(s.hash, null);
+        else if (s.kind === "pair") pairs.set(s.hash, s.ours ? s.id : null);
+        else importKeys.add(s.hash);
       }
 
       const promptLines: string[] = [];
@@ -157,7 +166,7 @@ export async function writeImport(
         }
         if (converter.kind === "PROMPTS") continue;
         const r = record as PreferenceRecord;
-        if (importKeys.has(r.importKey)) continue; // repeated in the file
+        if (importKeys.has(r.importKey)) continue; // stored, or repeated in the file
         importKeys.add(r.importKey);
         if (!pairs.has(r.pairHash)) {
           const id = newId("ipa");
@@ -167,6 +176,8 @@ export async function writeImport(
           responseLines.push(`${a}\t${promptRef}\t${field(r.responseA)}\t${source}\n`, `${b}\t${promptRef}\t${field(r.responseB)}\t${source}\n`);
           const labels = perAnnotation ? 0 : 1; // raw: counted at the end
           pairLines.push(`${id}\t${batchId}\t${promptRef}\t${a}\t${b}\t${labels}\t${labels}\timport\t${r.pairHash}\n`);
+        } else if (!perAnnotation) {
+          continue; // one row, one pair: the pair is stored, so is the row
         }
         // A row whose pair was stored before this import is a duplicate, whatever its source.
         const pair = pairs.get(r.pairHash);
