@@ -31,6 +31,9 @@ export type JobHandler<P = unknown> = {
   run(context: JobContext<P>): Promise<unknown>;
   /** Undoes partial writes when the job ends FAILED or CANCELLED, so the data is as it was. */
   cleanup?(context: { jobId: string; parameters: P; db: Db }): Promise<void>;
+  /** A re-run carries on from what earlier attempts wrote. Then a job handed to another worker
+   *  (its worker died or stopped) keeps its partial results; otherwise cleanup runs first. */
+  resumable?: boolean;
 };
 
 /** A handler's error that retrying cannot fix (bad parameters, missing rows); shown as is. */

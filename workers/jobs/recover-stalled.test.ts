@@ -57,6 +57,15 @@ describe("a worker killed mid-job", () => {
     expect(log).toContain(`fixture-worker:${doomed.pid} stopped responding during attempt 1 of 2; queued again.`);
   });
 
+  it("keeps a resumable job's partial results for the worker that takes it on", async () => {
+    const { id } = await enqueueJob(prisma, { type: "EMBEDDING", parameters: {}, createdById: null });
+    await prisma.job.update({ where: { id }, data: { status: "RUNNING", attempts: 1, workerId: "gone", heartbeatAt: new Date(Date.now() - 60_000) } });
+    await prisma.prompt.create({ data: { protocol: "HELPFULNESS", source: fixtureSource(id), contentHash: `${id}-0` } });
+    const resumable = handlersByType([{ ...stepsHandler, resumable: true }]);
+    expect(await recoverStalledJobs(prisma, resumable, 500)).toEqual({ requeued: [id], failed: [], cancelled: [] });
+    expect(await partials(id)).toBe(1);
+  });
+
   it("ends FAILED, naming the worker, when no attempts are left", { timeout: 60_000 }, async () => {
     const doomed = await startWorker("hanging");
     const { id } = await enqueueJob(prisma, { type: "EMBEDDING", parameters: {}, createdById: null, maxAttempts: 1 });

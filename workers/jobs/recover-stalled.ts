@@ -1,7 +1,7 @@
 // A worker that dies mid-job (killed, out of memory, machine gone) stops its job's heartbeat.
 // Every worker looks for such jobs now and then: each goes back to the queue while it has
-// attempts left, else ends FAILED saying which worker stopped; either way the handler's cleanup
-// removes partial results first, so a job never stays RUNNING forever nor leaves half its data.
+// attempts left, else ends FAILED saying which worker stopped. Partial results are removed first
+// unless the handler resumes from them, so a job never stays RUNNING forever nor leaves half its data.
 import type { Db } from "../../server/db/types";
 import { dispatchJob } from "../../server/jobs/enqueue";
 import type { JobHandler } from "../../server/jobs/job-handler";
@@ -27,7 +27,9 @@ export async function recoverStalledJobs(db: Db, handlers: Map<string, JobHandle
       const log = (message: string, level: "info" | "warn" | "error" = "info") =>
         tx.jobLogLine.create({ data: { jobId: job.id, message, level } }).then(() => undefined);
       const handler = handlers.get(job.type);
-      if (handler) {
+      const requeue = !job.cancelRequested && job.attempts < job.maxAttempts;
+      // A resumable job handed to another worker keeps what it wrote; anything else starts clean.
+      if (handler && !(requeue && handler.resumable)) {
         const parsed = handler.parameters.safeParse(job.parameters);
         if (parsed.success) await runCleanup(db, handler, job.id, parsed.data, log);
       }
@@ -36,7 +38,7 @@ export async function recoverStalledJobs(db: Db, handlers: Map<string, JobHandle
         await log(`${who} stopped responding after the job was cancelled.`, "warn");
         return { id: job.id, outcome: "cancelled" as const };
       }
-      if (job.attempts < job.maxAttempts) {
+      if (requeue) {
         const queueJobId = newQueueJobId();
         await tx.job.update({ where: { id: job.id }, data: { status: "QUEUED", queueJobId, workerId: null, progress: 0, progressMessage: null } });
         await log(`${who} stopped responding during attempt ${job.attempts} of ${job.maxAttempts}; queued again.`, "warn");

@@ -115,9 +115,10 @@ async function execute(db: Db, handler: JobHandler<any>, job: Job, workerId: str
     clearInterval(liveTimer);
     await flushLive();
     const reason = controller.signal.aborted ? controller.signal.reason : thrown;
-    if (context.parameters !== undefined) await runCleanup(db, handler, job.id, context.parameters, log);
-    if (reason instanceof WorkerStopping) {
-      // Put it back for another worker; the cleanup above made a fresh start safe.
+    const handedOn = reason instanceof WorkerStopping;
+    if (context.parameters !== undefined && !(handedOn && handler.resumable)) await runCleanup(db, handler, job.id, context.parameters, log);
+    if (handedOn) {
+      // Put it back for another worker, which resumes (resumable handlers) or starts afresh.
       const queueJobId = newQueueJobId();
       await db.job.updateMany({
         where: { id: job.id, status: "RUNNING", workerId },

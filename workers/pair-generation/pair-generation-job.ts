@@ -49,6 +49,8 @@ export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) 
   return {
     type: "PAIR_GENERATION",
     parameters: pairGenerationParameters,
+    // A worker that dies or stops hands the job on with its finished pairs kept (see run).
+    resumable: true,
 
     async run({ job, parameters: p, db, signal, throwIfCancelled, progress, log, setLive }) {
       const variantA = await variantOrFail(db, p.a.variantId, "a.variantId");
