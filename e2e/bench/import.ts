@@ -1,8 +1,8 @@
 // `npm run bench -- import`: a 200,000-row HH-RLHF-style JSONL file (1–4 turns, 1–2 KB a row
 // with quotes, backslashes, newlines and non-ASCII, some rows repeated) imported through the
 // project's import path (runImport, as the CLI, API, admin page and worker job run it: zod per
-// row, turns split, hashed, staged with COPY and moved into the normalised tables in one
-// transaction), against a baseline that does the least any importer must: stream the same
+// row, turns split, hashed, looked up, COPYed into the normalised tables in one transaction),
+// against a baseline that does the least any importer must: stream the same
 // file, JSON.parse each line and COPY the rows into one scratch table. Peak RSS is this
 // process's, sampled during the import.
 import fs from "node:fs";

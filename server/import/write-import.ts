@@ -45,7 +45,7 @@ export type ImportResult = {
 type Converted = { kind: "PROMPTS"; convert: (row: unknown) => PromptRecord } | { kind: "PREFERENCES"; convert: (row: unknown) => PreferenceRecord };
 
 /** Rows per chunk: large enough for COPY and the lookups to pay off, small enough to bound memory. */
-const CHUNK_ROWS = Number(process.env.IMPORT_CHUNK_ROWS) || 4000;
+const CHUNK_ROWS = Number(process.env.IMPORT_CHUNK_ROWS) || 2000;
 
 /** The round that holds every imported dataset's batch: number 0, complete, never sampled from. */
 export const IMPORT_ROUND = { number: 0, name: "Imported datasets" };
@@ -204,6 +204,9 @@ export async function writeImport(
         throw rowError(row.where, error);
       }
       chunk.push({ line: ++count, record });
+      // Let the event loop in now and then: the rows of a read buffer otherwise convert in one
+      // unbroken run of microtasks, and PostgreSQL would wait that long for its next statement.
+      if (count % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
       if (chunk.length >= CHUNK_ROWS) {
         await pending; // at most one chunk in PostgreSQL while the next is converted
         pending = flush(chunk);
