@@ -46,6 +46,7 @@ type Converted = { kind: "PROMPTS"; convert: (row: unknown) => PromptRecord } | 
 
 /** Rows per chunk: large enough for COPY and the lookups to pay off, small enough to bound memory. */
 const CHUNK_ROWS = Number(process.env.IMPORT_CHUNK_ROWS) || 2000;
+const PIPELINE = Number(process.env.IMPORT_PIPELINE) || 3;
 
 /** The round that holds every imported dataset's batch: number 0, complete, never sampled from. */
 export const IMPORT_ROUND = { number: 0, name: "Imported datasets" };
@@ -89,7 +90,9 @@ export async function writeImport(
   const perAnnotation = provenance.format === "raw";
   const client = new pg.Client({ connectionString, application_name: "preference-import" });
   await client.connect();
+  /** The last chunk handed to PostgreSQL (each waits for the one before: one connection). */
   let pending: Promise<void> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
   try {
     await client.query("BEGIN");
     await client.query("SELECT pg_advisory_xact_lock(hashtext('dataset-import'))");
@@ -208,9 +211,13 @@ export async function writeImport(
       // unbroken run of microtasks, and PostgreSQL would wait that long for its next statement.
       if (count % 32 === 0) await new Promise((resolve) => setImmediate(resolve));
       if (chunk.length >= CHUNK_ROWS) {
-        await pending; // at most one chunk in PostgreSQL while the next is converted
-        pending = flush(chunk);
-        pending.catch(() => {}); // awaited above or below; an early throw must not leave it unhandled
+        // Up to PIPELINE chunks wait for PostgreSQL while the next is converted, so neither side
+        // waits for the other's slower moments.
+        const ready = chunk;
+        pending = pending.then(() => flush(ready));
+        pending.catch(() => {}); // awaited below; an early throw must not leave it unhandled
+        inFlight.push(pending);
+        if (inFlight.length >= PIPELINE) await inFlight.shift();
         chunk = [];
         onProgress?.(count);
       }
