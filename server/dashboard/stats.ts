@@ -332,20 +332,43 @@ export async function annotatorStats(db: DbOrTx, filters: DashboardFilters = {})
 
 // Filter options --------------------------------------------------------------------------------
 
+export type SourceOption = {
+  /** OWN_LABELS for the team's annotators, else an import's source name. */
+  name: string;
+  /** Comparisons from it (all of them, under no filter). */
+  comparisons: number;
+};
+
 export type FilterOptions = {
   rounds: { id: string; number: number; name: string }[];
   batches: { id: string; name: string; roundId: string }[];
-  /** Source names of imported datasets (the team's own labels are OWN_LABELS). */
+  /** Source names of imported datasets that brought comparisons, by name (the team's own labels are OWN_LABELS). */
   sources: string[];
+  /** The team's own labels first (always, even with none), then each name in `sources`, with its comparisons. */
+  sourceCounts: SourceOption[];
 };
 
-/** Rounds (newest first) and their batches, for the dashboard's selects. */
+/** Rounds (newest first) and their batches, and where comparisons come from, for the dashboard's selects. */
 export async function filterOptions(db: DbOrTx): Promise<FilterOptions> {
   const rounds = await db.round.findMany({ select: { id: true, number: true, name: true }, orderBy: { number: "desc" } });
   const batches = await db.batch.findMany({
     select: { id: true, name: true, roundId: true },
     orderBy: [{ round: { number: "desc" } }, { createdAt: "desc" }, { name: "asc" }],
   });
-  const imports = await db.datasetImport.findMany({ select: { sourceName: true }, distinct: ["sourceName"], orderBy: { sourceName: "asc" } });
-  return { rounds, batches, sources: imports.map((i) => i.sourceName) };
+  // Counted per import over the importId index, then summed per source name (a source may have
+  // been imported from several files); imports of prompts only have no comparisons and no row.
+  const counts = await db.$queryRaw<{ name: string | null; comparisons: number }[]>`
+    SELECT i."sourceName" AS name, sum(x.n)::int AS comparisons
+    FROM (SELECT c."importId", count(*) AS n FROM "Comparison" c GROUP BY c."importId") x
+    LEFT JOIN "DatasetImport" i ON i.id = x."importId"
+    GROUP BY 1
+    ORDER BY 1 NULLS FIRST`;
+  const team = counts.find((c) => c.name === null)?.comparisons ?? 0;
+  const imported = counts.filter((c): c is SourceOption => c.name !== null);
+  return {
+    rounds,
+    batches,
+    sources: imported.map((c) => c.name),
+    sourceCounts: [{ name: OWN_LABELS, comparisons: team }, ...imported],
+  };
 }
