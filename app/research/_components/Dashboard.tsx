@@ -1,19 +1,37 @@
 "use client";
 // The researcher dashboard: a filter bar and, under it, the charts and the annotator table,
 // all drawn from the same filters (server/dashboard/stats.ts says how each number is made).
+// The filters live in the page's URL too, so a filtered view can be reloaded or shared.
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { Suspense, useMemo, useState } from "react";
 import { useTRPC } from "../../_trpc/client";
 import "./dashboard.css";
 import { AgreementTable } from "./AgreementTable";
 import { AnnotatorTable } from "./AnnotatorTable";
 import { type LabelledDistribution, OverTimeChart, PositionChart, SafetyChart, StrengthChart } from "./charts";
 import { FilterBar } from "./FilterBar";
-import { type FilterState, filterProblem, noFilters, toApiFilters } from "./filters";
+import { type FilterState, filterProblem, fromSearchParams, toApiFilters, toSearchParams } from "./filters";
 
 export function Dashboard() {
+  // useSearchParams needs a Suspense boundary when the page is prerendered.
+  return (
+    <Suspense>
+      <FilteredDashboard />
+    </Suspense>
+  );
+}
+
+function FilteredDashboard() {
   const trpc = useTRPC();
-  const [state, setState] = useState<FilterState>(noFilters);
+  const searchParams = useSearchParams();
+  const [state, setFilterState] = useState<FilterState>(() => fromSearchParams(new URLSearchParams(searchParams.toString())));
+  const setState = (next: FilterState) => {
+    setFilterState(next);
+    // Next.js keeps useSearchParams in step with the native history API, without a navigation.
+    const query = toSearchParams(next).toString();
+    window.history.replaceState(null, "", `${window.location.pathname}${query ? `?${query}` : ""}`);
+  };
   const problem = filterProblem(state);
   const filters = useMemo(() => toApiFilters(state), [state]);
   const options = { enabled: !problem, placeholderData: keepPreviousData };

@@ -1,7 +1,9 @@
 "use client";
-// Round, batch (of the chosen round), protocol and a UTC date range for the dashboard.
+// Round, batch (of the chosen round), protocol, a UTC date range and the sources of the
+// comparisons (the team's annotators and/or imported datasets) for the dashboard.
 import type { FilterOptions } from "~/server/dashboard/stats";
-import { type FilterState, noFilters } from "./filters";
+import { OWN_LABELS } from "~/server/dashboard/stats.schema";
+import { type FilterState, isFiltered, noFilters } from "./filters";
 
 type Props = {
   value: FilterState;
@@ -15,7 +17,7 @@ export function FilterBar({ value, options, onChange, problem }: Props) {
   const batches = (options?.batches ?? []).filter((b) => !value.roundId || b.roundId === value.roundId);
   const roundName = new Map(rounds.map((r) => [r.id, r.name]));
   const set = (patch: Partial<FilterState>) => onChange({ ...value, ...patch });
-  const filtered = Object.values(value).some(Boolean);
+  const filtered = isFiltered(value);
 
   return (
     <form className="filter-bar" aria-label="Filters" onSubmit={(e) => e.preventDefault()}>
@@ -65,6 +67,7 @@ export function FilterBar({ value, options, onChange, problem }: Props) {
         To
         <input type="date" value={value.to} min={value.from || undefined} onChange={(e) => set({ to: e.target.value })} />
       </label>
+      <SourceChoice value={value.sources} options={options} onChange={(sources) => set({ sources })} />
       <button type="button" onClick={() => onChange(noFilters)} disabled={!filtered}>
         Clear filters
       </button>
@@ -75,5 +78,28 @@ export function FilterBar({ value, options, onChange, problem }: Props) {
         </p>
       )}
     </form>
+  );
+}
+
+/** Checkboxes: the team's annotators, then each imported source with comparisons (and any the URL names). */
+function SourceChoice({ value, options, onChange }: { value: string[]; options: FilterOptions | undefined; onChange: (sources: string[]) => void }) {
+  const counts = options?.sourceCounts ?? [{ name: OWN_LABELS, comparisons: null }];
+  const listed = new Set(counts.map((s) => s.name));
+  const sources: { name: string; comparisons: number | null }[] = [
+    ...counts,
+    ...value.filter((name) => !listed.has(name)).map((name) => ({ name, comparisons: null })),
+  ];
+  const toggle = (name: string, on: boolean) => onChange(on ? [...value, name] : value.filter((s) => s !== name));
+  return (
+    <fieldset className="filter-sources">
+      <legend>Sources</legend>
+      {sources.map((s) => (
+        <label key={s.name} className="checkbox">
+          <input type="checkbox" checked={value.includes(s.name)} onChange={(e) => toggle(s.name, e.target.checked)} />
+          {s.name === OWN_LABELS ? "Team's annotators" : s.name}
+          {s.comparisons !== null && <span className="muted"> ({s.comparisons.toLocaleString("en")})</span>}
+        </label>
+      ))}
+    </fieldset>
   );
 }

@@ -4,8 +4,9 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useForm, useWatch } from "react-hook-form";
+import { Controller, useForm, useWatch } from "react-hook-form";
 import type { z } from "zod";
+import { OWN_LABELS } from "~/server/dashboard/stats.schema";
 import { exportOptionsSchema } from "~/server/export/export.schema";
 import { useTRPC } from "../../_trpc/client";
 
@@ -24,12 +25,14 @@ function exportUrl(values: Fields) {
 export default function ExportPage() {
   const trpc = useTRPC();
   const batches = useQuery(trpc.batches.list.queryOptions());
+  const sources = useQuery(trpc.dashboard.filterOptions.queryOptions());
   const form = useForm<Fields>({
     resolver: zodResolver(exportOptionsSchema),
-    defaultValues: { format: "trl", file: "jsonl", style: "conversational", prompt: "explicit", margin: "small", aggregate: "none", dropUnsure: false, testFraction: 0 },
+    defaultValues: { format: "trl", file: "jsonl", style: "conversational", prompt: "explicit", margin: "small", aggregate: "none", sources: [OWN_LABELS], dropUnsure: false, testFraction: 0 },
   });
   const values = useWatch({ control: form.control }) as Fields;
   const parsed = exportOptionsSchema.safeParse({ ...values, protocol: values.protocol || undefined, batchIds: values.batchIds?.filter(Boolean) });
+  const noSource = !values.sources?.length;
   const isTrl = values.format === "trl";
 
   return (
@@ -115,11 +118,35 @@ export default function ExportPage() {
           Test split (share of pairs)
           <input type="number" step="0.01" min="0" max="0.5" {...form.register("testFraction", { valueAsNumber: true })} />
         </label>
+        <Controller
+          control={form.control}
+          name="sources"
+          render={({ field }) => {
+            const chosen = field.value ?? [];
+            const toggle = (name: string, on: boolean) => field.onChange(on ? [...chosen, name] : chosen.filter((s) => s !== name));
+            return (
+              <fieldset className="stack" style={{ gridColumn: "1 / -1", minWidth: 0 }}>
+                <legend>Sources</legend>
+                {(sources.data?.sourceCounts ?? [{ name: OWN_LABELS, comparisons: null }]).map((s) => (
+                  <label key={s.name} className="checkbox">
+                    <input type="checkbox" checked={chosen.includes(s.name)} onChange={(e) => toggle(s.name, e.target.checked)} />
+                    {s.name === OWN_LABELS ? "Team's annotators" : `Imported: ${s.name}`}
+                    {s.comparisons !== null && <span className="muted"> ({s.comparisons.toLocaleString("en")} comparisons)</span>}
+                  </label>
+                ))}
+              </fieldset>
+            );
+          }}
+        />
         <label className="checkbox">
           <input type="checkbox" {...form.register("dropUnsure")} /> Drop “negligibly better / unsure”
         </label>
       </form>
-      {parsed.success ? (
+      {noSource ? (
+        <p className="error" role="alert">
+          sources: choose the team&apos;s annotators, an imported dataset, or both
+        </p>
+      ) : parsed.success ? (
         <a className="button primary" href={exportUrl(parsed.data)} download>
           Download export
         </a>
