@@ -1,23 +1,10 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ZodError } from "zod";
 import { prisma } from "../db/prisma";
 import { stopJobProducer } from "../jobs/job-queue";
 import { makeBatch } from "../testing/batches";
-import { callerFor, makeUser } from "../testing/fixtures";
-import { describeZodError } from "../trpc/trpc";
+import { callerFor, makeUser, refusal } from "../testing/fixtures";
 import type { PairGenerationRequest } from "./pair-generation.schema";
 import { pairStrategy, responseSeed } from "./pair-generation.schema";
-
-async function refusal(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCError && error.cause instanceof ZodError) return describeZodError(error.cause);
-    if (error instanceof Error) return error.message;
-  }
-  throw new Error("expected the call to be refused");
-}
 
 let admin: Awaited<ReturnType<typeof makeUser>>;
 let roundId: string;

@@ -1,22 +1,8 @@
-import { TRPCError } from "@trpc/server";
 import { describe, expect, it } from "vitest";
-import { ZodError } from "zod";
 import { prisma } from "../db/prisma";
-import { callerFor, makeUser } from "../testing/fixtures";
+import { callerFor, makeUser, refusal } from "../testing/fixtures";
 import { activeVariantOrThrow, variantDefaults } from "./policy-variants";
 import type { VariantFormValues } from "./policy-variants.schema";
-import { describeZodError } from "../trpc/trpc";
-
-/** The message a client gets (the HTTP error formatter names each invalid field). */
-async function refusal(call: Promise<unknown>): Promise<string> {
-  try {
-    await call;
-  } catch (error) {
-    if (error instanceof TRPCError && error.cause instanceof ZodError) return describeZodError(error.cause);
-    if (error instanceof Error) return error.message;
-  }
-  throw new Error("expected the call to be refused");
-}
 
 const defaults = { temperature: 0.7, topP: 0.9, maxTokens: 256 };
 const local = (name: string): VariantFormValues => ({ name, backend: "LLAMA_CPP", modelPath: "/models/llama-2-7b-chat.Q4_K_M.gguf", defaults });

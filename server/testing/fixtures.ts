@@ -1,10 +1,13 @@
 // Test data made through the same domain functions the app uses.
 import crypto from "node:crypto";
 import type { Role } from "@prisma/client";
+import { TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
 import type { CurrentUser } from "../auth/current-user";
 import { prisma } from "../db/prisma";
 import { createCaller } from "../trpc/root";
 import { createUser } from "../users/users";
+import { describeZodError } from "../validation/describe-zod-error";
 
 export const TEST_PASSWORD = "correct horse battery staple";
 
@@ -35,4 +38,15 @@ export async function makeAnnotators(count: number): Promise<CurrentUser[]> {
   }));
   await prisma.user.createMany({ data });
   return data;
+}
+
+/** The message a client gets when a call is refused (the HTTP error formatter names each invalid field). */
+export async function refusal(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (error) {
+    if (error instanceof TRPCError && error.cause instanceof ZodError) return describeZodError(error.cause);
+    if (error instanceof Error) return error.message;
+  }
+  throw new Error("expected the call to be refused");
 }

@@ -14,7 +14,7 @@ import {
 } from "../../server/pair-generation/pair-generation.schema";
 import { backendForVariant } from "../policy/open-backend";
 import type { PolicyBackend } from "../policy/policy-backend";
-import { type PairSide, samplePair, storePair } from "./sample-pair";
+import { type PairSide, samplePair, storePair, variantOrFail } from "./sample-pair";
 
 type Context = JobContext<PairGenerationParameters>;
 
@@ -37,12 +37,6 @@ async function batchForJob(db: Db, job: Context["job"], p: PairGenerationParamet
       jobId: job.id,
     },
   });
-}
-
-async function variantOrFail(db: Db, variantId: string, field: string): Promise<PolicyVariant> {
-  const variant = await db.policyVariant.findUnique({ where: { id: variantId } });
-  if (!variant) throw new JobError(`${field}: the policy variant ${variantId} no longer exists.`);
-  return variant;
 }
 
 export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) => Promise<PolicyBackend>): JobHandler<PairGenerationParameters> {

@@ -2,8 +2,16 @@
 // by side B (two variants, or one variant at two temperatures), each response stored with how it
 // was made. Shared by pair generation and prompt writing.
 import type { PolicyVariant, Prompt, PromptTurn } from "@prisma/client";
-import type { Tx } from "../../server/db/types";
+import type { DbOrTx, Tx } from "../../server/db/types";
+import { JobError } from "../../server/jobs/job-handler";
 import type { ChatDialogue, Generation, PolicyBackend } from "../policy/policy-backend";
+
+/** A job's variant, which may have been deleted since the job was queued; `field` names it. */
+export async function variantOrFail(db: DbOrTx, variantId: string, field: string): Promise<PolicyVariant> {
+  const variant = await db.policyVariant.findUnique({ where: { id: variantId } });
+  if (!variant) throw new JobError(`${field}: the policy variant ${variantId} no longer exists.`);
+  return variant;
+}
 
 export type PairSide = { variant: PolicyVariant; temperature: number; seed: number };
 

@@ -8,16 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { llama2ChatTokens } from "./llama2-chat";
 import { defaultThreads, LlamaCppBackend } from "./llama-cpp-backend";
 import { ensureTinyModel } from "./open-backend";
-import type { ChatDialogue } from "./policy-backend";
+import { multiTurnDialogue } from "./testing/dialogues";
 
-const dialogue: ChatDialogue = {
-  systemPrompt: "You are a helpful, respectful and honest assistant.",
-  turns: [
-    { role: "USER", content: "Name a colour." },
-    { role: "ASSISTANT", content: "Blue." },
-    { role: "USER", content: "Another one, in French?" },
-  ],
-};
+const dialogue = multiTurnDialogue;
 const sampling = { temperature: 0.8, topP: 0.9, maxTokens: 24 };
 
 let backend: LlamaCppBackend;

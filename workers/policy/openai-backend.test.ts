@@ -18,15 +18,9 @@ import { type RunningLlamaServer, startLlamaServer } from "./llama-server/start-
 import { ensureTinyModel } from "./open-backend";
 import { chatMessages, OpenAiBackend } from "./openai-backend";
 import type { ChatDialogue } from "./policy-backend";
+import { multiTurnDialogue } from "./testing/dialogues";
 
-const dialogue: ChatDialogue = {
-  systemPrompt: "You are a helpful, respectful and honest assistant.",
-  turns: [
-    { role: "USER", content: "Name a colour." },
-    { role: "ASSISTANT", content: "Blue." },
-    { role: "USER", content: "Another one, in French?" },
-  ],
-};
+const dialogue = multiTurnDialogue;
 const sampling = { temperature: 0.8, topP: 0.9, maxTokens: 16 };
 
 let server: RunningLlamaServer;

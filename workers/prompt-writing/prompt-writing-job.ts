@@ -17,7 +17,7 @@ import {
 import { LEASE_SECONDS } from "../../server/queue/lease";
 import { backendForVariant } from "../policy/open-backend";
 import type { PolicyBackend } from "../policy/policy-backend";
-import { type PairSide, samplePair, storePair } from "../pair-generation/sample-pair";
+import { type PairSide, samplePair, storePair, variantOrFail } from "../pair-generation/sample-pair";
 
 /** The round written prompts go to: the active round with the highest number, else the newest. */
 async function currentRound(tx: DbOrTx) {
@@ -43,12 +43,6 @@ async function writtenPromptsBatch(tx: Tx, roundId: string) {
     if (batch.status === "OPEN") return batch;
   }
   throw new JobError(`Every "${WRITTEN_PROMPTS_BATCH}" batch of the round is closed.`);
-}
-
-async function variantOrFail(db: Db, variantId: string, field: string): Promise<PolicyVariant> {
-  const variant = await db.policyVariant.findUnique({ where: { id: variantId } });
-  if (!variant) throw new JobError(`${field}: the policy variant ${variantId} no longer exists.`);
-  return variant;
 }
 
 export function makePromptWritingHandler(openBackend: (variant: PolicyVariant) => Promise<PolicyBackend>): JobHandler<PromptWritingParameters> {
