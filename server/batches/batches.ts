@@ -8,6 +8,9 @@ export function listBatches(db: DbOrTx) {
     orderBy: [{ round: { number: "desc" } }, { createdAt: "desc" }],
     select: {
       id: true, name: true, status: true, priority: true, goldRate: true, annotationsPerPair: true,
+      // Set for a batch that holds an imported dataset: it is never opened for annotation (a
+      // trigger refuses it), so the admin page does not offer to.
+      importId: true,
       round: { select: { name: true, number: true } },
       _count: { select: { pairs: true } },
     },

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { listBatches } from "../batches/batches";
 import { prisma } from "../db/prisma";
 import { runImport } from "../import/run-import";
 import { makeBatch } from "../testing/batches";
@@ -29,6 +30,7 @@ async function importFile(file: { path: string; fileName: string }, sourceName: 
 }
 
 let researcher: ReturnType<typeof callerFor>;
+let hhImportId: string;
 
 beforeAll(async () => {
   researcher = callerFor(await makeUser("RESEARCHER"));
@@ -42,6 +44,7 @@ beforeAll(async () => {
   // prompts only (no comparisons: not a source to choose).
   const hhResult = await importFile(writeJsonl("hh.jsonl", [hh("Why is the sky blue?", "Scattering.", "Paint."), hh("2+2?", "4", "5"), hh("Capital of France?", "Paris", "Lyon")]), "Anthropic/hh-rlhf");
   expect(hhResult).toMatchObject({ format: "hh-rlhf", inserted: 3 });
+  hhImportId = hhResult.importId!;
   expect(await importFile(writeJsonl("other.jsonl", [hh("Best tea?", "Green.", "None.")]), "other-lab")).toMatchObject({ inserted: 1 });
   expect(await importFile(writeJsonl("prompts.jsonl", [{ prompt: "Explain tides." }]), "prompts-only")).toMatchObject({ format: "prompts" });
 });
@@ -73,5 +76,15 @@ describe("sources", () => {
     expect(await perDay([OWN_LABELS, "other-lab"])).toBe(3);
     // Imported comparisons have no annotator: the per-annotator table stays the team's.
     expect((await researcher.dashboard.annotators({ sources: [OWN_LABELS, "Anthropic/hh-rlhf"] })).map((a) => a.comparisons)).toEqual([2]);
+  });
+});
+
+describe("batches of imported datasets", () => {
+  it("are listed with their import, so the admin page does not offer to open them", async () => {
+    const batches = await listBatches(prisma);
+    const imported = batches.filter((b) => b.importId !== null);
+    expect(imported.map((b) => b.importId)).toContain(hhImportId);
+    expect(imported).toHaveLength(2);
+    expect(batches.filter((b) => b.importId === null)).toHaveLength(1);
   });
 });

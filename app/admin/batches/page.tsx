@@ -1,5 +1,6 @@
 "use client";
 // Batch settings for admins: status (draft / open / closed), queue priority and gold rate.
+// Batches that hold an imported dataset keep their status: they are never annotated.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import type { inferRouterOutputs } from "@trpc/server";
 import { useState } from "react";
@@ -76,7 +77,7 @@ function BatchRow({ batch }: { batch: Batch }) {
     const g = toNumber(goldRate);
     if (!Number.isInteger(p)) return setLocalError("priority: a whole number between -1000 and 1000");
     if (Number.isNaN(g)) return setLocalError("goldRate: between 0 and 1");
-    const parsed = updateBatchInput.safeParse({ batchId: batch.id, status, priority: p, goldRate: g });
+    const parsed = updateBatchInput.safeParse({ batchId: batch.id, status: imported ? undefined : status, priority: p, goldRate: g });
     if (!parsed.success) return setLocalError(parsed.error.issues.map((i) => i.message).join("; "));
     setLocalError(null);
     update.mutate(parsed.data);
@@ -84,6 +85,7 @@ function BatchRow({ batch }: { batch: Batch }) {
 
   const error = localError ?? update.error?.message;
   const name = batch.name;
+  const imported = batch.importId !== null;
   return (
     <tr data-batch-id={batch.id}>
       <td>{batch.round.name}</td>
@@ -91,13 +93,25 @@ function BatchRow({ batch }: { batch: Batch }) {
       <td className="num">{batch._count.pairs}</td>
       <td className="num">{batch.annotationsPerPair}</td>
       <td>
-        <select aria-label={`Status of ${name}`} value={status} onChange={(e) => edit(setStatus, e.target.value)}>
+        <select
+          aria-label={`Status of ${name}`}
+          value={status}
+          disabled={imported}
+          aria-describedby={imported ? `imported-${batch.id}` : undefined}
+          onChange={(e) => edit(setStatus, e.target.value)}
+        >
           {statuses.map((s) => (
             <option key={s} value={s}>
               {s.toLowerCase()}
             </option>
           ))}
         </select>
+        {imported && (
+          <span id={`imported-${batch.id}`} className="muted">
+            {" "}
+            imported dataset
+          </span>
+        )}
       </td>
       <td>
         <input
