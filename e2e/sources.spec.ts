@@ -104,3 +104,14 @@ test("a researcher adds an imported source to the dashboard's counts, and export
   await expect(alert(page)).toContainText("sources: choose");
   await expect(page.getByRole("link", { name: "Download export" })).toHaveCount(0);
 });
+
+test("an admin sees the imported dataset's batch as such, its status not to be changed", async ({ page }) => {
+  const batch = await withDatabase(async (db) => (await db.query(`SELECT id, name FROM "Batch" WHERE "importId" = $1`, [importId])).rows[0] as { id: string; name: string });
+  await signInAs(page, "ADMIN");
+  await page.goto("/admin/batches");
+  const row = page.locator(`tr[data-batch-id="${batch.id}"]`);
+  await expect(row).toContainText("imported dataset");
+  await expect(row.getByRole("combobox", { name: `Status of ${batch.name}` })).toBeDisabled();
+  // The team's batches keep theirs.
+  await expect(page.locator("tr[data-batch-id]").filter({ hasNotText: "imported dataset" }).first().getByRole("combobox")).toBeEnabled();
+});
