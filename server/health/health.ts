@@ -1,9 +1,7 @@
 // What the health endpoint reports: can we reach the database, which migrations are applied,
 // and which workers have checked in recently.
 import type { DbOrTx } from "../db/types";
-
-/** A worker that has not checked in for this long is presumed gone. */
-export const WORKER_STALE_AFTER_MS = 60_000;
+import { liveWorkers } from "../jobs/job-queries";
 
 export type Health = {
   status: "ok" | "degraded";
@@ -17,10 +15,7 @@ export async function checkHealth(db: DbOrTx): Promise<Health> {
     const [{ migrations }] = await db.$queryRaw<[{ migrations: number }]>`
       SELECT count(*)::int AS migrations FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`;
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
-    const workers = await db.workerProcess.findMany({
-      where: { lastSeenAt: { gte: new Date(Date.now() - WORKER_STALE_AFTER_MS) } },
-      orderBy: { startedAt: "asc" },
-    });
+    const workers = await liveWorkers(db);
     return {
       status: "ok",
       database: { ok: true, latencyMs, migrations },

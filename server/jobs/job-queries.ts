@@ -1,10 +1,10 @@
 // What the admin jobs pages read: the list with progress, one job with its log, and whether any
 // worker is alive to pick jobs up.
-import type { Db } from "../db/types";
+import type { Db, DbOrTx } from "../db/types";
 import type { JobListInput } from "./jobs.schema";
 
-/** A worker that has not checked in for this long is taken to be gone (heartbeat every 15 s). */
-const WORKER_ALIVE_MS = 45_000;
+/** A worker that has not checked in for this long is presumed gone (it checks in every 15 s). */
+export const WORKER_STALE_AFTER_MS = 60_000;
 
 const creator = { select: { name: true, email: true } } as const;
 
@@ -40,9 +40,10 @@ export async function jobDetail(db: Db, jobId: string, logLimit = 500) {
   return { ...job, log: log.reverse().map((line) => ({ ...line, id: line.id.toString() })) };
 }
 
-export async function liveWorkers(db: Db, now = new Date()) {
+/** Workers that checked in recently (for the jobs page and /api/health). */
+export async function liveWorkers(db: DbOrTx, now = new Date()) {
   return db.workerProcess.findMany({
-    where: { lastSeenAt: { gte: new Date(now.getTime() - WORKER_ALIVE_MS) } },
+    where: { lastSeenAt: { gte: new Date(now.getTime() - WORKER_STALE_AFTER_MS) } },
     orderBy: { startedAt: "asc" },
   });
 }
