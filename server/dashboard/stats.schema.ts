@@ -10,8 +10,7 @@
 //   data never enters a count or chart unless asked for.
 import { z } from "zod";
 
-/** The `sources` value that stands for the team's own annotators (not an import). */
-export const OWN_LABELS = "team";
+export { OWN_LABELS } from "../import/sources";
 
 const ids = z.array(z.string().min(1).max(64)).max(500);
 

@@ -31,6 +31,7 @@
 import { Prisma } from "@prisma/client";
 import type { SafetyLabelValue, StrengthValue } from "../annotation/annotation.schema";
 import type { DbOrTx } from "../db/types";
+import { sourceSelection } from "../import/sources";
 import { type DashboardFilters, OWN_LABELS } from "./stats.schema";
 
 export const strengthLevels: StrengthValue[] = ["SIGNIFICANTLY_BETTER", "BETTER", "SLIGHTLY_BETTER", "NEGLIGIBLY_BETTER_OR_UNSURE"];
@@ -85,10 +86,9 @@ export function selection(filters: DashboardFilters, options: SelectionOptions =
 
 /** Team labels have no import; imported ones are kept out unless their source is asked for. */
 function sourceCondition(sources: string[] | undefined): Prisma.Sql {
-  const names = (sources ?? []).filter((s) => s !== OWN_LABELS);
-  const own = !sources?.length || sources.includes(OWN_LABELS);
-  const imported = names.length
-    ? Prisma.sql`c."importId" IN (SELECT i.id FROM "DatasetImport" i WHERE i."sourceName" IN (${Prisma.join(names)}))`
+  const { own, importedNames } = sourceSelection(sources);
+  const imported = importedNames.length
+    ? Prisma.sql`c."importId" IN (SELECT i.id FROM "DatasetImport" i WHERE i."sourceName" IN (${Prisma.join(importedNames)}))`
     : null;
   if (own && imported) return Prisma.sql`(c."importId" IS NULL OR ${imported})`;
   return imported ?? Prisma.sql`c."importId" IS NULL`;

@@ -1,4 +1,5 @@
 // The README.md and manifest.json that travel with every export.
+import { OWN_LABELS } from "../import/sources";
 import type { ExportOptions } from "./export.schema";
 import type { StreamedFile } from "./stream-export";
 
@@ -38,7 +39,7 @@ export function datasetCard(options: ExportOptions, files: ExportedFile[], creat
     options.protocol ? `${options.protocol.toLowerCase()} protocol` : "both protocols",
     options.dropUnsure ? "without “negligibly better / unsure” labels" : "all strengths",
     options.sources?.length
-      ? `sources ${options.sources.map((s) => (s === "team" ? "the team's annotators" : s)).join(", ")}`
+      ? `sources ${options.sources.map((s) => (s === OWN_LABELS ? "the team's annotators" : s)).join(", ")}`
       : "the team's own labels only (no imported datasets)",
   ];
   const aggregation = {

@@ -5,6 +5,7 @@
 //
 // COPY takes no bind parameters, so every value that enters the SQL is either validated by
 // exportOptionsSchema (enums, numbers) or quoted with the driver's literal escaping.
+import { sourceSelection } from "../import/sources";
 import type { ExportOptions } from "./export.schema";
 
 export type Literal = (value: string) => string;
@@ -38,10 +39,9 @@ function whereClause(options: ExportOptions, part: ExportPart, literal: Literal,
  * keeps them out (or in) for the examples and the dialogues alike. Team labels only by default.
  */
 function sourceCondition(sources: string[] | undefined, literal: Literal): string {
-  const names = (sources ?? []).filter((s) => s !== "team");
-  const own = !sources?.length || sources.includes("team");
-  const imported = names.length
-    ? `b."importId" IN (SELECT i.id FROM "DatasetImport" i WHERE i."sourceName" IN (${names.map(literal).join(", ")}))`
+  const { own, importedNames } = sourceSelection(sources);
+  const imported = importedNames.length
+    ? `b."importId" IN (SELECT i.id FROM "DatasetImport" i WHERE i."sourceName" IN (${importedNames.map(literal).join(", ")}))`
     : null;
   if (own && imported) return `(b."importId" IS NULL OR ${imported})`;
   return imported ?? `b."importId" IS NULL`;

@@ -20,7 +20,7 @@ export const exportOptionsSchema = z
     batchIds: z.array(z.string().min(1)).optional(),
     protocol: z.enum(["HELPFULNESS", "SAFETY"]).optional(),
     /**
-     * Where the comparisons come from: "team" (the team's annotators) and/or source names of
+     * Where the comparisons come from: OWN_LABELS ("team", server/import/sources.ts) and/or source names of
      * imported datasets. Absent or empty: the team's own labels only.
      */
     sources: z.array(z.string().min(1).max(200)).optional(),
