@@ -3,7 +3,7 @@
 import crypto from "node:crypto";
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
-import type { CurrentUser } from "../auth/current-user";
+import { type CurrentUser, userFromRequestHeaders } from "../auth/current-user";
 import type { DbOrTx } from "../db/types";
 
 const PREFIX = "pp_";
@@ -45,4 +45,12 @@ export async function userForApiToken(db: DbOrTx, token: string): Promise<Curren
   if (!row || row.revokedAt || row.user.deactivatedAt) return null;
   await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   return { id: row.user.id, email: row.user.email, name: row.user.name, role: row.user.role };
+}
+
+/** Who sends a request to a script-facing endpoint (export, import): a personal API token as
+ *  `Authorization: Bearer pp_…`, else the browser's session. */
+export async function userForRequest(db: DbOrTx, headers: Headers): Promise<CurrentUser | null> {
+  const authorization = headers.get("authorization");
+  if (authorization?.startsWith("Bearer ")) return userForApiToken(db, authorization.slice("Bearer ".length).trim());
+  return userFromRequestHeaders(headers);
 }

@@ -1,24 +1,18 @@
 // The export endpoint's rules, apart from Next.js: who may export, and which options a query
 // string asks for. Used by app/api/export/route.ts.
-import { userForApiToken } from "../api-tokens/api-tokens";
-import { type CurrentUser, userFromRequestHeaders } from "../auth/current-user";
+import { userForRequest } from "../api-tokens/api-tokens";
+import type { CurrentUser } from "../auth/current-user";
 import { mayEnter } from "../auth/roles";
 import type { DbOrTx } from "../db/types";
-import { describeZodError } from "../trpc/trpc";
+import { describeZodError } from "../validation/describe-zod-error";
 import { type ExportOptions, exportOptionsSchema } from "./export.schema";
 
 export type ExportRequest =
   | { ok: true; user: CurrentUser; options: ExportOptions; as: "zip" | "jsonl" }
   | { ok: false; status: 400 | 401 | 403; error: string };
 
-async function requester(db: DbOrTx, headers: Headers): Promise<CurrentUser | null> {
-  const authorization = headers.get("authorization");
-  if (authorization?.startsWith("Bearer ")) return userForApiToken(db, authorization.slice("Bearer ".length).trim());
-  return userFromRequestHeaders(headers);
-}
-
 export async function parseExportRequest(db: DbOrTx, url: URL, headers: Headers): Promise<ExportRequest> {
-  const user = await requester(db, headers);
+  const user = await userForRequest(db, headers);
   if (!user) return { ok: false, status: 401, error: "Sign in, or send a personal API token as 'Authorization: Bearer pp_…'." };
   if (!mayEnter(user.role, "research")) return { ok: false, status: 403, error: `Exports need the RESEARCHER or ADMIN role; you are ${user.role}.` };
 

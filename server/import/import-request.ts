@@ -1,8 +1,8 @@
 // The import endpoints' rules, apart from Next.js (app/api/import/…): who may import (admins,
 // signed in or with a personal API token, as for exports), the options a query string asks for,
 // and the answers: the result, the job that runs a big file, or what is wrong and where.
-import { userForApiToken } from "../api-tokens/api-tokens";
-import { type CurrentUser, userFromRequestHeaders } from "../auth/current-user";
+import { userForRequest } from "../api-tokens/api-tokens";
+import type { CurrentUser } from "../auth/current-user";
 import { mayEnter } from "../auth/roles";
 import type { DbOrTx } from "../db/types";
 import { describeZodError } from "../validation/describe-zod-error";
@@ -11,15 +11,9 @@ import { FileError, ImportRowError } from "./readers";
 
 type Refusal = { ok: false; status: 400 | 401 | 403 | 413; error: string };
 
-async function requester(db: DbOrTx, headers: Headers): Promise<CurrentUser | null> {
-  const authorization = headers.get("authorization");
-  if (authorization?.startsWith("Bearer ")) return userForApiToken(db, authorization.slice("Bearer ".length).trim());
-  return userFromRequestHeaders(headers);
-}
-
 /** The admin making the request, or why not. */
 export async function importRequester(db: DbOrTx, headers: Headers): Promise<{ ok: true; user: CurrentUser } | Refusal> {
-  const user = await requester(db, headers);
+  const user = await userForRequest(db, headers);
   if (!user) return { ok: false, status: 401, error: "Sign in, or send a personal API token as 'Authorization: Bearer pp_…'." };
   if (!mayEnter(user.role, "admin")) return { ok: false, status: 403, error: `Imports need the ADMIN role; you are ${user.role}.` };
   return { ok: true, user };

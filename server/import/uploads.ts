@@ -4,9 +4,8 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { Readable } from "node:stream";
+import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { Transform } from "node:stream";
 import { FileError, fileKindOf, type ImportLimits, importLimits, checkSize } from "./readers";
 
 export type Upload = { uploadId: string; fileName: string; path: string; size: number };
