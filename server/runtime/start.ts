@@ -61,7 +61,7 @@ async function main() {
     }
     // A policy to sample from out of the box: POLICY_BASE_URL, POLICY_MODEL_PATH, or the tiny
     // Llama 2 written under DATA_DIR/models (the web process never loads it; workers do).
-    const { ensureDefaultPolicyVariant } = await import("../../workers/policy/open-backend");
+    const { ensureDefaultPolicyVariant } = await import("../../workers/policy/default-policy");
     const variant = await ensureDefaultPolicyVariant(prisma, dataRoot);
     if (variant) console.log(`Registered policy variant "${variant.name}" (${variant.modelPath ?? variant.baseUrl}).`);
     await disconnectPrisma();
