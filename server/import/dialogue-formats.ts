@@ -30,8 +30,31 @@ export function splitHhTranscript(transcript: string): ChatTurn[] {
   return turns;
 }
 
-/** The dialogue is what `chosen` and `rejected` share before their last Assistant turn. */
+const HUMAN = "\n\nHuman: ";
+const ASSISTANT = "\n\nAssistant: ";
+
+/**
+ * The dialogue is what `chosen` and `rejected` share before their last Assistant turn.
+ *
+ * The usual row is read in one pass over its shared prefix: the last Assistant marker of each
+ * transcript splits off its response, the two prefixes are compared as strings, and only one
+ * is split into turns. Anything unusual goes the long way, which names the problem.
+ */
 export function hhPreferencePair(chosen: string, rejected: string): PreferencePair {
+  const a = chosen.lastIndexOf(ASSISTANT);
+  const b = rejected.lastIndexOf(ASSISTANT);
+  if (a > 0 && b > 0 && chosen.lastIndexOf(HUMAN) < a && rejected.lastIndexOf(HUMAN) < b && a === b && chosen.startsWith(rejected.slice(0, b))) {
+    try {
+      const prompt = splitHhTranscript(chosen.slice(0, a));
+      if (prompt.at(-1)?.role === "USER") return { dialogue: { systemPrompt: null, turns: prompt }, chosen: chosen.slice(a + ASSISTANT.length), rejected: rejected.slice(b + ASSISTANT.length) };
+    } catch {
+      // the long way below says what is wrong
+    }
+  }
+  return hhPreferencePairInFull(chosen, rejected);
+}
+
+function hhPreferencePairInFull(chosen: string, rejected: string): PreferencePair {
   const a = splitHhTranscript(chosen);
   const b = splitHhTranscript(rejected);
   const last = (turns: ChatTurn[], field: string) => {

@@ -177,7 +177,9 @@ const sha256 = (value: string) => crypto.createHash("sha256").update(value).dige
 
 function pairHash(promptHash: string, a: string, b: string): string {
   const [first, second] = a <= b ? [a, b] : [b, a];
-  return sha256(`${promptHash}\u0000${first}\u0000${second}`);
+  // The digest of `${promptHash}\0${first}\0${second}`, fed in pieces: the responses are not
+  // copied into one more string.
+  return crypto.createHash("sha256").update(promptHash).update("\u0000").update(first).update("\u0000").update(second).digest("hex");
 }
 
 /** The nearest of Llama 2's four levels on the scale (the inverse of server/export/margins.ts). */
