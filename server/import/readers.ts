@@ -94,6 +94,7 @@ async function* jsonLines(path: string, limits: ImportLimits, hash: crypto.Hash,
   let bytes = 0;
   const parse = (text: string): Row | null => {
     line++;
+    if (line === 1 && text.startsWith("\uFEFF")) text = text.slice(1); // a byte order mark
     if (text.trim() === "") return null;
     if (++rows > limits.maxRows) checkRows(rows, limits);
     try {
@@ -102,22 +103,24 @@ async function* jsonLines(path: string, limits: ImportLimits, hash: crypto.Hash,
       throw new ImportRowError(`line ${line}`, "", `not valid JSON (${(error as Error).message})`);
     }
   };
-  // Lines are cut from the bytes, at the last newline of each read: a newline byte is never
-  // part of a multi-byte character, so the whole lines before it are checked as UTF-8 (isUtf8,
-  // native) and decoded at once, far faster than a streaming TextDecoder.
-  const text = (bytes: Buffer): string => {
+  // Lines are cut from the bytes: a newline byte is never part of a multi-byte character. Each
+  // read's whole lines are checked as UTF-8 at once (isUtf8, native), then each line is decoded
+  // on its own: a string of a whole read (megabytes) would be allocated outside V8's young
+  // generation, and page-faulted in afresh every time.
+  const lines = function* (bytes: Buffer) {
     if (!isUtf8(bytes)) throw new ImportRowError(`line ${line + 1 + firstBadLine(bytes)}`, "", "the file is not valid UTF-8");
-    return bytes.toString("utf8");
-  };
-  let rest: Buffer = Buffer.alloc(0);
-  const lines = function* (text: string) {
     let start = 0;
-    for (let at = text.indexOf("\n"); at !== -1; at = text.indexOf("\n", start)) {
-      const row = parse(text.slice(start, at));
+    for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, start)) {
+      const row = parse(bytes.toString("utf8", start, at));
       start = at + 1;
       if (row) yield row;
     }
+    if (start < bytes.length) {
+      const row = parse(bytes.toString("utf8", start));
+      if (row) yield row;
+    }
   };
+  let rest: Buffer = Buffer.alloc(0);
   for await (const chunk of fs.createReadStream(path, { highWaterMark: 1 << 20 })) {
     const buffer = chunk as Buffer;
     hash.update(buffer);
@@ -128,14 +131,13 @@ async function* jsonLines(path: string, limits: ImportLimits, hash: crypto.Hash,
       continue;
     }
     // The line begun in the last read ends here; then the whole lines of this read.
-    yield* lines(text(Buffer.concat([rest, buffer.subarray(0, first + 1)])));
+    yield* lines(Buffer.concat([rest, buffer.subarray(0, first + 1)]));
     const end = buffer.lastIndexOf(10);
-    if (end > first) yield* lines(text(buffer.subarray(first + 1, end + 1)));
+    if (end > first) yield* lines(buffer.subarray(first + 1, end + 1));
     rest = Buffer.from(buffer.subarray(end + 1));
     onBytes?.(bytes);
   }
-  const last = parse(text(rest));
-  if (last) yield last;
+  yield* lines(rest);
 }
 
 /** How many whole lines come before the first byte that is not valid UTF-8 (only for the error). */

@@ -17,7 +17,7 @@
 // other writer of prompts is prompt writing, and should it store the very same dialogue in that
 // moment, the import fails on the unique hash and can simply be run again.
 import crypto from "node:crypto";
-import { BinaryCopyRows, CopyBufferPool } from "./copy-binary";
+import { BinaryCopyRows, CopyBufferPool, TextArena } from "./copy-binary";
 import { type ImportConnection, openImportConnection } from "./import-connection";
 import { ImportRowError, type Row, rowError } from "./readers";
 import type { PreferenceRecord, PromptRecord } from "./row-formats";
@@ -63,7 +63,48 @@ function idMaker(importId: string) {
   return (kind: string) => `${kind}${tag}${(next++).toString(36).padStart(8, "0")}`;
 }
 
-type Chunk = (PromptRecord | PreferenceRecord)[];
+/**
+ * A converted row as it waits to be written: hashes and labels as values, every text as its
+ * place in the chunk's arena (see TextArena).
+ */
+type Packed = {
+  hash: string;
+  protocol: string;
+  systemPrompt: number;
+  riskCategory: string | null;
+  attackVector: string | null;
+  /** The turns' texts; roles alternate, the user's first (the row formats check this). */
+  turns: number[];
+  pairHash: string;
+  importKey: string;
+  responseA: number;
+  responseB: number;
+  chosen: string;
+  strength: string;
+  safetyLabel: string | null;
+};
+
+type Chunk = { rows: Packed[]; texts: TextArena };
+
+function pack(record: PromptRecord | PreferenceRecord, texts: TextArena): Packed {
+  const preference = "prompt" in record ? record : null;
+  const prompt = preference ? preference.prompt : (record as PromptRecord);
+  return {
+    hash: prompt.hash,
+    protocol: prompt.protocol,
+    systemPrompt: texts.put(prompt.systemPrompt),
+    riskCategory: prompt.riskCategory,
+    attackVector: prompt.attackVector,
+    turns: prompt.turns.map((t) => texts.put(t.content)),
+    pairHash: preference?.pairHash ?? "",
+    importKey: preference?.importKey ?? "",
+    responseA: preference ? texts.put(preference.responseA) : -1,
+    responseB: preference ? texts.put(preference.responseB) : -1,
+    chosen: preference?.chosen ?? "A",
+    strength: preference?.strength ?? "",
+    safetyLabel: preference?.safetyLabel ?? null,
+  };
+}
 
 /** What a lookup found stored: prompts by dialogue hash, pairs by pair hash, comparisons by import key. */
 type Stored = { kind: "prompt" | "pair" | "key"; hash: string; id: string; ours: boolean }[];
@@ -102,7 +143,6 @@ export async function writeImport(
     const batchId = converter.kind === "PREFERENCES" ? await createImportBatch(connection, importId, provenance) : null;
     const newId = idMaker(importId);
     const withoutRowTriggers = await skipRowTriggers(connection);
-    const promptOf = (r: PromptRecord | PreferenceRecord) => (converter.kind === "PROMPTS" ? (r as PromptRecord) : (r as PreferenceRecord).prompt);
 
     let inserted = 0;
     let promptsCreated = 0;
@@ -115,7 +155,7 @@ export async function writeImport(
      * lock them, so none can be deleted before the commit.
      */
     const lookUp = (chunk: Chunk): Promise<Stored> => {
-      const preferences = converter.kind === "PREFERENCES" ? (chunk as PreferenceRecord[]) : [];
+      const preferences = converter.kind === "PREFERENCES" ? chunk.rows : [];
       return connection.query<Stored[number]>(
         `WITH ours AS (SELECT "contentHash", id FROM "Prompt" WHERE "contentHash" = ANY($1::text[]) AND "importId" = $6),
               others AS (SELECT "contentHash", id FROM "Prompt" WHERE "contentHash" = ANY($1::text[]) AND "importId" IS DISTINCT FROM $6 ${withoutRowTriggers ? "FOR KEY SHARE" : ""})
@@ -124,7 +164,7 @@ export async function writeImport(
          UNION ALL SELECT 'pair', "contentHash", id, "batchId" = $4 FROM "Pair" WHERE "contentHash" = ANY($2::text[])
          UNION ALL SELECT 'key', "importKey", id, true FROM "Comparison" WHERE $5 AND "importKey" = ANY($3::text[])`,
         [
-          [...new Set(chunk.map((r) => promptOf(r).hash))],
+          [...new Set(chunk.rows.map((r) => r.hash))],
           [...new Set(preferences.map((r) => r.pairHash))],
           perAnnotation ? [...new Set(preferences.map((r) => r.importKey))] : [],
           batchId,
@@ -159,27 +199,26 @@ export async function writeImport(
         pairs: new BinaryCopyRows(memory),
         comparisons: new BinaryCopyRows(memory),
       };
-      for (const record of chunk) {
-        const prompt = promptOf(record);
-        if (!promptIds.has(prompt.hash)) {
+      const texts = chunk.texts;
+      for (const r of chunk.rows) {
+        if (!promptIds.has(r.hash)) {
           const id = newId("ipr");
-          promptIds.set(prompt.hash, id);
-          written.promptIds.set(prompt.hash, id);
+          promptIds.set(r.hash, id);
+          written.promptIds.set(r.hash, id);
           tables.prompts
             .row(9)
             .text(id)
-            .text(prompt.protocol)
-            .text(prompt.systemPrompt)
-            .text(prompt.riskCategory)
-            .text(prompt.attackVector)
+            .text(r.protocol)
+            .stored(texts, r.systemPrompt)
+            .text(r.riskCategory)
+            .text(r.attackVector)
             .text(provenance.sourceName)
-            .text(prompt.hash)
+            .text(r.hash)
             .text(provenance.createdById)
             .text(importId);
-          prompt.turns.forEach((t, i) => tables.turns.row(4).text(id).int(i).text(t.role).text(t.content));
+          r.turns.forEach((place, i) => tables.turns.row(4).text(id).int(i).text(i % 2 === 0 ? "USER" : "ASSISTANT").stored(texts, place));
         }
         if (converter.kind === "PROMPTS") continue;
-        const r = record as PreferenceRecord;
         if (importKeys.has(r.importKey)) continue; // stored, or repeated in the file
         importKeys.add(r.importKey);
         written.importKeys.add(r.importKey);
@@ -188,9 +227,9 @@ export async function writeImport(
           pairs.set(r.pairHash, id);
           written.pairIds.set(r.pairHash, id);
           const [a, b] = [newId("irs"), newId("irs")];
-          const promptRef = promptIds.get(prompt.hash)!;
-          tables.responses.row(4).text(a).text(promptRef).text(r.responseA).text(provenance.sourceName);
-          tables.responses.row(4).text(b).text(promptRef).text(r.responseB).text(provenance.sourceName);
+          const promptRef = promptIds.get(r.hash)!;
+          tables.responses.row(4).text(a).text(promptRef).stored(texts, r.responseA).text(provenance.sourceName);
+          tables.responses.row(4).text(b).text(promptRef).stored(texts, r.responseB).text(provenance.sourceName);
           const labels = perAnnotation ? 0 : 1; // raw: counted at the end
           tables.pairs.row(9).text(id).text(batchId).text(promptRef).text(a).text(b).int(labels).int(labels).text("import").text(r.pairHash);
         } else if (!perAnnotation) {
@@ -201,6 +240,7 @@ export async function writeImport(
         if (!pair) continue;
         tables.comparisons.row(9).text(newId("icm")).text(pair).text(importId).text(r.importKey).text(r.chosen).text(r.strength).text(r.safetyLabel).text("A").int(0);
       }
+      texts.release();
       promptsCreated += tables.prompts.rows;
       inserted += converter.kind === "PROMPTS" ? tables.prompts.rows : tables.comparisons.rows;
       return { tables, written };
@@ -236,7 +276,7 @@ export async function writeImport(
     let assembling: Promise<void> = Promise.resolve();
     const copying: Promise<unknown>[] = [];
     const advance = (chunk: Chunk) => {
-      if (chunk.length === 0) return;
+      if (chunk.rows.length === 0) return chunk.texts.release();
       const number = chunks++;
       const sees = queuedChunks;
       pendingSees.push(sees);
@@ -260,17 +300,21 @@ export async function writeImport(
     };
 
     let count = 0;
-    let chunk: Chunk = [];
+    const newChunk = (): Chunk => ({ rows: [], texts: new TextArena(memory) });
+    let chunk = newChunk();
     for await (const row of rows) {
       count++;
+      let record: PromptRecord | PreferenceRecord;
       try {
-        chunk.push(converter.convert(row.value));
+        record = converter.convert(row.value);
       } catch (error) {
         throw rowError(row.where, error);
       }
-      if (chunk.length >= CHUNK_ROWS) {
+      chunk.rows.push(pack(record, chunk.texts));
+      // The first chunks are small, so PostgreSQL has work while Node reads its way to full ones.
+      if (chunk.rows.length >= Math.min(CHUNK_ROWS, 250 << chunks)) {
         advance(chunk);
-        chunk = [];
+        chunk = newChunk();
         onProgress?.(count);
         // Lets lookup results in, and waits if PostgreSQL has fallen behind.
         await keepUp();
