@@ -1,7 +1,8 @@
 // `npm run bench -- import`: a 200,000-row HH-RLHF-style JSONL file (1–4 turns, 1–2 KB a row
 // with quotes, backslashes, newlines and non-ASCII, some rows repeated) imported through the
 // project's import path (runImport, as the CLI, API, admin page and worker job run it: zod per
-// row, turns split, hashed, looked up, COPYed into the normalised tables in one transaction),
+// row, turns split, hashed, looked up, binary-COPYed into the normalised tables in one
+// transaction),
 // against a baseline that does the least any importer must: stream the same
 // file, JSON.parse each line and COPY the rows into one scratch table. Peak RSS is this
 // process's, sampled during the import.
@@ -120,7 +121,8 @@ export async function benchImport() {
     const importSeconds = (performance.now() - t) / 1000;
     const peakRssMb = peak() / 2 ** 20;
     console.log(
-      `import: ${result.rows} rows (${result.inserted} imported, ${result.duplicates} duplicates, ${result.promptsCreated} prompts) in ${importSeconds.toFixed(1)} s, peak RSS ${peakRssMb.toFixed(0)} MB`,
+      `import: ${result.rows} rows (${result.inserted} imported, ${result.duplicates} duplicates, ${result.promptsCreated} prompts) in ${importSeconds.toFixed(1)} s, peak RSS ${peakRssMb.toFixed(0)} MB` +
+        ` (per-row triggers ${result.rowTriggersSkipped ? "skipped" : "run"}, connection ${result.connectionThread ? "on its own thread" : "inline"})`,
     );
 
     t = performance.now();

@@ -86,3 +86,35 @@ describe("refusals name the problem", () => {
     ).toThrow('prompt[0].role: expected user or assistant, got "robot"');
   });
 });
+
+describe("HH-RLHF pairs", () => {
+  const H = "\n\nHuman: ";
+  const A = "\n\nAssistant: ";
+  it("the shared prefix is the dialogue, the last Assistant turns the responses", () => {
+    expect(hhPreferencePair(`${H}Q${A}yes`, `${H}Q${A}`)).toEqual({ dialogue: { systemPrompt: null, turns: [{ role: "USER", content: "Q" }] }, chosen: "yes", rejected: "" });
+    const prefix = `${H}Q1 "quoted"\nline${A}A1 ${H.trim()} inside${H}Q2 🎉`;
+    expect(hhPreferencePair(`${prefix}${A}good`, `${prefix}${A}bad\n\nmore`)).toEqual({
+      dialogue: {
+        systemPrompt: null,
+        turns: [
+          { role: "USER", content: 'Q1 "quoted"\nline' },
+          { role: "ASSISTANT", content: `A1 ${H.trim()} inside` },
+          { role: "USER", content: "Q2 🎉" },
+        ],
+      },
+      chosen: "good",
+      rejected: "bad\n\nmore",
+    });
+  });
+
+  it("each malformed pair is refused with what is wrong", () => {
+    const refused = (chosen: string, rejected: string) => () => hhPreferencePair(chosen, rejected);
+    expect(refused(`${H}Q${A}a`, `${H}R${A}b`)).toThrow("chosen and rejected must share the dialogue before their last Assistant turn");
+    expect(refused(`${H}Q${A}a`, `${H}Q${A}x${H}Q2${A}b`)).toThrow("chosen and rejected must share the dialogue before their last Assistant turn");
+    expect(refused(`${H}Q${A}a${H}again`, `${H}Q${A}b`)).toThrow("chosen: the transcript must end with an Assistant turn");
+    expect(refused(`${H}Q${H}Q2${A}a`, `${H}Q${H}Q2${A}b`)).toThrow("turn 2 of the transcript is Human; Human and Assistant must alternate");
+    expect(refused(`${H}Q${A}a${A}b`, `${H}Q${A}a${A}c`)).toThrow("turn 3 of the transcript is Assistant; Human and Assistant must alternate");
+    expect(refused(`Q${A}a`, `Q${A}b`)).toThrow('an HH-RLHF transcript starts with "\\n\\nHuman: "');
+    expect(refused(`${H}Q`, `${H}Q`)).toThrow("chosen: the transcript must end with an Assistant turn");
+  });
+});

@@ -15,6 +15,8 @@ import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
 
 export interface ImportConnection {
+  /** Whether the connection runs on its own thread. */
+  readonly threaded: boolean;
   /** Queues a statement; resolves with its rows. */
   query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
   /**
@@ -85,6 +87,7 @@ async function threadConnection(connectionString: string, file: string): Promise
     return reply;
   };
   return {
+    threaded: true,
     query: async <T>(sql: string, params: unknown[] = []) => (await post({ kind: "query", sql, params })).rows as T[],
     copy: async (sql, data) => {
       if (data.byteOffset !== 0 || data.buffer.byteLength <= Buffer.poolSize) throw new Error("a COPY payload must start its own ArrayBuffer");
@@ -120,6 +123,7 @@ async function inlineConnection(connectionString: string): Promise<ImportConnect
     return statement;
   };
   return {
+    threaded: false,
     query: <T>(sql: string, params: unknown[] = []) => queue(async () => (await client.query(sql, params)).rows as T[]),
     copy: (sql, data) =>
       queue(

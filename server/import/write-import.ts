@@ -10,7 +10,8 @@
 // bad row anywhere (or any failure) rolls the transaction back: nothing of the file is written.
 //
 // Identity: a prompt by dialogueHash (Prompt.contentHash), a pair by its dialogue and two
-// responses (Pair.contentHash), a comparison by Comparison.importKey. Rows already stored, or
+// responses (Pair.contentHash), a comparison by its pair, or in a raw export (several
+// annotations per pair) by Comparison.importKey. Rows already stored, or
 // repeated in the file, are counted as duplicates and skipped, so importing a file twice
 // changes nothing (a file with nothing new is not even recorded as an import). Imports run one
 // at a time (an advisory lock), so what the lookup says stays true until the commit; the only
@@ -41,6 +42,9 @@ export type ImportResult = {
   duplicates: number;
   promptsCreated: number;
   fileSha256: string;
+  /** How it was written: without PostgreSQL's per-row triggers (see skipRowTriggers), and on the connection's own thread. */
+  rowTriggersSkipped: boolean;
+  connectionThread: boolean;
 };
 
 type Converted = { kind: "PROMPTS"; convert: (row: unknown) => PromptRecord } | { kind: "PREFERENCES"; convert: (row: unknown) => PreferenceRecord };
@@ -238,7 +242,10 @@ export async function writeImport(
         // A row whose pair was stored before this import is a duplicate, whatever its source.
         const pair = pairs.get(r.pairHash);
         if (!pair) continue;
-        tables.comparisons.row(9).text(newId("icm")).text(pair).text(importId).text(r.importKey).text(r.chosen).text(r.strength).text(r.safetyLabel).text("A").int(0);
+        // The key is stored for raw exports only: elsewhere a pair has one imported comparison,
+        // which the pair's own hash identifies, and a second unique entry per row would cost
+        // the database a twentieth of its time.
+        tables.comparisons.row(9).text(newId("icm")).text(pair).text(importId).text(perAnnotation ? r.importKey : null).text(r.chosen).text(r.strength).text(r.safetyLabel).text("A").int(0);
       }
       texts.release();
       promptsCreated += tables.prompts.rows;
@@ -334,7 +341,17 @@ export async function writeImport(
       );
     }
     const fileSha256 = await checksum();
-    const result: ImportResult = { importId, batchId, rows: count, inserted, duplicates: count - inserted, promptsCreated, fileSha256 };
+    const result: ImportResult = {
+      importId,
+      batchId,
+      rows: count,
+      inserted,
+      duplicates: count - inserted,
+      promptsCreated,
+      fileSha256,
+      rowTriggersSkipped: withoutRowTriggers,
+      connectionThread: connection.threaded,
+    };
     if (inserted === 0) {
       await connection.query("ROLLBACK");
       return { ...result, importId: null, batchId: null };
