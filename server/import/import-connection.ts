@@ -6,8 +6,9 @@
 // statement's end (or a COPY's next megabytes, once the socket buffer has drained) is only
 // noticed when that thread comes back to its event loop. Measured on 2 cores, PostgreSQL spent
 // about a quarter of an import waiting so. On a thread of its own (connection-thread.mjs) the
-// connection is served at once. Where the thread's file is not on disk next to this module (a
-// bundled web server), the same queue runs on the importer's thread instead: correct, slower.
+// connection is served at once. The web server's bundler copies that file among its assets and
+// points the URL below at the copy. Should the file not be found, the same queue runs on the
+// importer's thread instead: correct, slower.
 import fs from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -38,9 +39,19 @@ export class ImportStatementError extends Error {
 const APPLICATION_NAME = "preference-import";
 
 export async function openImportConnection(connectionString: string): Promise<ImportConnection> {
-  const threadFile = fileURLToPath(new URL("./connection-thread.mjs", import.meta.url));
-  if (process.env.IMPORT_CONNECTION_THREAD !== "off" && fs.existsSync(threadFile)) return threadConnection(connectionString, threadFile);
+  const threadFile = connectionThreadFile();
+  if (process.env.IMPORT_CONNECTION_THREAD !== "off" && threadFile) return threadConnection(connectionString, threadFile);
   return inlineConnection(connectionString);
+}
+
+/** The thread's file: beside this module, or the web bundle's copy of it; null if it cannot be found. */
+function connectionThreadFile(): string | null {
+  try {
+    const file = fileURLToPath(new URL("./connection-thread.mjs", import.meta.url));
+    return fs.existsSync(file) ? file : null;
+  } catch {
+    return null;
+  }
 }
 
 type Reply = { id: number; rows?: unknown[]; memory?: ArrayBuffer; error?: { message: string; code?: string; detail?: string; constraint?: string } };
