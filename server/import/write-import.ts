@@ -153,8 +153,11 @@ export async function writeImport(
     const memory = new CopyBufferPool();
 
     /**
-     * What of the chunk is stored already (one index probe per hash): before this import, or by
-     * its chunks whose COPYs were sent before this lookup. Without the row triggers, the prompts
+     * What of the chunk is stored already: before this import, or by its chunks whose COPYs were
+     * queued before this lookup. Prompts are probed by hash. A pair can only be stored if its
+     * prompt is (its hash is made from the prompt's, and an imported pair always points at the
+     * prompt of that hash), so pairs are probed only under the prompts found: a file of new
+     * dialogues costs one index probe a row, not two. Without the row triggers, the prompts
      * found that this import did not write are locked here as the foreign-key triggers would
      * lock them, so none can be deleted before the commit.
      */
@@ -162,10 +165,11 @@ export async function writeImport(
       const preferences = converter.kind === "PREFERENCES" ? chunk.rows : [];
       return connection.query<Stored[number]>(
         `WITH ours AS (SELECT "contentHash", id FROM "Prompt" WHERE "contentHash" = ANY($1::text[]) AND "importId" = $6),
-              others AS (SELECT "contentHash", id FROM "Prompt" WHERE "contentHash" = ANY($1::text[]) AND "importId" IS DISTINCT FROM $6 ${withoutRowTriggers ? "FOR KEY SHARE" : ""})
+              others AS (SELECT "contentHash", id FROM "Prompt" WHERE "contentHash" = ANY($1::text[]) AND "importId" IS DISTINCT FROM $6 ${withoutRowTriggers ? "FOR KEY SHARE" : ""}),
+              found AS (SELECT id FROM ours UNION ALL SELECT id FROM others)
          SELECT 'prompt' AS kind, "contentHash" AS hash, id, false AS ours FROM ours
          UNION ALL SELECT 'prompt', "contentHash", id, false FROM others
-         UNION ALL SELECT 'pair', "contentHash", id, "batchId" = $4 FROM "Pair" WHERE "contentHash" = ANY($2::text[])
+         UNION ALL SELECT 'pair', "contentHash", id, "batchId" = $4 FROM "Pair" WHERE "promptId" IN (SELECT id FROM found) AND "contentHash" = ANY($2::text[])
          UNION ALL SELECT 'key', "importKey", id, true FROM "Comparison" WHERE $5 AND "importKey" = ANY($3::text[])`,
         [
           [...new Set(chunk.rows.map((r) => r.hash))],
