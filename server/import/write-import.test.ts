@@ -155,6 +155,32 @@ describe("binary COPY rows", () => {
   });
 });
 
+describe("duplicates across chunks", () => {
+  it("a row repeating one from a chunk still being written, or from long before, is skipped; so is a pair under a known dialogue", async () => {
+    // Chunks of 250, 500, 1000, ... rows: repeats at short and long distances cross them, while
+    // earlier chunks are still queued (their rows unseen by the lookup) and after they are written.
+    const base = JSON.parse(`[${fs.readFileSync(hhFile("chunked-base", 2000).path, "utf8").trim().split("\n").join(",")}]`) as { chosen: string; rejected: string }[];
+    const rows = base.map((row, i) => {
+      if (i >= 250 && i % 10 === 0) return base[i - 180]!; // the chunk before, or the same one
+      if (i >= 250 && i % 10 === 5) return base[i % 200]!; // long before
+      if (i >= 250 && i % 10 === 7) return { ...base[i % 200]!, chosen: `${base[i % 200]!.chosen} (another answer)` }; // a known dialogue, a new pair
+      return row;
+    });
+    const file = path.join(dir, "chunked.jsonl");
+    fs.writeFileSync(file, `${rows.map((r) => JSON.stringify(r)).join("\n")}\n`);
+    const result = await runImport(url(), { path: file, fileName: "chunked.jsonl" }, { sourceName: "chunked" }, { createdById: null });
+    const distinctRows = new Set(rows.map((r) => JSON.stringify(r))).size;
+    const distinctPrompts = new Set(rows.map((r) => r.chosen.slice(0, r.chosen.lastIndexOf("\n\nAssistant: ")))).size;
+    expect(result).toMatchObject({ rows: 2000, inserted: distinctRows, duplicates: 2000 - distinctRows, promptsCreated: distinctPrompts });
+    expect(await prisma.comparison.count({ where: { importId: result.importId! } })).toBe(distinctRows);
+    expect(await prisma.prompt.count({ where: { importId: result.importId! } })).toBe(distinctPrompts);
+    expect(await danglingReferences()).toEqual([]);
+    // And again: all of it is stored now.
+    const again = await runImport(url(), { path: file, fileName: "chunked-again.jsonl" }, { sourceName: "chunked" }, { createdById: null });
+    expect(again).toMatchObject({ importId: null, inserted: 0, duplicates: 2000 });
+  });
+});
+
 describe("with and without the per-row triggers", () => {
   const roles: string[] = [];
   afterAll(async () => {
