@@ -13,9 +13,8 @@ test.beforeAll(async () => {
       INSERT INTO "Round" (id, number, name, status) VALUES ('e2e-round', 50, 'E2E round', 'ACTIVE');
       INSERT INTO "Batch" (id, "roundId", name, status, priority, "annotationsPerPair")
         VALUES ('e2e-batch', 'e2e-round', 'E2E batch', 'OPEN', 50, 2);
-      INSERT INTO "Prompt" (id, protocol, source, "contentHash") VALUES ('e2e-xss', 'HELPFULNESS', 'e2e', 'e2e-xss');
-      INSERT INTO "PromptTurn" ("promptId", position, role, content)
-        VALUES ('e2e-xss', 0, 'USER', 'Show me some **HTML** <img src=x onerror="window.__pwned=1">');
+      INSERT INTO "Prompt" (id, protocol, source, "contentHash", turns)
+        VALUES ('e2e-xss', 'HELPFULNESS', 'e2e', 'e2e-xss', ARRAY['Show me some **HTML** <img src=x onerror="window.__pwned=1">']);
       INSERT INTO "Response" (id, "promptId", text, source) VALUES
         ('e2e-xss-a', 'e2e-xss', 'Here: <script>window.__pwned=2</script> and [a link](javascript:window.__pwned=3)', 'e2e'),
         ('e2e-xss-b', 'e2e-xss', 'Plain answer with *emphasis*.', 'e2e');`);

@@ -4,6 +4,7 @@ import { prisma } from "../server/db/prisma";
 import { dialogueHash } from "../server/prompts/content-hash";
 import { demoPrompts } from "./demo/demo-prompts";
 import { demoUsers, seedDemoWorkspaceIfEmpty } from "./seed";
+import { turnsFromTexts } from "../server/prompts/turns";
 
 describe("demo workspace", () => {
   it("seeds an empty database once: users of every role, 40+ prompts in the first batch of the first round", async () => {
@@ -16,7 +17,7 @@ describe("demo workspace", () => {
       expect(await authenticate({ email: user.email, password: user.password })).toMatchObject({ role: user.role });
     }
 
-    const prompts = await prisma.prompt.findMany({ include: { turns: { orderBy: { position: "asc" } }, responses: true } });
+    const prompts = (await prisma.prompt.findMany({ include: { responses: true } })).map((p) => ({ ...p, turns: turnsFromTexts(p.turns) }));
     expect(prompts.length).toBeGreaterThanOrEqual(40);
     expect(prompts.length).toBe(demoPrompts.length);
     const safety = prompts.filter((p) => p.protocol === "SAFETY");

@@ -4,6 +4,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { hashPassword } from "../server/auth/password";
 import { dialogueHash } from "../server/prompts/content-hash";
+import { textsFromTurns } from "../server/prompts/turns";
 import { demoPrompts } from "./demo/demo-prompts";
 
 export const demoUsers = [
@@ -50,7 +51,7 @@ export async function seedDemoWorkspaceIfEmpty(db: PrismaClient): Promise<boolea
             source: "demo",
             contentHash: dialogueHash(demo),
             createdById: admin.id,
-            turns: { create: demo.turns.map((t, position) => ({ position, role: t.role, content: t.content })) },
+            turns: textsFromTurns(demo.turns),
           },
         });
         const [a, b] = await Promise.all(

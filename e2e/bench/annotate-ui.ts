@@ -23,10 +23,9 @@ export async function benchAnnotateUi() {
     await db.query(`
       INSERT INTO "Round" (id, number, name, status) VALUES ('ui-round', 901, 'UI bench round', 'ACTIVE');
       INSERT INTO "Batch" (id, "roundId", name, status, priority) VALUES ('ui-batch', 'ui-round', 'UI bench batch', 'OPEN', 10);
-      INSERT INTO "Prompt" (id, protocol, source, "contentHash")
-        SELECT 'uip-' || i, (CASE WHEN i % 4 = 0 THEN 'SAFETY' ELSE 'HELPFULNESS' END)::"Protocol", 'bench', md5('ui-' || i) FROM generate_series(1, ${PAIRS + 10}) i;
-      INSERT INTO "PromptTurn" ("promptId", position, role, content)
-        SELECT 'uip-' || i, 0, 'USER', 'UI bench question ' || i || ': what is a good **first** programming language?' FROM generate_series(1, ${PAIRS + 10}) i;
+      INSERT INTO "Prompt" (id, protocol, source, "contentHash", turns)
+        SELECT 'uip-' || i, (CASE WHEN i % 4 = 0 THEN 'SAFETY' ELSE 'HELPFULNESS' END)::"Protocol", 'bench', md5('ui-' || i),
+               ARRAY['UI bench question ' || i || ': what is a good **first** programming language?'] FROM generate_series(1, ${PAIRS + 10}) i;
       INSERT INTO "Response" (id, "promptId", text, source)
         SELECT 'uir-' || i || '-' || s, 'uip-' || i, 'Answer ' || s || ' to question ' || i || E':\n\n1. Python\n2. JavaScript\n\n' || repeat('It depends on what you want to build. ', 8), 'bench'
         FROM generate_series(1, ${PAIRS + 10}) i, (VALUES ('a'), ('b')) v(s);

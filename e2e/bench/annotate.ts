@@ -63,11 +63,9 @@ async function seed(databaseUrl: string) {
     INSERT INTO "Round" (id, number, name, status) VALUES ('bench-round', 900, 'Bench round', 'ACTIVE');
     INSERT INTO "Batch" (id, "roundId", name, status, priority, "annotationsPerPair", "openedAt")
       VALUES ('bench-batch', 'bench-round', 'Bench batch', 'OPEN', 10, 1, now());
-    INSERT INTO "Prompt" (id, protocol, source, "contentHash")
-      SELECT 'bp-' || i, (CASE WHEN i % 5 = 0 THEN 'SAFETY' ELSE 'HELPFULNESS' END)::"Protocol", 'bench', md5('bench-' || i)
-      FROM generate_series(1, ${PAIRS}) i;
-    INSERT INTO "PromptTurn" ("promptId", position, role, content)
-      SELECT 'bp-' || i, 0, 'USER', 'Question ' || i || ': how should I plan a week of meals for a family of four on a budget, and what can I cook ahead?'
+    INSERT INTO "Prompt" (id, protocol, source, "contentHash", turns)
+      SELECT 'bp-' || i, (CASE WHEN i % 5 = 0 THEN 'SAFETY' ELSE 'HELPFULNESS' END)::"Protocol", 'bench', md5('bench-' || i),
+             ARRAY['Question ' || i || ': how should I plan a week of meals for a family of four on a budget, and what can I cook ahead?']
       FROM generate_series(1, ${PAIRS}) i;
     INSERT INTO "Response" (id, "promptId", text, source)
       SELECT 'br-' || i || '-' || s, 'bp-' || i,

@@ -24,16 +24,14 @@ async function seed(url: string) {
     INSERT INTO "Batch" (id, "roundId", name, status, "annotationsPerPair") VALUES ('xb', 'xr', 'Batch 1', 'OPEN', ${PER_PAIR});
     INSERT INTO "User" (id, email, name, role, "updatedAt")
       SELECT 'xu' || k, 'xu' || k || '@bench.local', 'Annotator ' || k, 'ANNOTATOR', now() FROM generate_series(1, ${PER_PAIR}) k;
-    INSERT INTO "Prompt" (id, protocol, "systemPrompt", source, "contentHash")
+    INSERT INTO "Prompt" (id, protocol, "systemPrompt", source, "contentHash", turns)
       SELECT 'xp' || i, (CASE WHEN i % 4 = 0 THEN 'SAFETY' ELSE 'HELPFULNESS' END)::"Protocol",
-             CASE WHEN i % 10 = 0 THEN 'You are a helpful, respectful and honest assistant.' END, 'bench', md5('xp' || i)
+             CASE WHEN i % 10 = 0 THEN 'You are a helpful, respectful and honest assistant.' END, 'bench', md5('xp' || i),
+             ARRAY(SELECT CASE WHEN t % 2 = 0
+                            THEN 'Question ' || i || E' (turn ' || t || E'): what does the "\\\\n" escape mean in C:\\\\Users\\\\café?\\nAsk about naïve façades — 日本語 too.'
+                            ELSE E'Earlier answer: use "quotes" carefully,\\nand backslashes \\\\ like this. Ça va? 👍' END
+                   FROM generate_series(0, 2 * (i % 4)) t ORDER BY t)
       FROM generate_series(1, ${PAIRS}) i;
-    INSERT INTO "PromptTurn" ("promptId", position, role, content)
-      SELECT 'xp' || i, t, (CASE WHEN t % 2 = 0 THEN 'USER' ELSE 'ASSISTANT' END)::"TurnRole",
-             CASE WHEN t % 2 = 0
-               THEN 'Question ' || i || E' (turn ' || t || E'): what does the "\\\\n" escape mean in C:\\\\Users\\\\café?\\nAsk about naïve façades — 日本語 too.'
-               ELSE E'Earlier answer: use "quotes" carefully,\\nand backslashes \\\\ like this. Ça va? 👍' END
-      FROM generate_series(1, ${PAIRS}) i, generate_series(0, 2 * ((i % 4))) t;
     INSERT INTO "Response" (id, "promptId", text, source)
       SELECT 'xr' || i || s, 'xp' || i,
              'Response ' || s || ' to ' || i || E':\\n\\n1. "Quoted advice" with a backslash \\\\ and a tab\\t.\\n2. ' ||
@@ -59,7 +57,7 @@ async function seed(url: string) {
 /** The same joined rows, as PostgreSQL's own COPY writes them: the floor for any export. */
 const BASELINE = `
   SELECT c.id, c.chosen, c.strength, pr."systemPrompt",
-         (SELECT array_agg(t.content ORDER BY t.position) FROM "PromptTurn" t WHERE t."promptId" = pr.id) AS turns,
+         pr.turns,
          ra.text, rb.text
   FROM "Comparison" c
   JOIN "Pair" p ON p.id = c."pairId"

@@ -2,6 +2,7 @@
 import { TRPCError } from "@trpc/server";
 import type { DbOrTx } from "../db/types";
 import type { BatchPairsInput, UpdateBatchInput } from "./batches.schema";
+import { turnsFromTexts } from "../prompts/turns";
 
 export function listBatches(db: DbOrTx) {
   return db.batch.findMany({
@@ -43,11 +44,14 @@ export async function batchPairs(db: DbOrTx, input: BatchPairsInput) {
     select: {
       id: true, isGold: true, goldChoice: true, goldStrength: true, goldSafetyLabel: true,
       annotationCount: true, requiredAnnotations: true,
-      prompt: { select: { protocol: true, riskCategory: true, turns: { orderBy: { position: "asc" }, select: { role: true, content: true } } } },
+      prompt: { select: { protocol: true, riskCategory: true, turns: true } },
       responseA: { select: { text: true } },
       responseB: { select: { text: true } },
     },
   });
   const more = pairs.length > input.limit;
-  return { pairs: pairs.slice(0, input.limit), nextCursor: more ? pairs[input.limit - 1]!.id : null };
+  return {
+    pairs: pairs.slice(0, input.limit).map((p) => ({ ...p, prompt: { ...p.prompt, turns: turnsFromTexts(p.prompt.turns) } })),
+    nextCursor: more ? pairs[input.limit - 1]!.id : null,
+  };
 }

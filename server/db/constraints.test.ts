@@ -27,11 +27,20 @@ describe("database constraints", () => {
   it("gives each dialogue one prompt row and each (round, name) one batch", async () => {
     const prompt = await prisma.prompt.findFirstOrThrow();
     await expect(
-      prisma.prompt.create({ data: { protocol: "HELPFULNESS", source: "test", contentHash: prompt.contentHash } }),
+      prisma.prompt.create({ data: { protocol: "HELPFULNESS", source: "test", contentHash: prompt.contentHash, turns: ["Q"] } }),
     ).rejects.toMatchObject({ code: "P2002" });
     const batch = await prisma.batch.findFirstOrThrow();
     await expect(prisma.batch.create({ data: { roundId: batch.roundId, name: batch.name } })).rejects.toMatchObject({
       code: "P2002",
     });
+  });
+
+  it("keeps a prompt's turns a dialogue that ends with the user's turn: some, and an odd number", async () => {
+    for (const turns of [undefined, [], ["Q", "A"]]) {
+      await expect(
+        prisma.prompt.create({ data: { protocol: "HELPFULNESS", source: "test", contentHash: `turns-${JSON.stringify(turns)}`, turns } }),
+      ).rejects.toThrow(/manual_prompt_turns_end_with_user/);
+    }
+    await prisma.prompt.create({ data: { protocol: "HELPFULNESS", source: "test", contentHash: "turns-ok", turns: ["Q", "A", "Q2"] } });
   });
 });

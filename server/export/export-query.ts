@@ -133,14 +133,20 @@ const LLAMA2_PROMPT = `
 const HH_TRANSCRIPT = `
   string_agg(CASE t.role WHEN 'USER' THEN E'\\n\\nHuman: ' ELSE E'\\n\\nAssistant: ' END || t.content, '' ORDER BY t.position)`;
 
-/** One row per prompt of the selection: prompt_id and the dialogue as `column`. */
+/**
+ * One row per prompt of the selection: prompt_id and the dialogue as `column`. The turns are
+ * read out of the prompt's array as rows t (content, position, role: user at even positions).
+ */
 function dialogues(expression: string, column: string, where: string) {
   return `(
-    SELECT t."promptId" AS prompt_id, ${expression} AS ${column}
-    FROM "PromptTurn" t JOIN "Prompt" pr ON pr.id = t."promptId"
-    WHERE t."promptId" IN (
+    SELECT pr.id AS prompt_id, ${expression} AS ${column}
+    FROM "Prompt" pr
+    CROSS JOIN LATERAL (
+      SELECT u.content, (u.i - 1)::int AS position, CASE WHEN u.i % 2 = 1 THEN 'USER' ELSE 'ASSISTANT' END AS role
+      FROM unnest(pr.turns) WITH ORDINALITY AS u(content, i)) t
+    WHERE pr.id IN (
       SELECT p."promptId" FROM "Pair" p JOIN "Batch" b ON b.id = p."batchId" JOIN "Prompt" pr ON pr.id = p."promptId" WHERE ${where})
-    GROUP BY t."promptId", pr."systemPrompt")`;
+    GROUP BY pr.id, pr."systemPrompt")`;
 }
 
 const CHOSEN_TEXT = `CASE ex.chosen WHEN 'A' THEN ra.text ELSE rb.text END`;

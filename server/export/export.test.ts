@@ -47,7 +47,7 @@ beforeAll(async () => {
         riskCategory: d.protocol === "SAFETY" ? "illicit and criminal activities" : null,
         source: "test",
         contentHash: `hash-${i}`,
-        turns: { create: d.turns.map((content, position) => ({ position, role: position % 2 ? "ASSISTANT" : "USER", content })) },
+        turns: d.turns,
       },
     });
     await prisma.response.createMany({

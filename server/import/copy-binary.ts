@@ -6,10 +6,12 @@
 // length and its UTF-8 bytes, written by Buffer#write in one native pass, and PostgreSQL copies
 // it as it is. Format: https://www.postgresql.org/docs/current/sql-copy.html (Binary Format).
 //
-// Column types written here: text (and enums, whose binary form is their label), int4 and
-// bool. The caller writes each row's values in the COPY statement's column order.
+// Column types written here: text (and enums, whose binary form is their label), text[], int4
+// and bool. The caller writes each row's values in the COPY statement's column order.
 
 const SIGNATURE = Buffer.from("PGCOPY\n\xff\r\n\0", "latin1");
+/** The type of text[]'s elements (pg_type: a fixed, built-in OID). */
+const TEXT_OID = 25;
 
 /**
  * Memory for COPY payloads, used again from chunk to chunk: a fresh multi-megabyte buffer per
@@ -109,6 +111,26 @@ export class BinaryCopyRows {
     this.reserve(bytes);
     arena.bytes.copy(this.buffer, this.at, place, place + bytes);
     this.at += bytes;
+    return this;
+  }
+
+  /** A text[] of values kept in an arena: a one-dimensional array with no nulls, lower bound 1. */
+  textArray(arena: TextArena, places: readonly number[]): this {
+    let bytes = 20; // dimensions, null flag, element type, length, lower bound
+    for (const place of places) bytes += 4 + arena.bytes.readInt32BE(place);
+    this.reserve(4 + bytes);
+    this.buffer.writeInt32BE(bytes, this.at);
+    this.buffer.writeInt32BE(1, this.at + 4);
+    this.buffer.writeInt32BE(0, this.at + 8);
+    this.buffer.writeInt32BE(TEXT_OID, this.at + 12);
+    this.buffer.writeInt32BE(places.length, this.at + 16);
+    this.buffer.writeInt32BE(1, this.at + 20);
+    this.at += 24;
+    for (const place of places) {
+      const field = 4 + arena.bytes.readInt32BE(place);
+      arena.bytes.copy(this.buffer, this.at, place, place + field);
+      this.at += field;
+    }
     return this;
   }
 

@@ -31,11 +31,7 @@ beforeAll(async () => {
   process.env.EXPORT_SHARDS = "1";
   const { pairIds } = await makeBatch({ pairs: 1 });
   const pair = await prisma.pair.findUniqueOrThrow({ where: { id: pairIds[0] } });
-  await prisma.promptTurn.deleteMany({ where: { promptId: pair.promptId } });
-  await prisma.prompt.update({
-    where: { id: pair.promptId },
-    data: { systemPrompt: SYSTEM, turns: { create: TURNS.map((t, position) => ({ position, ...t })) } },
-  });
+  await prisma.prompt.update({ where: { id: pair.promptId }, data: { systemPrompt: SYSTEM, turns: TURNS.map((t) => t.content) } });
   await prisma.response.update({ where: { id: pair.responseAId }, data: { text: CHOSEN } });
   await prisma.response.update({ where: { id: pair.responseBId }, data: { text: REJECTED } });
   const [annotator] = await makeAnnotators(1);

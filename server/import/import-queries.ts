@@ -1,6 +1,7 @@
 // What the admin import page lists: recent imports with their provenance, and an import's prompts.
 import { z } from "zod";
 import type { DbOrTx } from "../db/types";
+import { turnsFromTexts } from "../prompts/turns";
 
 export function listImports(db: DbOrTx) {
   return db.datasetImport.findMany({
@@ -22,8 +23,8 @@ export async function importPrompts(db: DbOrTx, input: z.infer<typeof importProm
     where: { importId: input.importId },
     orderBy: { id: "asc" },
     take: input.take,
-    select: { id: true, protocol: true, systemPrompt: true, riskCategory: true, attackVector: true, source: true, turns: { orderBy: { position: "asc" }, select: { role: true, content: true } } },
+    select: { id: true, protocol: true, systemPrompt: true, riskCategory: true, attackVector: true, source: true, turns: true },
   });
   const total = await db.prompt.count({ where: { importId: input.importId } });
-  return { total, prompts };
+  return { total, prompts: prompts.map((p) => ({ ...p, turns: turnsFromTexts(p.turns) })) };
 }

@@ -18,6 +18,7 @@ import type { ImportOptionsInput } from "./import.schema";
 import { fileSha256 } from "./readers";
 import { previewImport, runImport } from "./run-import";
 import type { ImportResult } from "./write-import";
+import { turnsFromTexts } from "../prompts/turns";
 
 process.env.EXPORT_SHARDS = "1";
 const url = () => process.env.DATABASE_URL!;
@@ -38,7 +39,7 @@ async function importFile(file: { path: string; fileName: string }, options: Par
 async function counts() {
   const [prompts, turns, responses, pairs, comparisons, imports, rounds, batches] = await Promise.all([
     prisma.prompt.count(),
-    prisma.promptTurn.count(),
+    prisma.prompt.findMany({ select: { turns: true } }).then((all) => all.reduce((n, p) => n + p.turns.length, 0)),
     prisma.response.count(),
     prisma.pair.count(),
     prisma.comparison.count(),
@@ -77,7 +78,7 @@ describe("prompts", () => {
     const imported = await prisma.datasetImport.findUniqueOrThrow({ where: { id: result.importId! } });
     expect(imported).toMatchObject({ kind: "PROMPTS", sourceName: "handwritten", fileName: "prompts.jsonl", licence: "CC-BY-4.0", format: "prompts", rows: 3, inserted: 3 });
     expect(imported.fileSha256).toBe(await fileSha256(file.path));
-    const prompts = await prisma.prompt.findMany({ where: { importId: result.importId }, include: { turns: { orderBy: { position: "asc" } } }, orderBy: { createdAt: "asc" } });
+    const prompts = (await prisma.prompt.findMany({ where: { importId: result.importId }, orderBy: { createdAt: "asc" } })).map((p) => ({ ...p, turns: turnsFromTexts(p.turns) }));
     const byFirst = new Map(prompts.map((p) => [p.turns[0]!.content, p]));
     expect(byFirst.get(`Explain tides. ${NASTY}`)).toMatchObject({ protocol: "HELPFULNESS", source: "handwritten", systemPrompt: null });
     expect(byFirst.get("Hi")!.systemPrompt).toBe("Be brief.");
@@ -93,9 +94,9 @@ describe("prompts", () => {
     ].join("\n");
     const result = await importFile(writeFile("prompts.csv", csv));
     expect(result).toMatchObject({ format: "prompts", rows: 2, inserted: 2 });
-    const multi = await prisma.prompt.findFirstOrThrow({ where: { importId: result.importId, riskCategory: "self-harm" }, include: { turns: true } });
-    expect(multi.turns).toHaveLength(3);
-    expect(await prisma.promptTurn.count({ where: { content: 'CSV question with "quotes" and a\nnewline' } })).toBe(1);
+    const multi = await prisma.prompt.findFirstOrThrow({ where: { importId: result.importId, riskCategory: "self-harm" } });
+    expect(multi.turns).toEqual(["a", "b", "c"]);
+    expect(await prisma.prompt.count({ where: { turns: { has: 'CSV question with "quotes" and a\nnewline' } } })).toBe(1);
   });
 
   it("Parquet, read row group by row group; a bad row names its row group", async () => {

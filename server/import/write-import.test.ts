@@ -63,10 +63,10 @@ async function danglingReferences(): Promise<string[]> {
 async function importedRows(importId: string) {
   const comparisons = await prisma.comparison.findMany({
     where: { importId },
-    include: { pair: { include: { responseA: true, responseB: true, prompt: { include: { turns: { orderBy: { position: "asc" } } } } } } },
+    include: { pair: { include: { responseA: true, responseB: true, prompt: true } } },
   });
   return comparisons.map((c) => ({
-    turns: c.pair.prompt.turns.map((t) => [t.role, t.content.replace(/^\w+ /, "")]),
+    turns: c.pair.prompt.turns.map((t) => t.replace(/^\w+ /, "")),
     a: c.pair.responseA.text,
     b: c.pair.responseB.text,
     chosen: c.chosen,

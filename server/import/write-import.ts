@@ -2,8 +2,8 @@
 //
 // Rows are converted (zod, turn splitting, hashing) in Node, in chunks. For each chunk, one
 // query asks which of its dialogues and pairs are already stored (an index probe per hash);
-// the new rows then go straight into the normalised tables with binary COPY (prompts, turns,
-// responses, pairs, comparisons, in the order their foreign keys need), with ids made of the
+// the new rows then go straight into the normalised tables with binary COPY (prompts with
+// their turns, responses, pairs, comparisons, in the order their foreign keys need), with ids made of the
 // import's tag and a counter. The statements are queued on one connection that runs on its own
 // thread (import-connection.ts), so PostgreSQL writes one chunk while Node converts the next
 // ones: the two halves of the work run on different cores instead of one after the other. A
@@ -77,7 +77,7 @@ type Packed = {
   systemPrompt: number;
   riskCategory: string | null;
   attackVector: string | null;
-  /** The turns' texts; roles alternate, the user's first (the row formats check this). */
+  /** The turns' texts (Prompt.turns); roles alternate, the user's first (the row formats check this). */
   turns: number[];
   pairHash: string;
   importKey: string;
@@ -202,7 +202,6 @@ export async function writeImport(
       }
       const tables = {
         prompts: new BinaryCopyRows(memory),
-        turns: new BinaryCopyRows(memory),
         responses: new BinaryCopyRows(memory),
         pairs: new BinaryCopyRows(memory),
         comparisons: new BinaryCopyRows(memory),
@@ -214,7 +213,7 @@ export async function writeImport(
           promptIds.set(r.hash, id);
           written.promptIds.set(r.hash, id);
           tables.prompts
-            .row(9)
+            .row(10)
             .text(id)
             .text(r.protocol)
             .stored(texts, r.systemPrompt)
@@ -223,8 +222,8 @@ export async function writeImport(
             .text(provenance.sourceName)
             .text(r.hash)
             .text(provenance.createdById)
-            .text(importId);
-          r.turns.forEach((place, i) => tables.turns.row(4).text(id).int(i).text(i % 2 === 0 ? "USER" : "ASSISTANT").stored(texts, place));
+            .text(importId)
+            .textArray(texts, r.turns);
         }
         if (converter.kind === "PROMPTS") continue;
         if (importKeys.has(r.importKey)) continue; // stored, or repeated in the file
@@ -264,8 +263,7 @@ export async function writeImport(
         memory.give(rows.rows === 0 ? (payload.buffer as ArrayBuffer) : await connection.copy(`COPY "${table}" (${columns}) FROM STDIN (FORMAT binary)`, payload));
       };
       return Promise.all([
-        copy("Prompt", `id, protocol, "systemPrompt", "riskCategory", "attackVector", source, "contentHash", "createdById", "importId"`, tables.prompts),
-        copy("PromptTurn", `"promptId", position, role, content`, tables.turns),
+        copy("Prompt", `id, protocol, "systemPrompt", "riskCategory", "attackVector", source, "contentHash", "createdById", "importId", turns`, tables.prompts),
         copy("Response", `id, "promptId", text, source`, tables.responses),
         copy("Pair", `id, "batchId", "promptId", "responseAId", "responseBId", "requiredAnnotations", "annotationCount", strategy, "contentHash"`, tables.pairs),
         copy("Comparison", `id, "pairId", "importId", "importKey", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs"`, tables.comparisons),
@@ -392,7 +390,7 @@ async function createImportBatch(connection: ImportConnection, importId: string,
 }
 
 /** The tables an import writes rows into, in the order their foreign keys need. */
-const IMPORT_TABLES = ["Prompt", "PromptTurn", "Response", "Pair", "Comparison"];
+const IMPORT_TABLES = ["Prompt", "Response", "Pair", "Comparison"];
 
 /**
  * Switches off PostgreSQL's per-row triggers for the rest of the transaction, when allowed, and
@@ -401,7 +399,7 @@ const IMPORT_TABLES = ["Prompt", "PromptTurn", "Response", "Pair", "Comparison"]
  * Why: every imported row references rows this same transaction has just written (its prompt,
  * its two responses, its pair, the import, the batch) or has found and locked in the lookup,
  * and PostgreSQL would check each such reference again with a foreign-key trigger, one query
- * per reference: 13 per preference row, 40% of the database's time. The ids are made here, so
+ * per reference: 9 per preference row, which took nearly half of the database's time. The ids are made here, so
  * the checks cannot fail; pg_restore skips them for the same reason (--disable-triggers).
  *
  * Only when it is safe and allowed: the tables must carry no trigger of the project's own (it

@@ -22,7 +22,7 @@ beforeAll(async () => {
   // Three fresh prompts of another source; the two above are already paired.
   for (const [i, protocol] of (["SAFETY", "HELPFULNESS", "SAFETY"] as const).entries()) {
     await prisma.prompt.create({
-      data: { id: `fresh-${i}`, protocol, source: "fresh", contentHash: `fresh-${i}`, turns: { create: [{ position: 0, role: "USER", content: `Fresh ${i}?` }] } },
+      data: { id: `fresh-${i}`, protocol, source: "fresh", contentHash: `fresh-${i}`, turns: [`Fresh ${i}?`] },
     });
   }
   promptIds = (await prisma.prompt.findMany({ orderBy: { createdAt: "asc" }, select: { id: true } })).map((p) => p.id);

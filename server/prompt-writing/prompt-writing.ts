@@ -9,6 +9,7 @@ import type { Db, DbOrTx } from "../db/types";
 import { enqueueJob } from "../jobs/enqueue";
 import { cancelJob, retryJob } from "../jobs/job-control";
 import { dialogueHash, type DialogueTurn } from "../prompts/content-hash";
+import { textsFromTurns, turnsFromTexts } from "../prompts/turns";
 import {
   type PromptWritingParameters,
   promptWritingParameters,
@@ -26,7 +27,7 @@ async function continuedDialogue(db: DbOrTx, userId: string, comparisonId: strin
       chosen: true,
       pair: {
         select: {
-          prompt: { select: { systemPrompt: true, turns: { orderBy: { position: "asc" }, select: { role: true, content: true } } } },
+          prompt: { select: { systemPrompt: true, turns: true } },
           responseA: { select: { text: true } },
           responseB: { select: { text: true } },
         },
@@ -38,7 +39,7 @@ async function continuedDialogue(db: DbOrTx, userId: string, comparisonId: strin
   const chosen = comparison.chosen === "A" ? pair.responseA.text : pair.responseB.text;
   return {
     systemPrompt: pair.prompt.systemPrompt,
-    turns: [...pair.prompt.turns, { role: "ASSISTANT" as const, content: chosen }] as DialogueTurn[],
+    turns: [...turnsFromTexts(pair.prompt.turns), { role: "ASSISTANT" as const, content: chosen }] as DialogueTurn[],
   };
 }
 
@@ -76,7 +77,7 @@ export async function writePrompt(db: Db, user: CurrentUser, input: WritePromptI
           source: "annotator",
           contentHash,
           createdById: user.id,
-          turns: { create: turns.map((t, position) => ({ position, role: t.role, content: t.content.trim() })) },
+          turns: textsFromTurns(turns.map((t) => ({ role: t.role, content: t.content.trim() }))),
         },
         select: { id: true },
       })
@@ -115,13 +116,11 @@ type Panel = { text: string; done: boolean } | null;
  *  right as the author will compare them), and the job's state. */
 export async function writingJobView(db: DbOrTx, user: CurrentUser, jobId: string) {
   const { job, parameters } = await ownWritingJob(db, user, jobId);
-  const prompt = await db.prompt.findUnique({
+  const stored = await db.prompt.findUnique({
     where: { id: parameters.promptId },
-    select: {
-      protocol: true, systemPrompt: true, riskCategory: true, attackVector: true,
-      turns: { orderBy: { position: "asc" }, select: { role: true, content: true } },
-    },
+    select: { protocol: true, systemPrompt: true, riskCategory: true, attackVector: true, turns: true },
   });
+  const prompt = stored && { ...stored, turns: turnsFromTexts(stored.turns) };
   let sides: { A: Panel; B: Panel } = { A: null, B: null };
   const result = job.result as { pairId?: string } | null;
   if (job.status === "SUCCEEDED" && result?.pairId) {

@@ -19,8 +19,8 @@ type TaskRow = Omit<Task, "turns"> & { turns: Task["turns"] };
  */
 const taskColumns = (assignment: string) => `
   SELECT a.assignment_id AS "assignmentId", pr.protocol::text AS protocol, pr."systemPrompt", pr."riskCategory",
-         (SELECT json_agg(json_build_object('role', t.role, 'content', t.content) ORDER BY t.position)
-            FROM "PromptTurn" t WHERE t."promptId" = pr.id) AS turns,
+         (SELECT json_agg(json_build_object('role', CASE WHEN u.i % 2 = 1 THEN 'USER' ELSE 'ASSISTANT' END, 'content', u.t) ORDER BY u.i)
+            FROM unnest(pr.turns) WITH ORDINALITY AS u(t, i)) AS turns,
          CASE WHEN a.left_side = 'A' THEN ra.text ELSE rb.text END AS "left",
          CASE WHEN a.left_side = 'A' THEN rb.text ELSE ra.text END AS "right",
          b.name AS "batchName", r.name AS "roundName", a.expires_at AS "expiresAt"

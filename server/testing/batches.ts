@@ -3,6 +3,7 @@ import crypto from "node:crypto";
 import type { BatchStatus, Protocol } from "@prisma/client";
 import { prisma } from "../db/prisma";
 import { dialogueHash } from "../prompts/content-hash";
+import { textsFromTurns } from "../prompts/turns";
 
 let roundNumber = 100;
 
@@ -39,10 +40,7 @@ export async function makeBatch(options: TestBatchOptions) {
       turns,
     };
   });
-  await prisma.prompt.createMany({ data: prompts.map(({ turns: _turns, ...p }) => p) });
-  await prisma.promptTurn.createMany({
-    data: prompts.flatMap((p) => p.turns.map((t, position) => ({ promptId: p.id, position, role: t.role, content: t.content }))),
-  });
+  await prisma.prompt.createMany({ data: prompts.map((p) => ({ ...p, turns: textsFromTurns(p.turns) })) });
   await prisma.response.createMany({
     data: prompts.flatMap((p) => [
       { id: `${p.id}-a`, promptId: p.id, text: `Answer A to ${p.id}`, source: "test" },

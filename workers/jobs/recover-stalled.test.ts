@@ -60,7 +60,7 @@ describe("a worker killed mid-job", () => {
   it("keeps a resumable job's partial results for the worker that takes it on", async () => {
     const { id } = await enqueueJob(prisma, { type: "EMBEDDING", parameters: {}, createdById: null });
     await prisma.job.update({ where: { id }, data: { status: "RUNNING", attempts: 1, workerId: "gone", heartbeatAt: new Date(Date.now() - 60_000) } });
-    await prisma.prompt.create({ data: { protocol: "HELPFULNESS", source: fixtureSource(id), contentHash: `${id}-0` } });
+    await prisma.prompt.create({ data: { protocol: "HELPFULNESS", source: fixtureSource(id), contentHash: `${id}-0`, turns: ["step 0"] } });
     const resumable = handlersByType([{ ...stepsHandler, resumable: true }]);
     expect(await recoverStalledJobs(prisma, resumable, 500)).toEqual({ requeued: [id], failed: [], cancelled: [] });
     expect(await partials(id)).toBe(1);

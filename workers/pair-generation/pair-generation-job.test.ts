@@ -39,9 +39,7 @@ beforeAll(async () => {
     await prisma.prompt.create({
       data: {
         id, protocol: i === 1 ? "SAFETY" : "HELPFULNESS", source: "pg-test", contentHash: id,
-        turns: { create: i === 2
-          ? [{ position: 0, role: "USER", content: "Hi" }, { position: 1, role: "ASSISTANT", content: "Hello!" }, { position: 2, role: "USER", content: "Tell me a joke." }]
-          : [{ position: 0, role: "USER", content: `Question ${i}: why is the sky blue?` }] },
+        turns: i === 2 ? ["Hi", "Hello!", "Tell me a joke."] : [`Question ${i}: why is the sky blue?`],
       },
     });
   }

@@ -65,7 +65,7 @@ export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) 
         throwIfCancelled();
         const prompt = await db.prompt.findUnique({
           where: { id: promptId },
-          select: { systemPrompt: true, turns: { orderBy: { position: "asc" }, select: { role: true, content: true } } },
+          select: { systemPrompt: true, turns: true },
         });
         if (!prompt) {
           // Deleted since the job was queued: nothing to sample, and nothing else is affected.

@@ -1,9 +1,10 @@
 // One pair, the way Llama 2 collected them: the same dialogue answered once by side A and once
 // by side B (two variants, or one variant at two temperatures), each response stored with how it
 // was made. Shared by pair generation and prompt writing.
-import type { PolicyVariant, Prompt, PromptTurn } from "@prisma/client";
+import type { PolicyVariant, Prompt } from "@prisma/client";
 import type { DbOrTx, Tx } from "../../server/db/types";
 import { JobError } from "../../server/jobs/job-handler";
+import { turnsFromTexts } from "../../server/prompts/turns";
 import type { ChatDialogue, Generation, PolicyBackend } from "../policy/policy-backend";
 
 /** A job's variant, which may have been deleted since the job was queued; `field` names it. */
@@ -19,9 +20,9 @@ export type PairSide = { variant: PolicyVariant; temperature: number; seed: numb
  * The dialogue a variant answers: the prompt's turns, with the variant's system prompt (e.g. a
  * safety preprompt, METHOD.md §4) put before the prompt's own, when both have one.
  */
-export function dialogueFor(prompt: Pick<Prompt, "systemPrompt"> & { turns: Pick<PromptTurn, "role" | "content">[] }, variant: Pick<PolicyVariant, "systemPrompt">): ChatDialogue {
+export function dialogueFor(prompt: Pick<Prompt, "systemPrompt" | "turns">, variant: Pick<PolicyVariant, "systemPrompt">): ChatDialogue {
   const system = [variant.systemPrompt, prompt.systemPrompt].filter((s): s is string => !!s?.trim()).join("\n\n");
-  return { systemPrompt: system || null, turns: prompt.turns.map((t) => ({ role: t.role, content: t.content })) };
+  return { systemPrompt: system || null, turns: turnsFromTexts(prompt.turns) };
 }
 
 export type SamplePairRequest = {

@@ -62,7 +62,7 @@ export function makePromptWritingHandler(openBackend: (variant: PolicyVariant) =
 
       const prompt = await db.prompt.findUnique({
         where: { id: p.promptId },
-        select: { systemPrompt: true, turns: { orderBy: { position: "asc" }, select: { role: true, content: true } } },
+        select: { systemPrompt: true, turns: true },
       });
       if (!prompt) throw new JobError(`The prompt ${p.promptId} no longer exists.`);
       // Checked before sampling so that a workspace without rounds fails at once, not after the work.

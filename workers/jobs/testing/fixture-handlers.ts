@@ -11,7 +11,7 @@ export const fixtureSource = (jobId: string) => `job-fixture:${jobId}`;
 
 async function writePartial(db: Parameters<JobHandler["run"]>[0]["db"], jobId: string, step: number) {
   await db.prompt.create({
-    data: { protocol: "HELPFULNESS", source: fixtureSource(jobId), contentHash: `${jobId}-${step}`, turns: { create: [{ position: 0, role: "USER", content: `step ${step}` }] } },
+    data: { protocol: "HELPFULNESS", source: fixtureSource(jobId), contentHash: `${jobId}-${step}`, turns: [`step ${step}`] },
   });
 }
 
