@@ -12,6 +12,7 @@ import { withPgClient } from "../db/pg-client";
 import { BinaryCopyRows, CopyBufferPool, TextArena } from "./copy-binary";
 import { openImportConnection } from "./import-connection";
 import { runImport } from "./run-import";
+import { chunkRows } from "./write-import";
 
 const url = () => process.env.DATABASE_URL!;
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "write-import-test-"));
@@ -152,6 +153,12 @@ describe("binary COPY rows", () => {
     expect(back[0]).toEqual({ i: -150, t: values[0], b: true, n: null, s: values[0] });
     expect(back.at(-1)).toEqual({ i: 149, t: values[299], b: false, n: null, s: values[299] });
     expect(back.find((r) => r.i === 0 && r.t === "")).toEqual({ i: 0, t: "", b: false, n: null, s: null });
+  });
+});
+
+describe("chunks", () => {
+  it("start small and grow to full size, however many there are", () => {
+    expect([0, 1, 2, 3, 4, 5, 24, 31, 32, 10_000].map((n) => chunkRows(n, 4000))).toEqual([250, 500, 1000, 2000, 4000, 4000, 4000, 4000, 4000, 4000]);
   });
 });
 

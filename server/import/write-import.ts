@@ -90,6 +90,11 @@ type Packed = {
 
 type Chunk = { rows: Packed[]; texts: TextArena };
 
+/** Rows in chunk n: the first chunks are small (250, 500, ...), so PostgreSQL has work while Node reads its way to full ones. */
+export function chunkRows(n: number, full = CHUNK_ROWS): number {
+  return Math.min(full, 250 * 2 ** Math.min(n, 20));
+}
+
 function pack(record: PromptRecord | PreferenceRecord, texts: TextArena): Packed {
   const preference = "prompt" in record ? record : null;
   const prompt = preference ? preference.prompt : (record as PromptRecord);
@@ -320,8 +325,7 @@ export async function writeImport(
         throw rowError(row.where, error);
       }
       chunk.rows.push(pack(record, chunk.texts));
-      // The first chunks are small, so PostgreSQL has work while Node reads its way to full ones.
-      if (chunk.rows.length >= Math.min(CHUNK_ROWS, 250 << chunks)) {
+      if (chunk.rows.length >= chunkRows(chunks)) {
         advance(chunk);
         chunk = newChunk();
         onProgress?.(count);
