@@ -56,6 +56,10 @@ function connectionThreadFile(): string | null {
 
 type Reply = { id: number; rows?: unknown[]; memory?: ArrayBuffer; error?: { message: string; code?: string; detail?: string; constraint?: string } };
 
+function ownMemory(data: Buffer) {
+  if (data.byteOffset !== 0 || data.buffer.byteLength <= Buffer.poolSize) throw new Error("a COPY payload must start its own ArrayBuffer");
+}
+
 function statementError(fields: NonNullable<Reply["error"]>): ImportStatementError {
   return Object.assign(new ImportStatementError(fields.message), { code: fields.code, detail: fields.detail, constraint: fields.constraint });
 }
@@ -75,13 +79,17 @@ async function threadConnection(connectionString: string, file: string): Promise
       if (message.error) entry.reject(statementError(message.error));
       else entry.resolve(message);
     });
-    // The thread itself failing (it should not) fails everything still waiting.
-    worker.on("error", (error) => {
+    // The thread itself failing or stopping (it should not) fails everything still waiting.
+    const fail = (error: Error) => {
       broken = error;
       reject(error);
       for (const entry of waiting.values()) entry.reject(error);
       waiting.clear();
       closed?.();
+    };
+    worker.on("error", fail);
+    worker.on("exit", (code) => {
+      if (!broken && !closed) fail(new Error(`the import's connection thread stopped (exit code ${code})`));
     });
   });
   try {
@@ -101,7 +109,7 @@ async function threadConnection(connectionString: string, file: string): Promise
     threaded: true,
     query: async <T>(sql: string, params: unknown[] = []) => (await post({ kind: "query", sql, params })).rows as T[],
     copy: async (sql, data) => {
-      if (data.byteOffset !== 0 || data.buffer.byteLength <= Buffer.poolSize) throw new Error("a COPY payload must start its own ArrayBuffer");
+      ownMemory(data);
       // Handed over, not copied: the payload's memory moves to the thread, and comes back.
       return (await post({ kind: "copy", sql, data }, [data.buffer as ArrayBuffer])).memory!;
     },
@@ -140,6 +148,7 @@ async function inlineConnection(connectionString: string): Promise<ImportConnect
       queue(
         () =>
           new Promise<ArrayBuffer>((resolve, reject) => {
+            ownMemory(data);
             const stream = client.query(copyFrom(sql));
             stream.on("finish", () => resolve(data.buffer as ArrayBuffer)).on("error", reject);
             stream.end(data);

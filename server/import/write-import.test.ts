@@ -112,11 +112,14 @@ describe("the import connection", () => {
   }
 
   it("a COPY payload must own its memory, since it may move to another thread", async () => {
-    const connection = await openImportConnection(url());
-    try {
-      await expect(connection.copy("COPY x FROM STDIN (FORMAT binary)", Buffer.from("small"))).rejects.toThrow(/own ArrayBuffer/);
-    } finally {
-      await connection.close();
+    for (const mode of ["thread", "inline"]) {
+      process.env.IMPORT_CONNECTION_THREAD = mode === "inline" ? "off" : "on";
+      const connection = await openImportConnection(url());
+      try {
+        await expect(connection.copy("COPY x FROM STDIN (FORMAT binary)", Buffer.from("small"))).rejects.toThrow(/own ArrayBuffer/);
+      } finally {
+        await connection.close();
+      }
     }
   });
 
