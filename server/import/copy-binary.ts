@@ -15,7 +15,7 @@ const TEXT_OID = 25;
 
 /**
  * Memory for COPY payloads, used again from chunk to chunk: a fresh multi-megabyte buffer per
- * table and chunk costs its page faults each time (measured: a tenth of the importer's time).
+ * table and chunk would be page-faulted in afresh each time.
  * Each buffer owns its whole ArrayBuffer (never Node's shared pool), so it can be handed to
  * another thread and back.
  */
