@@ -183,6 +183,9 @@ export class OpenAiBackend implements PolicyBackend {
       const started = Date.now();
       const samples = Array.from({ length: n }, () => ({ text: "", tokenCount: 0, finishReason: undefined as string | undefined, durationMs: 0 }));
       for await (const data of serverSentEvents(response, idle)) {
+        // Events already read in the same network chunk keep coming after an abort: stop here,
+        // so the caller hears no text once it has aborted.
+        signal?.throwIfAborted();
         if (data === "[DONE]") break;
         const chunk = parseJson(data, this.root) as { choices?: ChunkChoice[]; error?: { message?: string }; timings?: { predicted_n?: number } };
         if (chunk.error) throw new PolicyServerError(`Policy server ${this.root} failed during generation: ${chunk.error.message ?? data}`);
