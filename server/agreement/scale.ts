@@ -7,34 +7,21 @@
 //     two "negligibly better / unsure" points (3, 4) to "B significantly better" (7);
 //   - the binary choice, A (0) or B (1), ignoring strength.
 //
-// The type names mirror the Prisma enums `Side` and `Strength`; the string literal unions are
-// structurally compatible with them, so values read from the database pass straight in.
+// The strengths and their order come from server/preferences/vocabulary.ts.
+import { type Side, STRENGTH_VALUES, STRENGTHS as STRENGTH_INFO, type Strength } from "../preferences/vocabulary";
 
-export type Side = "A" | "B";
-
-export type Strength = "SIGNIFICANTLY_BETTER" | "BETTER" | "SLIGHTLY_BETTER" | "NEGLIGIBLY_BETTER_OR_UNSURE";
+export type { Side, Strength };
 
 /** The four strengths, strongest first. */
-export const STRENGTHS: readonly Strength[] = Object.freeze([
-  "SIGNIFICANTLY_BETTER",
-  "BETTER",
-  "SLIGHTLY_BETTER",
-  "NEGLIGIBLY_BETTER_OR_UNSURE",
-]);
+export const STRENGTHS: readonly Strength[] = STRENGTH_VALUES;
 
 /** The 8 ordered category names of the preference scale; the array index is the category index. */
 export const PREFERENCE_SCALE_CATEGORIES = Object.freeze([
-  "A significantly better",
-  "A better",
-  "A slightly better",
-  "A negligibly better / unsure",
-  "B negligibly better / unsure",
-  "B slightly better",
-  "B better",
-  "B significantly better",
-] as const);
+  ...STRENGTH_INFO.map((s) => `A ${s.name.toLowerCase()}`),
+  ...[...STRENGTH_INFO].reverse().map((s) => `B ${s.name.toLowerCase()}`),
+]);
 
-export type PreferenceScaleCategory = (typeof PREFERENCE_SCALE_CATEGORIES)[number];
+export type PreferenceScaleCategory = string;
 
 /** Number of categories q of the preference scale (8). */
 export const PREFERENCE_SCALE_SIZE = PREFERENCE_SCALE_CATEGORIES.length;

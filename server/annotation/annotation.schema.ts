@@ -3,13 +3,12 @@
 // server (position bias), so the client only ever says LEFT or RIGHT and never learns which
 // stored response is which.
 import { z } from "zod";
+import { safetyLabelSchema, strengthSchema } from "../preferences/preferences.schema";
+import type { Protocol, SafetyLabel, Strength } from "../preferences/vocabulary";
 
-export const strengthSchema = z.enum(["SIGNIFICANTLY_BETTER", "BETTER", "SLIGHTLY_BETTER", "NEGLIGIBLY_BETTER_OR_UNSURE"]);
-export type StrengthValue = z.infer<typeof strengthSchema>;
-
-/** "Chosen unsafe, other safe" is not a value: the safer response is by definition the better one. */
-export const safetyLabelSchema = z.enum(["CHOSEN_SAFE_OTHER_UNSAFE", "BOTH_SAFE", "BOTH_UNSAFE"]);
-export type SafetyLabelValue = z.infer<typeof safetyLabelSchema>;
+export { safetyLabelSchema, strengthSchema };
+export type StrengthValue = Strength;
+export type SafetyLabelValue = SafetyLabel;
 
 export const pickSchema = z.enum(["LEFT", "RIGHT"]);
 
@@ -47,7 +46,7 @@ export type UndoInput = z.infer<typeof undoInput>;
 /** One pair as the annotator sees it. Nothing here tells which stored response is which, or whether the pair is gold. */
 export type Task = {
   assignmentId: string;
-  protocol: "HELPFULNESS" | "SAFETY";
+  protocol: Protocol;
   systemPrompt: string | null;
   turns: { role: "USER" | "ASSISTANT"; content: string }[];
   left: string;

@@ -9,12 +9,13 @@
 //   source name of imported datasets. Absent or empty: the team's own labels only, so imported
 //   data never enters a count or chart unless asked for.
 import { z } from "zod";
+import { protocolSchema } from "../preferences/preferences.schema";
 
 export { OWN_LABELS } from "../import/sources";
 
 const ids = z.array(z.string().min(1).max(64)).max(500);
 
-export const protocolSchema = z.enum(["HELPFULNESS", "SAFETY"]);
+export { protocolSchema };
 
 export const dashboardFiltersSchema = z
   .object({

@@ -30,12 +30,13 @@
 // week: 0.1–0.4 s each.
 import { Prisma } from "@prisma/client";
 import type { SafetyLabelValue, StrengthValue } from "../annotation/annotation.schema";
+import { SAFETY_LABEL_VALUES, STRENGTH_VALUES } from "../preferences/vocabulary";
 import type { DbOrTx } from "../db/types";
 import { sourceSelection } from "../import/sources";
 import { type DashboardFilters, OWN_LABELS } from "./stats.schema";
 
-export const strengthLevels: StrengthValue[] = ["SIGNIFICANTLY_BETTER", "BETTER", "SLIGHTLY_BETTER", "NEGLIGIBLY_BETTER_OR_UNSURE"];
-export const safetyLabelValues: SafetyLabelValue[] = ["CHOSEN_SAFE_OTHER_UNSAFE", "BOTH_SAFE", "BOTH_UNSAFE"];
+const strengthLevels = STRENGTH_VALUES;
+const safetyLabelValues = SAFETY_LABEL_VALUES;
 
 /** An instant as a timestamp(3) value in UTC (the columns are timestamp without time zone, in UTC). */
 function utc(date: Date): Prisma.Sql {
@@ -164,16 +165,9 @@ type DistributionRow = {
   batchId: string | null;
   batchName: string | null;
   comparisons: number;
-  SIGNIFICANTLY_BETTER: number;
-  BETTER: number;
-  SLIGHTLY_BETTER: number;
-  NEGLIGIBLY_BETTER_OR_UNSURE: number;
   safetyComparisons: number;
-  CHOSEN_SAFE_OTHER_UNSAFE: number;
-  BOTH_SAFE: number;
-  BOTH_UNSAFE: number;
   leftChosen: number;
-};
+} & Record<StrengthValue | SafetyLabelValue, number>;
 
 function toDistribution(row: DistributionRow | undefined): Distribution {
   const r = row ?? ({ comparisons: 0, safetyComparisons: 0, leftChosen: 0 } as Partial<DistributionRow>);
@@ -212,20 +206,20 @@ export async function distributions(db: DbOrTx, filters: DashboardFilters = {}):
     ...safetyLabelValues,
     "leftChosen",
   ].map((column) => Prisma.sql`sum(x.${Prisma.raw(`"${column}"`)})::int AS ${Prisma.raw(`"${column}"`)}`);
+  // One count per vocabulary value; the values are the enums' own names, never user input.
+  const strengthCounts = strengthLevels.map((level) => Prisma.sql`count(*) FILTER (WHERE c.strength = ${Prisma.raw(`'${level}'`)}) AS ${Prisma.raw(`"${level}"`)}`);
+  const safetyCounts = safetyLabelValues.map(
+    (label) => Prisma.sql`count(*) FILTER (WHERE ${safety} AND c."safetyLabel" = ${Prisma.raw(`'${label}'`)}) AS ${Prisma.raw(`"${label}"`)}`,
+  );
   // Counted per batch in one hashed pass over the comparisons, then summed per round and in
   // all over those few rows (GROUPING SETS straight over the comparisons would sort them all).
   const rows = await db.$queryRaw<DistributionRow[]>`
     WITH per_batch AS (
       SELECT p."batchId",
              count(*) AS comparisons,
-             count(*) FILTER (WHERE c.strength = 'SIGNIFICANTLY_BETTER') AS "SIGNIFICANTLY_BETTER",
-             count(*) FILTER (WHERE c.strength = 'BETTER') AS "BETTER",
-             count(*) FILTER (WHERE c.strength = 'SLIGHTLY_BETTER') AS "SLIGHTLY_BETTER",
-             count(*) FILTER (WHERE c.strength = 'NEGLIGIBLY_BETTER_OR_UNSURE') AS "NEGLIGIBLY_BETTER_OR_UNSURE",
+             ${Prisma.join(strengthCounts, ",\n             ")},
              count(*) FILTER (WHERE ${safety}) AS "safetyComparisons",
-             count(*) FILTER (WHERE ${safety} AND c."safetyLabel" = 'CHOSEN_SAFE_OTHER_UNSAFE') AS "CHOSEN_SAFE_OTHER_UNSAFE",
-             count(*) FILTER (WHERE ${safety} AND c."safetyLabel" = 'BOTH_SAFE') AS "BOTH_SAFE",
-             count(*) FILTER (WHERE ${safety} AND c."safetyLabel" = 'BOTH_UNSAFE') AS "BOTH_UNSAFE",
+             ${Prisma.join(safetyCounts, ",\n             ")},
              count(*) FILTER (WHERE c.chosen = c."leftSide") AS "leftChosen"
       ${selection(filters)}
       GROUP BY p."batchId"

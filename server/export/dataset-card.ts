@@ -1,5 +1,6 @@
 // The README.md and manifest.json that travel with every export.
 import { OWN_LABELS } from "../import/sources";
+import { STRENGTHS } from "../preferences/vocabulary";
 import type { ExportOptions } from "./export.schema";
 import type { StreamedFile } from "./stream-export";
 
@@ -48,11 +49,10 @@ export function datasetCard(options: ExportOptions, files: ExportedFile[], creat
     mean: "one row per pair: the sign of the mean signed strength decides the side (ties dropped), its magnitude the strength",
     unanimous: "one row per pair where every annotator chose the same side, with the weakest strength given",
   }[options.aggregate];
-  const strengthNames = ["SIGNIFICANTLY_BETTER", "BETTER", "SLIGHTLY_BETTER", "NEGLIGIBLY_BETTER_OR_UNSURE"];
   const table = [
-    `| file | split | rows | ${strengthNames.map((s) => s.toLowerCase().replaceAll("_", " ")).join(" | ")} |`,
-    `| --- | --- | ---: | ${strengthNames.map(() => "---:").join(" | ")} |`,
-    ...files.map((f) => `| ${f.name} | ${f.split} | ${f.rows} | ${strengthNames.map((s) => f.strengths[s] ?? 0).join(" | ")} |`),
+    `| file | split | rows | ${STRENGTHS.map((s) => s.phrase).join(" | ")} |`,
+    `| --- | --- | ---: | ${STRENGTHS.map(() => "---:").join(" | ")} |`,
+    ...files.map((f) => `| ${f.name} | ${f.split} | ${f.rows} | ${STRENGTHS.map((s) => f.strengths[s.value] ?? 0).join(" | ")} |`),
   ];
   return [
     "# Preference dataset",

@@ -6,6 +6,7 @@
 // COPY takes no bind parameters, so every value that enters the SQL is either validated by
 // exportOptionsSchema (enums, numbers) or quoted with the driver's literal escaping.
 import { sourceSelection } from "../import/sources";
+import { SQL_STRENGTH_OF_RANK, sqlMargin, sqlNotUnsure, sqlStrengthRank } from "../preferences/vocabulary";
 import type { ExportOptions } from "./export.schema";
 
 export type Literal = (value: string) => string;
@@ -13,8 +14,8 @@ export type ExportPart = "all" | "train" | "test";
 /** One of `count` disjoint slices of the pairs, so that several connections can build lines at once. */
 export type Shard = { index: number; count: number };
 
-const RANK = `CASE c.strength WHEN 'NEGLIGIBLY_BETTER_OR_UNSURE' THEN 1 WHEN 'SLIGHTLY_BETTER' THEN 2 WHEN 'BETTER' THEN 3 ELSE 4 END`;
-const STRENGTH_OF_RANK = `(ARRAY['NEGLIGIBLY_BETTER_OR_UNSURE','SLIGHTLY_BETTER','BETTER','SIGNIFICANTLY_BETTER'])`;
+const RANK = sqlStrengthRank("c.strength");
+const STRENGTH_OF_RANK = SQL_STRENGTH_OF_RANK;
 const SIGN = `CASE c.chosen WHEN 'A' THEN 1 ELSE -1 END`;
 
 /** 0..9999 from the pair id: the same pair always falls on the same side of the split. */
@@ -63,13 +64,13 @@ const FROM_COMPARISONS = `
  *  - unanimous: only pairs where every annotator chose the same side; strength = the weakest.
  */
 function examples(options: ExportOptions, where: string) {
-  const unsure = options.dropUnsure ? `AND strength <> 'NEGLIGIBLY_BETTER_OR_UNSURE'` : "";
+  const unsure = options.dropUnsure ? `AND ${sqlNotUnsure("strength")}` : "";
   if (options.aggregate === "none") {
     return `
       SELECT c.id AS comparison_id, p.id AS pair_id, p."promptId" AS prompt_id, p."responseAId" AS ra_id,
              p."responseBId" AS rb_id, c.chosen::text AS chosen, c.strength::text AS strength, c."createdAt" AS ordering
       ${FROM_COMPARISONS}
-      WHERE ${where} ${options.dropUnsure ? `AND c.strength <> 'NEGLIGIBLY_BETTER_OR_UNSURE'` : ""}`;
+      WHERE ${where} ${options.dropUnsure ? `AND ${sqlNotUnsure("c.strength")}` : ""}`;
   }
   const decided = {
     majority: `
@@ -154,11 +155,7 @@ const REJECTED_TEXT = `CASE ex.chosen WHEN 'A' THEN rb.text ELSE ra.text END`;
 
 function marginField(options: ExportOptions) {
   if (options.margin === "none") return "";
-  const m =
-    options.margin === "small"
-      ? `CASE ex.strength WHEN 'SIGNIFICANTLY_BETTER' THEN 1.0 WHEN 'BETTER' THEN 2.0/3 WHEN 'SLIGHTLY_BETTER' THEN 1.0/3 ELSE 0.0 END`
-      : `CASE ex.strength WHEN 'SIGNIFICANTLY_BETTER' THEN 3 WHEN 'BETTER' THEN 2 WHEN 'SLIGHTLY_BETTER' THEN 1 ELSE 0 END`;
-  return `, 'margin', (${m})::float8`;
+  return `, 'margin', ${sqlMargin("ex.strength", options.margin)}`;
 }
 
 function trlLine(options: ExportOptions) {
@@ -194,7 +191,7 @@ export function exportQuery(options: ExportOptions, part: ExportPart, literal: L
     return `
       SELECT (${rawLine(pseudonymSalt, literal)})::text AS line
       FROM (SELECT c.id AS comparison_id, c."createdAt" AS ordering, p."promptId" AS prompt_id ${FROM_COMPARISONS} WHERE ${where}
-            ${options.dropUnsure ? `AND c.strength <> 'NEGLIGIBLY_BETTER_OR_UNSURE'` : ""}) ex
+            ${options.dropUnsure ? `AND ${sqlNotUnsure("c.strength")}` : ""}) ex
       JOIN "Comparison" c ON c.id = ex.comparison_id
       JOIN "Pair" p ON p.id = c."pairId"
       JOIN "Batch" b ON b.id = p."batchId"

@@ -1,5 +1,6 @@
 // What a researcher can ask an export for. Validated at every entrance (UI, API, CLI).
 import { z } from "zod";
+import { marginKindSchema, protocolSchema } from "../preferences/preferences.schema";
 
 export const exportFormatSchema = z.enum(["trl", "hh-rlhf", "raw"]);
 
@@ -13,12 +14,12 @@ export const exportOptionsSchema = z
     /** TRL: plain strings (Llama 2 chat template) or lists of {role, content} messages. */
     style: z.enum(["standard", "conversational"]).default("conversational"),
     /** TRL / OpenRLHF margin column: none, Llama 2's "margin small" or "margin large" (METHOD.md §2). */
-    margin: z.enum(["none", "small", "large"]).default("none"),
+    margin: marginKindSchema.default("none"),
     /** Pairs with several annotations: one row per annotation, or one row per pair. */
     aggregate: z.enum(["none", "majority", "mean", "unanimous"]).default("none"),
     roundIds: z.array(z.string().min(1)).optional(),
     batchIds: z.array(z.string().min(1)).optional(),
-    protocol: z.enum(["HELPFULNESS", "SAFETY"]).optional(),
+    protocol: protocolSchema.optional(),
     /**
      * Where the comparisons come from: OWN_LABELS ("team", server/import/sources.ts) and/or source names of
      * imported datasets. Absent or empty: the team's own labels only.

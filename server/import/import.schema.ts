@@ -1,6 +1,6 @@
 // What an import asks for, validated at every entrance (admin page, API, CLI, worker job).
 import { z } from "zod";
-import { STRENGTH_ORDER } from "../export/margins";
+import { marginKindSchema, protocolSchema, strengthSchema } from "../preferences/preferences.schema";
 import { importFormats } from "./row-formats";
 
 export const importOptionsSchema = z.object({
@@ -16,11 +16,11 @@ export const importOptionsSchema = z.object({
     .nullish()
     .transform((s) => s || null),
   /** Protocol of rows that do not state one. */
-  protocol: z.enum(["HELPFULNESS", "SAFETY"]).default("HELPFULNESS"),
+  protocol: protocolSchema.default("HELPFULNESS"),
   /** Strength of preference rows without a margin. Llama 2's margin 0 is "negligibly better / unsure". */
-  strength: z.enum(STRENGTH_ORDER).default("NEGLIGIBLY_BETTER_OR_UNSURE"),
+  strength: strengthSchema.default("NEGLIGIBLY_BETTER_OR_UNSURE"),
   /** Which of Llama 2's margin scales a `margin` column is on (the nearest level is taken). */
-  marginScale: z.enum(["small", "large"]).default("small"),
+  marginScale: marginKindSchema.exclude(["none"]).default("small"),
 });
 
 export type ImportOptions = z.infer<typeof importOptionsSchema>;

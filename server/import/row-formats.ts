@@ -13,7 +13,8 @@
 import crypto from "node:crypto";
 import { z } from "zod";
 import type { ChatDialogue } from "../../workers/policy/llama2-chat";
-import { MARGINS, STRENGTH_ORDER } from "../export/margins";
+import { protocolSchema, safetyLabelSchema, sideSchema, strengthSchema } from "../preferences/preferences.schema";
+import { strengthFromMargin, type Protocol, type SafetyLabel, type Strength } from "../preferences/vocabulary";
 import { dialogueHash } from "../prompts/content-hash";
 import { conversationalPreferencePair, DialogueFormatError, hhPreferencePair, parseLlama2Chat, type PreferencePair, splitHhTranscript } from "./dialogue-formats";
 
@@ -21,9 +22,7 @@ export const importFormats = ["prompts", "hh-rlhf", "trl", "raw"] as const;
 export type ImportFormat = (typeof importFormats)[number];
 export const preferenceFormats: readonly ImportFormat[] = ["hh-rlhf", "trl", "raw"];
 
-export type Protocol = "HELPFULNESS" | "SAFETY";
-export type Strength = (typeof STRENGTH_ORDER)[number];
-export type SafetyLabel = "CHOSEN_SAFE_OTHER_UNSAFE" | "BOTH_SAFE" | "BOTH_UNSAFE";
+export type { Protocol, SafetyLabel, Strength } from "../preferences/vocabulary";
 
 export type PromptRecord = {
   protocol: Protocol;
@@ -79,7 +78,7 @@ const optionalText = z
   .max(200)
   .nullish()
   .transform((s) => s || null);
-const protocol = z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), z.enum(["HELPFULNESS", "SAFETY"]));
+const protocol = z.preprocess((v) => (typeof v === "string" ? v.toUpperCase() : v), protocolSchema);
 const message = z.object({ role: z.enum(["system", "user", "assistant"]), content: text });
 const messages = z.array(message).min(1);
 
@@ -103,16 +102,16 @@ const trlRow = z.object({
   margin: z.number().finite().nullish(),
 });
 
-const strength = z.enum(STRENGTH_ORDER);
+const strength = strengthSchema;
 const rawRow = z.object({
   annotator: z.string().nullish(),
   comparison_id: z.string().nullish(),
   protocol,
   risk_category: optionalText,
   attack_vector: optionalText,
-  chosen: z.enum(["A", "B"]),
+  chosen: sideSchema,
   strength,
-  safety_label: z.enum(["CHOSEN_SAFE_OTHER_UNSAFE", "BOTH_SAFE", "BOTH_UNSAFE"]).nullish(),
+  safety_label: safetyLabelSchema.nullish(),
   prompt: messages,
   response_a: text,
   response_b: text,
@@ -180,15 +179,6 @@ function pairHash(promptHash: string, a: string, b: string): string {
   // The digest of `${promptHash}\0${first}\0${second}`, fed in pieces: the responses are not
   // copied into one more string.
   return crypto.createHash("sha256").update(promptHash).update("\u0000").update(first).update("\u0000").update(second).digest("hex");
-}
-
-/** The nearest of Llama 2's four levels on the scale (the inverse of server/export/margins.ts). */
-export function strengthFromMargin(margin: number, scale: "small" | "large"): Strength {
-  let best: Strength = STRENGTH_ORDER[0];
-  for (const level of STRENGTH_ORDER) {
-    if (Math.abs(MARGINS[scale][level] - margin) < Math.abs(MARGINS[scale][best] - margin)) best = level;
-  }
-  return best;
 }
 
 function preference(pair: PreferencePair, defaults: RowDefaults, strength: Strength, field: string): PreferenceRecord {

@@ -3,6 +3,7 @@
 // admin's request names prompts by ids or by a filter; the job's stored parameters always carry
 // the resolved prompt ids and a seed, so a retried or resumed job does exactly the same work.
 import { z } from "zod";
+import { protocolSchema } from "../preferences/preferences.schema";
 
 const id = (what: string) => z.string().trim().min(1, `choose ${what}`).max(64);
 
@@ -49,7 +50,7 @@ export const promptSelectionSchema = z.discriminatedUnion("by", [
   }),
   z.object({
     by: z.literal("filter"),
-    protocol: z.enum(["HELPFULNESS", "SAFETY"]).nullish(),
+    protocol: protocolSchema.nullish(),
     source: z.string().trim().max(200).nullish().transform((s) => (s ? s : null)),
     count: z.number({ error: "a whole number" }).int("a whole number").min(1, "at least 1").max(MAX_PROMPTS, `at most ${MAX_PROMPTS}`),
   }),

@@ -123,6 +123,15 @@ export function marginOf(value: Strength, kind: MarginKind): number {
 /** The strengths weakest first, so index + 1 is the rank. */
 export const STRENGTHS_BY_RANK: readonly Strength[] = Object.freeze([...STRENGTHS].sort((a, b) => a.rank - b.rank).map((s) => s.value));
 
+/** The nearest of the four levels to a margin on Llama 2's `small` or `large` scale (ties go to the weaker). */
+export function strengthFromMargin(margin: number, kind: Exclude<MarginKind, "none">): Strength {
+  let best = STRENGTHS_BY_RANK[0]!;
+  for (const level of STRENGTHS_BY_RANK) {
+    if (Math.abs(marginOf(level, kind) - margin) < Math.abs(marginOf(best, kind) - margin)) best = level;
+  }
+  return best;
+}
+
 export const strengthByKey: Readonly<Record<string, Strength>> = Object.freeze(Object.fromEntries(STRENGTHS.map((s) => [s.key.toLowerCase(), s.value])));
 export const safetyLabelByKey: Readonly<Record<string, SafetyLabel>> = Object.freeze(
   Object.fromEntries(SAFETY_LABELS.map((s) => [s.key.toLowerCase(), s.value])),
@@ -140,6 +149,11 @@ export function sqlStrengthRank(column: string): string {
 
 /** `(ARRAY[…])`: index it with a rank (1..4) to get the strength's name back. */
 export const SQL_STRENGTH_OF_RANK = `(ARRAY[${STRENGTHS_BY_RANK.map(sqlString).join(",")}])`;
+
+/** A condition on a strength column that leaves out "negligibly better / unsure" (the weakest level). */
+export function sqlNotUnsure(column: string): string {
+  return `${column} <> ${sqlString(STRENGTHS_BY_RANK[0]!)}`;
+}
 
 /** `CASE <column> WHEN … END`: Llama 2's margin of a strength column, as float8. */
 export function sqlMargin(column: string, kind: Exclude<MarginKind, "none">): string {

@@ -1,6 +1,7 @@
 // Prompt writing (Llama 2, METHOD.md §1): an annotator writes a new prompt, or the next user turn
 // of a dialogue they just compared, and then compares two responses sampled for it.
 import { z } from "zod";
+import { PROTOCOL_VALUES } from "../preferences/vocabulary";
 import { maxTokensSchema, seedSchema, sideSchema, sidesDiffer, topPSchema } from "../pair-generation/pair-generation.schema";
 
 /** Llama 2's risk categories (§4.2.1) and the ones the demo prompts use; free text is allowed. */
@@ -36,7 +37,7 @@ const label = z.string().trim().max(120, "at most 120 characters").nullish().tra
 
 export const writePromptInput = z
   .object({
-    protocol: z.enum(["HELPFULNESS", "SAFETY"], { error: "choose helpfulness or safety" }),
+    protocol: z.enum(PROTOCOL_VALUES, { error: "choose helpfulness or safety" }),
     riskCategory: label,
     attackVector: label,
     message: z.string().trim().min(1, "write the prompt").max(8000, "at most 8000 characters"),

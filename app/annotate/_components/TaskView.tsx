@@ -12,7 +12,7 @@ import {
   type Task,
 } from "~/server/annotation/annotation.schema";
 import { Dialogue } from "./Dialogue";
-import { safetyLabelOptions, strengthOptions } from "./guidelines";
+import { protocolName, safetyLabel as safetyLabelInfo, safetyLabelByKey, strength as strengthInfo, strengthByKey } from "~/server/preferences/vocabulary";
 import { ReasonDialog } from "./ReasonDialog";
 import { ResponsePanel } from "./ResponsePanel";
 import { SafetyLabelPicker } from "./SafetyLabelPicker";
@@ -28,19 +28,12 @@ export type JudgementValues = {
 };
 export type SubmitValues = JudgementValues & { timeOnTaskMs: number };
 
-const strengthByKey: Record<string, StrengthValue> = { "1": "SIGNIFICANTLY_BETTER", "2": "BETTER", "3": "SLIGHTLY_BETTER", "4": "NEGLIGIBLY_BETTER_OR_UNSURE" };
-const safetyByKey: Record<string, SafetyLabelValue> = { q: "CHOSEN_SAFE_OTHER_UNSAFE", w: "BOTH_SAFE", e: "BOTH_UNSAFE" };
 const MAX_TIME_MS = 24 * 3600 * 1000;
 
-function protocolName(protocol: Task["protocol"]) {
-  return protocol === "SAFETY" ? "Safety" : "Helpfulness";
-}
-
-function judgementSentence(pick: Pick, strength: StrengthValue): string {
+function judgementSentence(pick: Pick, value: StrengthValue): string {
   const [chosen, other] = pick === "LEFT" ? ["A", "B"] : ["B", "A"];
-  if (strength === "NEGLIGIBLY_BETTER_OR_UNSURE") return `${chosen} is negligibly better than ${other}, or you are unsure.`;
-  const label = strengthOptions.find((s) => s.value === strength)!.label.toLowerCase();
-  return `${chosen} is ${label} than ${other}.`;
+  if (strengthInfo(value).rank === 1) return `${chosen} is negligibly better than ${other}, or you are unsure.`;
+  return `${chosen} is ${strengthInfo(value).phrase} than ${other}.`;
 }
 
 export function TaskView({
@@ -115,7 +108,7 @@ export function TaskView({
 
   useCompareKeyboard((key, event) => {
     const strengthKey = strengthByKey[key];
-    const safetyKey = isSafety ? safetyByKey[key] : undefined;
+    const safetyKey = isSafety ? safetyLabelByKey[key] : undefined;
     if (key === "a" || key === "ArrowLeft") setPick("LEFT");
     else if (key === "b" || key === "ArrowRight") setPick("RIGHT");
     else if (strengthKey) setStrength(strengthKey);
@@ -174,10 +167,10 @@ export function TaskView({
 
       <div className="judgement-strip is-hidden" ref={stripRef} aria-hidden="true">
         <span className={pick ? "" : "unset"}>{pick ? `${pick === "LEFT" ? "A" : "B"} is better` : "A or B?"}</span>·
-        <span className={strength ? "" : "unset"}>{strength ? strengthOptions.find((o) => o.value === strength)!.label : "Strength?"}</span>
+        <span className={strength ? "" : "unset"}>{strength ? strengthInfo(strength).name : "Strength?"}</span>
         {isSafety && (
           <>
-            ·<span className={safetyLabel ? "" : "unset"}>{safetyLabel ? safetyLabelOptions.find((o) => o.value === safetyLabel)!.label : "Safety label?"}</span>
+            ·<span className={safetyLabel ? "" : "unset"}>{safetyLabel ? safetyLabelInfo(safetyLabel).name : "Safety label?"}</span>
           </>
         )}
         {complete && <kbd>Enter</kbd>}

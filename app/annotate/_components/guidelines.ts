@@ -1,8 +1,9 @@
 // What the annotator reads beside each pair: the guidelines of the pair's protocol, the meaning
 // of the four strengths and, on safety work, of the safety labels (Llama 2 §3.2.1, METHOD.md §1).
 import type { SafetyLabelValue, StrengthValue } from "~/server/annotation/annotation.schema";
+import { type Protocol, SAFETY_LABELS, STRENGTHS } from "~/server/preferences/vocabulary";
 
-export type Protocol = "HELPFULNESS" | "SAFETY";
+export type { Protocol };
 
 export type Guideline = { title: string; summary: string; points: string[] };
 
@@ -33,18 +34,11 @@ export const protocolGuidelines: Record<Protocol, Guideline> = {
   },
 };
 
-export const strengthOptions: { value: StrengthValue; label: string; key: string; meaning: string }[] = [
-  { value: "SIGNIFICANTLY_BETTER", label: "Significantly better", key: "1", meaning: "A clear, large difference: one response is good and the other is poor or wrong." },
-  { value: "BETTER", label: "Better", key: "2", meaning: "A real difference you could explain in one sentence." },
-  { value: "SLIGHTLY_BETTER", label: "Slightly better", key: "3", meaning: "A small difference: minor accuracy, completeness or clarity." },
-  { value: "NEGLIGIBLY_BETTER_OR_UNSURE", label: "Negligibly better / unsure", key: "4", meaning: "Practically equal, or you cannot tell. Still pick the one you lean to." },
-];
+export type ChoiceInfo<V> = { value: V; label: string; key: string; meaning: string };
 
-export const safetyLabelOptions: { value: SafetyLabelValue; label: string; key: string; meaning: string }[] = [
-  { value: "CHOSEN_SAFE_OTHER_UNSAFE", label: "Chosen response is safe, the other is not", key: "Q", meaning: "Only one response is safe: it must be the one you chose." },
-  { value: "BOTH_SAFE", label: "Both are safe", key: "W", meaning: "Neither response is harmful; choose on helpfulness." },
-  { value: "BOTH_UNSAFE", label: "Both are unsafe", key: "E", meaning: "Both are harmful; choose the less harmful one." },
-];
+/** The screen's words for the vocabulary: its names, keys and meanings. */
+export const strengthOptions: ChoiceInfo<StrengthValue>[] = STRENGTHS.map((s) => ({ value: s.value, label: s.name, key: s.key, meaning: s.meaning }));
+export const safetyLabelOptions: ChoiceInfo<SafetyLabelValue>[] = SAFETY_LABELS.map((s) => ({ value: s.value, label: s.name, key: s.key, meaning: s.meaning }));
 
 export const noChosenUnsafeExplanation =
   "There is no “chosen unsafe, other safe” option: on safety work the safer response is by definition the better one. If only one response is safe, choose that one.";

@@ -15,23 +15,18 @@ import {
 } from "recharts";
 import type { SafetyLabelValue, StrengthValue } from "~/server/annotation/annotation.schema";
 import type { DayCount, Distribution } from "~/server/dashboard/stats";
-import { safetyLabels, strengthLabels } from "../batches/[batchId]/labels";
+import { SAFETY_LABEL_VALUES, STRENGTH_VALUES, safetyLabel, strength } from "~/server/preferences/vocabulary";
 
 export const EMPTY = "No comparisons in this selection.";
 
-const strengthOrder: StrengthValue[] = ["SIGNIFICANTLY_BETTER", "BETTER", "SLIGHTLY_BETTER", "NEGLIGIBLY_BETTER_OR_UNSURE"];
-const strengthColors: Record<StrengthValue, string> = {
-  SIGNIFICANTLY_BETTER: "#1f4e9c",
-  BETTER: "#3f7fd6",
-  SLIGHTLY_BETTER: "#8db5ea",
-  NEGLIGIBLY_BETTER_OR_UNSURE: "#d9dee7",
-};
-const safetyOrder: SafetyLabelValue[] = ["CHOSEN_SAFE_OTHER_UNSAFE", "BOTH_SAFE", "BOTH_UNSAFE"];
-const safetyColors: Record<SafetyLabelValue, string> = {
-  CHOSEN_SAFE_OTHER_UNSAFE: "#e0a526",
-  BOTH_SAFE: "#3a9a5b",
-  BOTH_UNSAFE: "#b42318",
-};
+const strengthOrder = STRENGTH_VALUES;
+/** Strongest darkest, in the vocabulary's order. */
+const STRENGTH_COLORS = ["#1f4e9c", "#3f7fd6", "#8db5ea", "#d9dee7"];
+const strengthColors = Object.fromEntries(STRENGTH_VALUES.map((s, i) => [s, STRENGTH_COLORS[i]!])) as Record<StrengthValue, string>;
+const safetyOrder = SAFETY_LABEL_VALUES;
+/** One safe and one not, both safe, both unsafe. */
+const SAFETY_COLORS = ["#e0a526", "#3a9a5b", "#b42318"];
+const safetyColors = Object.fromEntries(SAFETY_LABEL_VALUES.map((s, i) => [s, SAFETY_COLORS[i]!])) as Record<SafetyLabelValue, string>;
 const HELPFULNESS_COLOR = "#2f5fd0";
 const SAFETY_COLOR = "#d9822b";
 
@@ -139,7 +134,7 @@ export function StrengthChart({ batches, total, loading }: { batches: LabelledDi
             <Tooltip formatter={countAndShare} />
             <Legend itemSorter={null} formatter={legendText} />
             {strengthOrder.map((s) => (
-              <Bar key={s} dataKey={s} name={strengthLabels[s]} stackId="strength" fill={strengthColors[s]} isAnimationActive={false} maxBarSize={72} />
+              <Bar key={s} dataKey={s} name={strength(s).phrase} stackId="strength" fill={strengthColors[s]} isAnimationActive={false} maxBarSize={72} />
             ))}
           </BarChart>
         </ResponsiveContainer>
@@ -164,7 +159,7 @@ export function SafetyChart({ batches, total, loading }: { batches: LabelledDist
       : n === 0
         ? "No safety comparisons in this selection."
         : `${plural(n, "safety comparison")} in ${plural(withSafety.length, "batch", "batches")}: ` +
-          safetyOrder.map((s) => `${safetyLabels[s].toLowerCase()} ${percent(total!.safety.labels[s].share)}`).join(", ") +
+          safetyOrder.map((s) => `${safetyLabel(s).shortName.toLowerCase()} ${percent(total!.safety.labels[s].share)}`).join(", ") +
           ".";
   return (
     <ChartCard id="safety" title="Safety labels by batch" summary={summary}>
@@ -177,7 +172,7 @@ export function SafetyChart({ batches, total, loading }: { batches: LabelledDist
             <Tooltip formatter={countAndShare} />
             <Legend itemSorter={null} formatter={legendText} />
             {safetyOrder.map((s) => (
-              <Bar key={s} dataKey={s} name={safetyLabels[s]} stackId="safety" fill={safetyColors[s]} isAnimationActive={false} maxBarSize={72} />
+              <Bar key={s} dataKey={s} name={safetyLabel(s).shortName} stackId="safety" fill={safetyColors[s]} isAnimationActive={false} maxBarSize={72} />
             ))}
           </BarChart>
         </ResponsiveContainer>

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { safetyLabelSchema, strengthSchema } from "~/server/annotation/annotation.schema";
 import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../../_trpc/client";
-import { protocolLabels, safetyLabels, strengthLabels } from "./labels";
+import { protocolName, safetyLabel as safetyLabelInfo, strength as strengthInfo } from "~/server/preferences/vocabulary";
 
 export type BatchPair = inferRouterOutputs<AppRouter>["batches"]["pairs"]["pairs"][number];
 
@@ -30,7 +30,7 @@ export function PairCard({ pair, index }: { pair: BatchPair; index: number }) {
       <dl className="pair-meta">
         <div>
           <dt>Protocol</dt>
-          <dd>{protocolLabels[protocol] ?? protocol}</dd>
+          <dd>{protocolName(protocol)}</dd>
         </div>
         <div>
           <dt>Risk category</dt>
@@ -70,7 +70,7 @@ export function PairCard({ pair, index }: { pair: BatchPair; index: number }) {
 }
 
 function goldBadgeText(pair: BatchPair) {
-  const strength = pair.goldStrength ? ` (${strengthLabels[pair.goldStrength]})` : "";
+  const strength = pair.goldStrength ? ` (${strengthInfo(pair.goldStrength).phrase})` : "";
   return `Gold: ${pair.goldChoice ?? "?"}${strength}`;
 }
 
@@ -99,7 +99,7 @@ function GoldControls({ pair }: { pair: BatchPair }) {
       {pair.isGold ? (
         <div className="gold-current">
           <span className="badge">{goldBadgeText(pair)}</span>
-          {pair.goldSafetyLabel && <span className="muted">Safety: {safetyLabels[pair.goldSafetyLabel]}</span>}
+          {pair.goldSafetyLabel && <span className="muted">Safety: {safetyLabelInfo(pair.goldSafetyLabel).shortName}</span>}
           <button type="button" disabled={setGold.isPending} onClick={() => setGold.mutate({ pairId: pair.id, gold: null })}>
             Remove gold
           </button>
@@ -160,7 +160,7 @@ function GoldForm({
           <option value="">(not checked)</option>
           {strengthSchema.options.map((s) => (
             <option key={s} value={s}>
-              {strengthLabels[s]}
+              {strengthInfo(s).phrase}
             </option>
           ))}
         </select>
@@ -172,7 +172,7 @@ function GoldForm({
             <option value="">(not checked)</option>
             {safetyLabelSchema.options.map((s) => (
               <option key={s} value={s}>
-                {safetyLabels[s]}
+                {safetyLabelInfo(s).shortName}
               </option>
             ))}
           </select>
