@@ -6,6 +6,7 @@
 // COPY takes no bind parameters, so every value that enters the SQL is either validated by
 // exportOptionsSchema (enums, numbers) or quoted with the driver's literal escaping.
 import { sourceSelection } from "../import/sources";
+import { sqlRoleAtOrdinal } from "../prompts/dialogue";
 import { SQL_STRENGTH_OF_RANK, sqlMargin, sqlNotUnsure, sqlStrengthRank } from "../preferences/vocabulary";
 import type { ExportOptions } from "./export.schema";
 
@@ -119,7 +120,7 @@ const strip = (sql: string) => `btrim(${sql}, E' \\t\\n\\r\\x0b\\x0c')`;
 /**
  * In the Llama 2 chat template, as Hugging Face's Llama 2 tokenizer config renders it:
  * "<s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {assistant} </s><s>[INST] {user} [/INST]".
- * workers/policy/llama2-chat.ts is the reference; export.test.ts checks they agree.
+ * server/prompts/llama2-chat.ts is the reference; export.test.ts checks they agree.
  */
 const LLAMA2_PROMPT = `
   string_agg(
@@ -143,7 +144,7 @@ function dialogues(expression: string, column: string, where: string) {
     SELECT pr.id AS prompt_id, ${expression} AS ${column}
     FROM "Prompt" pr
     CROSS JOIN LATERAL (
-      SELECT u.content, (u.i - 1)::int AS position, CASE WHEN u.i % 2 = 1 THEN 'USER' ELSE 'ASSISTANT' END AS role
+      SELECT u.content, (u.i - 1)::int AS position, ${sqlRoleAtOrdinal("u.i")} AS role
       FROM unnest(pr.turns) WITH ORDINALITY AS u(content, i)) t
     WHERE pr.id IN (
       SELECT p."promptId" FROM "Pair" p JOIN "Batch" b ON b.id = p."batchId" JOIN "Prompt" pr ON pr.id = p."promptId" WHERE ${where})

@@ -7,7 +7,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../db/prisma";
 import { makeAnnotators } from "../testing/fixtures";
-import { llama2ChatText } from "../../workers/policy/llama2-chat";
+import { llama2ChatText } from "../prompts/llama2-chat";
 import { exportOptionsSchema, type ExportOptionsInput } from "./export.schema";
 import { exportToDirectory } from "./export-to-directory";
 

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { llama2ChatText } from "../../workers/policy/llama2-chat";
+import { llama2ChatText } from "../prompts/llama2-chat";
 import { prisma } from "../db/prisma";
 import { exportToDirectory } from "../export/export-to-directory";
 import type { ExportOptionsInput } from "../export/export.schema";

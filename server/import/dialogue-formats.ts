@@ -2,7 +2,8 @@
 // datasets use): Anthropic HH-RLHF transcripts, Llama 2 chat strings, and conversational
 // message lists. Pure functions; each refusal says what is wrong, so an importer can report the
 // line and the field.
-import { B_INST, B_SYS, type ChatDialogue, type ChatTurn, E_INST, E_SYS } from "../../workers/policy/llama2-chat";
+import { type ChatDialogue, type ChatTurn, turnOrderProblem } from "../prompts/dialogue";
+import { B_INST, B_SYS, E_INST, E_SYS } from "../prompts/llama2-chat";
 
 export class DialogueFormatError extends Error {}
 
@@ -22,11 +23,10 @@ export function splitHhTranscript(transcript: string): ChatTurn[] {
     const end = markers[i + 1]?.index ?? transcript.length;
     turns.push({ role: marker[0].includes("Human") ? "USER" : "ASSISTANT", content: transcript.slice(start, end) });
   });
-  turns.forEach((turn, i) => {
-    if (turn.role !== (i % 2 === 0 ? "USER" : "ASSISTANT")) {
-      throw new DialogueFormatError(`turn ${i + 1} of the transcript is ${turn.role === "USER" ? "Human" : "Assistant"}; Human and Assistant must alternate`);
-    }
-  });
+  const problem = turnOrderProblem(turns, { prompt: false });
+  if (problem?.kind === "out-of-order") {
+    throw new DialogueFormatError(`turn ${problem.position + 1} of the transcript is ${problem.role === "USER" ? "Human" : "Assistant"}; Human and Assistant must alternate`);
+  }
   return turns;
 }
 

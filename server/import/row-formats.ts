@@ -12,7 +12,7 @@
 //  - raw: the platform's own raw export (one row per annotation, response_a / response_b).
 import crypto from "node:crypto";
 import { z } from "zod";
-import type { ChatDialogue } from "../../workers/policy/llama2-chat";
+import { type ChatDialogue, turnOrderProblem } from "../prompts/dialogue";
 import { protocolSchema, safetyLabelSchema, sideSchema, strengthSchema } from "../preferences/preferences.schema";
 import { strengthFromMargin, type Protocol, type SafetyLabel, type Strength } from "../preferences/vocabulary";
 import { dialogueHash } from "../prompts/content-hash";
@@ -140,9 +140,8 @@ function promptRecord(dialogue: ChatDialogue, protocol: Protocol, riskCategory: 
   const turns = dialogue.turns;
   if (turns.length === 0) throw new RowError(field, "the dialogue has no turns");
   if (turns.at(-1)!.role !== "USER") throw new RowError(field, "the dialogue must end with the user's turn");
-  turns.forEach((turn, i) => {
-    if (turn.role !== (i % 2 === 0 ? "USER" : "ASSISTANT")) throw new RowError(field, `turn ${i + 1} is the ${turn.role.toLowerCase()}'s; user and assistant must alternate, user first`);
-  });
+  const problem = turnOrderProblem(turns, { prompt: true });
+  if (problem?.kind === "out-of-order") throw new RowError(field, `turn ${problem.position + 1} is the ${problem.role.toLowerCase()}'s; user and assistant must alternate, user first`);
   const systemPrompt = dialogue.systemPrompt ?? null;
   return { protocol, systemPrompt, turns, riskCategory, attackVector, hash: dialogueHash({ systemPrompt, turns }) };
 }

@@ -6,6 +6,7 @@
 // order drawn per assignment.
 import type { DbOrTx } from "../db/types";
 import type { Task } from "../annotation/annotation.schema";
+import { sqlRoleAtOrdinal } from "../prompts/dialogue";
 
 /** How long a lease holds a place before the pair returns to the queue. */
 export const LEASE_SECONDS = Number(process.env.ANNOTATION_LEASE_SECONDS ?? 20 * 60);
@@ -19,7 +20,7 @@ type TaskRow = Omit<Task, "turns"> & { turns: Task["turns"] };
  */
 const taskColumns = (assignment: string) => `
   SELECT a.assignment_id AS "assignmentId", pr.protocol::text AS protocol, pr."systemPrompt", pr."riskCategory",
-         (SELECT json_agg(json_build_object('role', CASE WHEN u.i % 2 = 1 THEN 'USER' ELSE 'ASSISTANT' END, 'content', u.t) ORDER BY u.i)
+         (SELECT json_agg(json_build_object('role', ${sqlRoleAtOrdinal("u.i")}, 'content', u.t) ORDER BY u.i)
             FROM unnest(pr.turns) WITH ORDINALITY AS u(t, i)) AS turns,
          CASE WHEN a.left_side = 'A' THEN ra.text ELSE rb.text END AS "left",
          CASE WHEN a.left_side = 'A' THEN rb.text ELSE ra.text END AS "right",

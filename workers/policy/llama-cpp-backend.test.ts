@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import llamaTokenizer from "llama-tokenizer-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { llama2ChatTokens } from "./llama2-chat";
+import { llama2ChatTokens } from "../../server/prompts/llama2-chat";
 import { defaultThreads, LlamaCppBackend } from "./llama-cpp-backend";
 import { ensureTinyModel } from "./open-backend";
 import { multiTurnDialogue } from "./testing/dialogues";

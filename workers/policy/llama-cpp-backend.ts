@@ -6,7 +6,7 @@
 import os from "node:os";
 import type { LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaModel, Token } from "node-llama-cpp";
 import pLimit from "p-limit";
-import { llama2ChatTokens } from "./llama2-chat";
+import { llama2ChatTokens } from "../../server/prompts/llama2-chat";
 import { loadPolicyModel } from "./llama-cpp/runtime";
 import { stepTogether } from "./llama-cpp/lockstep";
 import { sharePromptState } from "./llama-cpp/prompt-state";

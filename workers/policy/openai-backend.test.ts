@@ -11,7 +11,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import llamaTokenizer from "llama-tokenizer-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { llama2ChatText, llama2ChatTokens } from "./llama2-chat";
+import { llama2ChatText, llama2ChatTokens } from "../../server/prompts/llama2-chat";
 import { LlamaCppBackend } from "./llama-cpp-backend";
 import { ensureLlamaServer, LLAMA2_CHAT_TEMPLATE } from "./llama-server/llama-server";
 import { type RunningLlamaServer, startLlamaServer } from "./llama-server/start-llama-server";

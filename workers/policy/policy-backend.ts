@@ -3,9 +3,9 @@
 // llama-server or Ollama (openai-backend.ts). Jobs (pair generation, prompt writing, rejection
 // sampling, reward features) only ever see this interface, so the same job runs on the tiny
 // test model, a real llama-2-7b-chat GGUF or a served 70B.
-import type { ChatDialogue } from "./llama2-chat";
+import type { ChatDialogue } from "../../server/prompts/llama2-chat";
 
-export type { ChatDialogue, ChatTurn } from "./llama2-chat";
+export type { ChatDialogue, ChatTurn } from "../../server/prompts/llama2-chat";
 
 export type SamplingParams = {
   temperature: number;

@@ -1,5 +1,5 @@
-// The Llama 2 chat format, implemented once for the policy backends (and mirrored by the export
-// SQL, which a test keeps in step with this file).
+// The Llama 2 chat format, implemented once: the policy backends and reward features build their
+// token ids with it, imports read it, and the export SQL mirrors it (a test keeps them in step).
 //
 // Meta's reference (llama/generation.py, chat_completion): the system prompt is folded into
 // the first user message between <<SYS>> markers; each earlier exchange is encoded as
@@ -7,8 +7,9 @@
 // BOS + "[INST] {user} [/INST]". Hugging Face's chat template renders the same as text with
 // "<s>" and "</s>" in place of the BOS and EOS ids.
 
-export type ChatTurn = { role: "USER" | "ASSISTANT"; content: string };
-export type ChatDialogue = { systemPrompt?: string | null; turns: ChatTurn[] };
+import { type ChatDialogue, turnOrderProblem } from "./dialogue";
+
+export type { ChatDialogue, ChatTurn } from "./dialogue";
 
 export const B_INST = "[INST]";
 export const E_INST = "[/INST]";
@@ -18,13 +19,9 @@ export const E_SYS = "\n<</SYS>>\n\n";
 /** User and assistant turns in order, the system prompt folded into the first user turn. */
 function exchanges(dialogue: ChatDialogue): { user: string; assistant?: string }[] {
   const { turns } = dialogue;
-  if (turns.length === 0 || turns.length % 2 === 0) {
-    throw new Error("A Llama 2 dialogue alternates user and assistant turns and ends with a user turn.");
-  }
-  turns.forEach((turn, i) => {
-    const expected = i % 2 === 0 ? "USER" : "ASSISTANT";
-    if (turn.role !== expected) throw new Error(`Turn ${i} must be ${expected}, not ${turn.role}.`);
-  });
+  const problem = turnOrderProblem(turns, { prompt: true });
+  if (problem?.kind === "out-of-order") throw new Error(`Turn ${problem.position} must be ${problem.role === "USER" ? "ASSISTANT" : "USER"}, not ${problem.role}.`);
+  if (problem) throw new Error("A Llama 2 dialogue alternates user and assistant turns and ends with a user turn.");
   const result: { user: string; assistant?: string }[] = [];
   for (let i = 0; i < turns.length; i += 2) {
     let user = turns[i]!.content;
