@@ -1,6 +1,6 @@
 import llamaTokenizer from "llama-tokenizer-js";
 import { describe, expect, it } from "vitest";
-import { llama2ChatText, llama2ChatTokens } from "./llama2-chat";
+import { llama2AnsweredTokens, llama2ChatText, llama2ChatTokens } from "./llama2-chat";
 
 const encode = (text: string) => llamaTokenizer.encode(text, false) as number[];
 
@@ -31,6 +31,18 @@ describe("Llama 2 chat format", () => {
     const first = [1, ...encode("[INST] First? [/INST] Answer. "), 2];
     expect(tokens).toEqual([...first, 1, ...encode("[INST] Second? [/INST]")]);
     expect(tokens.filter((t) => t === 2)).toHaveLength(1);
+  });
+
+  it("encodes an answer as one more completed exchange, after the prompt's own ids", () => {
+    const dialogue = { systemPrompt: "Be brief.", turns: [{ role: "USER" as const, content: "Q1" }, { role: "ASSISTANT" as const, content: "A1" }, { role: "USER" as const, content: "Q2]" }] };
+    for (const answer of ["Sure, here it is.", " ]leading bracket", "\nNew line first", "數字 and emoji 🙂"]) {
+      const prompt = llama2ChatTokens(dialogue, encode);
+      const answered = llama2AnsweredTokens(dialogue, answer, encode);
+      expect(answered.slice(0, prompt.length)).toEqual(prompt);
+      expect(answered.slice(prompt.length)).toEqual([...encode(`${answer.trim()} `), 2]);
+      expect(answered.slice(prompt.length - 4)).toEqual([...encode(`[/INST] ${answer.trim()} `), 2]);
+    }
+    expect(() => llama2AnsweredTokens({ turns: [] }, "x", encode)).toThrow(/alternates/);
   });
 
   it("renders the same as Hugging Face's chat template text", () => {

@@ -37,8 +37,31 @@ export function llama2ChatTokens(
   encode: (text: string) => number[],
   ids: { bos: number; eos: number } = { bos: 1, eos: 2 },
 ): number[] {
+  return exchangeTokens(exchanges(dialogue), encode, ids);
+}
+
+/**
+ * A prompt and an answer to it, the answer encoded as one more completed exchange
+ * (BOS + "[INST] {user} [/INST] {answer} " + EOS): the ids the policy reads for this answer when
+ * the dialogue goes on, and what Hugging Face's template renders for a dialogue ending with the
+ * assistant. Reward-model features read these. With the Llama 2 tokenizer the prompt's own ids
+ * (llama2ChatTokens) come first: "[/INST]" ends in "]", which no token joins to the "▁" that
+ * starts the answer.
+ */
+export function llama2AnsweredTokens(
+  dialogue: ChatDialogue,
+  answer: string,
+  encode: (text: string) => number[],
+  ids: { bos: number; eos: number } = { bos: 1, eos: 2 },
+): number[] {
+  const all = exchanges(dialogue);
+  all[all.length - 1]!.assistant = answer.trim();
+  return exchangeTokens(all, encode, ids);
+}
+
+function exchangeTokens(all: { user: string; assistant?: string }[], encode: (text: string) => number[], ids: { bos: number; eos: number }) {
   const tokens: number[] = [];
-  for (const { user, assistant } of exchanges(dialogue)) {
+  for (const { user, assistant } of all) {
     if (assistant === undefined) {
       tokens.push(ids.bos, ...encode(`${B_INST} ${user} ${E_INST}`));
     } else {
