@@ -4,7 +4,7 @@
 //
 // Environment: PORT (3000), HOST (0.0.0.0), DATABASE_URL (else embedded under DATA_DIR),
 // DATA_DIR (.data), SEED_DEMO (true), NEXTAUTH_SECRET, NEXTAUTH_URL, POLICY_MODEL_PATH / POLICY_BASE_URL.
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "../db/database";
@@ -59,12 +59,14 @@ async function main() {
       const { seedDemoWorkspaceIfEmpty, demoCredentialsText } = await import("../../prisma/seed");
       if (await seedDemoWorkspaceIfEmpty(prisma)) console.log(demoCredentialsText());
     }
-    // A policy to sample from out of the box: POLICY_BASE_URL, POLICY_MODEL_PATH, or the tiny
-    // Llama 2 written under DATA_DIR/models (the web process never loads it; workers do).
-    const { ensureDefaultPolicyVariant } = await import("../../workers/policy/default-policy");
-    const variant = await ensureDefaultPolicyVariant(prisma, dataRoot);
-    if (variant) console.log(`Registered policy variant "${variant.name}" (${variant.modelPath ?? variant.baseUrl}).`);
     await disconnectPrisma();
+    // A policy to sample from out of the box, registered by the worker side (workers/prepare.ts).
+    const prepared = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "workers", "prepare.ts")], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataRoot },
+      stdio: "inherit",
+    });
+    if (prepared.status !== 0) throw new Error(`Registering the default policy failed (${prepared.error?.message ?? `exit ${prepared.status ?? prepared.signal}`}).`);
 
     ensureBuild();
   } catch (error) {
