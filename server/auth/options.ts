@@ -8,7 +8,10 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import GitHubProvider from "next-auth/providers/github";
 import GoogleProvider from "next-auth/providers/google";
 import { prisma } from "../db/prisma";
-import { authenticate } from "./credentials";
+import { signInWithPassword } from "./credentials";
+import { oauthSignIn } from "./oauth";
+import { noteSignInRefused } from "./sign-in-answer";
+import { clientAddress } from "./sign-in-limits";
 
 function oauthProviders(env = process.env): Provider[] {
   const providers: Provider[] = [];
@@ -47,23 +50,31 @@ export const authOptions: NextAuthOptions = {
     CredentialsProvider({
       name: "Email and password",
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      authorize: (credentials) => authenticate(credentials),
+      async authorize(credentials, req) {
+        const result = await signInWithPassword(credentials, { clientAddress: clientAddress(req.headers ?? {}) });
+        if (result.ok) return result.user;
+        if (result.reason === "too-many-attempts") {
+          noteSignInRefused(result.retryAfterSeconds);
+          throw new Error(result.message);
+        }
+        return null;
+      },
     }),
     ...oauthProviders(),
   ],
   callbacks: {
-    // OAuth sign-in: the email must belong to an active user an admin created, unless
-    // OAUTH_SIGNUP_ROLE allows self sign-up (new users then get that role).
-    async signIn({ user, account }) {
+    // OAuth sign-in: a verified email of an active user an admin created, unless
+    // OAUTH_SIGNUP_ROLE allows self sign-up (server/auth/oauth.ts).
+    async signIn({ user, account, profile }) {
       if (!account || account.type === "credentials") return true;
-      const email = user.email?.trim().toLowerCase();
-      if (!email) return false;
-      const existing = await prisma.user.findUnique({ where: { email } });
-      if (existing) return existing.deactivatedAt === null;
-      const signupRole = process.env.OAUTH_SIGNUP_ROLE;
-      if (signupRole !== "ANNOTATOR" && signupRole !== "RESEARCHER") return false;
-      await prisma.user.create({ data: { email, name: user.name ?? email, role: signupRole } });
-      return true;
+      const allowed = await oauthSignIn(prisma, {
+        provider: account.provider,
+        email: user.email,
+        name: user.name,
+        profile: profile as Record<string, unknown> | undefined,
+        accessToken: account.access_token,
+      });
+      return allowed === true ? true : `/signin?error=${allowed}`;
     },
     async jwt({ token, user, account }) {
       if (user && account) {
