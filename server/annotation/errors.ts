@@ -1,6 +1,6 @@
 // Why a submission, skip or flag could not be taken, in words the annotator can act on.
-import { TRPCError } from "@trpc/server";
 import type { DbOrTx } from "../db/types";
+import { refuse } from "../errors/domain-error";
 
 type AssignmentState = {
   annotatorId: string;
@@ -28,17 +28,14 @@ export async function assignmentState(db: DbOrTx, assignmentId: string): Promise
 export async function explainRefusal(db: DbOrTx, annotatorId: string, assignmentId: string): Promise<AssignmentState> {
   const state = await assignmentState(db, assignmentId);
   if (!state || state.annotatorId !== annotatorId) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "This pair is not assigned to you." });
+    throw refuse("forbidden", "This pair is not assigned to you.");
   }
-  if (state.completedAt) throw new TRPCError({ code: "CONFLICT", message: "You already labelled this pair." });
+  if (state.completedAt) throw refuse("conflict", "You already labelled this pair.");
   if (state.skippedAt) {
-    throw new TRPCError({ code: "CONFLICT", message: "You skipped or flagged this pair; it is no longer assigned to you." });
+    throw refuse("conflict", "You skipped or flagged this pair; it is no longer assigned to you.");
   }
   if (state.batchStatus !== "OPEN") {
-    throw new TRPCError({
-      code: "CONFLICT",
-      message: `${state.batchName} is ${state.batchStatus.toLowerCase()}; its pairs take no labels.`,
-    });
+    throw refuse("conflict", `${state.batchName} is ${state.batchStatus.toLowerCase()}; its pairs take no labels.`);
   }
   return state;
 }

@@ -2,11 +2,12 @@
 // the pair's count goes up and the Comparison is written, all in one statement (one round
 // trip, atomic). When that statement takes nothing, the reason is worked out afterwards, so
 // the fast path pays for no checks it does not need.
-import { TRPCError } from "@trpc/server";
 import type { Db, DbOrTx } from "../db/types";
 import { LEASE_SECONDS, leaseNextTask } from "../queue/lease";
 import type { SubmitInput, SubmitResult } from "./annotation.schema";
 import { explainRefusal } from "./errors";
+import { refuse } from "../errors/domain-error";
+import { isUniqueViolation } from "../db/sql-errors";
 
 /** How long after submitting a comparison can be taken back. */
 export const UNDO_WINDOW_MS = 30_000;
@@ -38,11 +39,6 @@ export const SUBMIT = `
   FROM target
   RETURNING id, "createdAt"`;
 
-function isUniqueViolation(error: unknown) {
-  const text = String((error as Error)?.message ?? "");
-  return text.includes("23505") || text.includes("Unique constraint") || (error as { code?: string }).code === "P2002";
-}
-
 async function insertComparison(db: DbOrTx, annotatorId: string, input: SubmitInput) {
   try {
     const rows = await db.$queryRawUnsafe<{ id: string; createdAt: Date }[]>(
@@ -57,7 +53,7 @@ async function insertComparison(db: DbOrTx, annotatorId: string, input: SubmitIn
     );
     return rows[0] ?? null;
   } catch (error) {
-    if (isUniqueViolation(error)) throw new TRPCError({ code: "CONFLICT", message: "You already labelled this pair." });
+    if (isUniqueViolation(error)) throw refuse("conflict", "You already labelled this pair.");
     throw error;
   }
 }
@@ -89,24 +85,18 @@ export async function submitComparison(db: Db, annotatorId: string, input: Submi
   if (!saved) {
     const state = await explainRefusal(db, annotatorId, input.assignmentId);
     if (state.protocol === "SAFETY" && !input.safetyLabel) {
-      throw new TRPCError({
-        code: "BAD_REQUEST",
-        message: "safetyLabel: required on safety-protocol pairs (chosen safe & other unsafe, both safe, or both unsafe).",
-      });
+      throw refuse("invalid", "safetyLabel: required on safety-protocol pairs (chosen safe & other unsafe, both safe, or both unsafe).");
     }
     if (state.protocol !== "SAFETY" && input.safetyLabel) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: "safetyLabel: only safety-protocol pairs take a safety label." });
+      throw refuse("invalid", "safetyLabel: only safety-protocol pairs take a safety label.");
     }
     if (state.expired) {
       if (!(await renewExpiredLease(db, annotatorId, input.assignmentId))) {
-        throw new TRPCError({
-          code: "CONFLICT",
-          message: "Your lease on this pair expired and the pair went to someone else. Nothing was saved.",
-        });
+        throw refuse("conflict", "Your lease on this pair expired and the pair went to someone else. Nothing was saved.");
       }
       saved = await insertComparison(db, annotatorId, input);
     }
-    if (!saved) throw new TRPCError({ code: "CONFLICT", message: "This pair could not be labelled; reload to get the next one." });
+    if (!saved) throw refuse("conflict", "This pair could not be labelled; reload to get the next one.");
   }
   // The progress line counts locally between its own refreshes: no count query on this path.
   const next = await leaseNextTask(db, annotatorId);

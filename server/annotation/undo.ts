@@ -1,10 +1,10 @@
 // Taking back the last submission within UNDO_WINDOW_MS: the comparison is deleted, the pair's
 // count goes down and the lease reopens, so the pair is on screen again for a new answer.
-import { TRPCError } from "@trpc/server";
 import type { Db } from "../db/types";
 import { LEASE_SECONDS, loadTask } from "../queue/lease";
 import type { Task, UndoInput } from "./annotation.schema";
 import { UNDO_WINDOW_MS } from "./submit";
+import { refuse } from "../errors/domain-error";
 
 export async function undoComparison(db: Db, annotatorId: string, input: UndoInput): Promise<{ task: Task }> {
   const assignmentId = await db.$transaction(async (tx) => {
@@ -14,12 +14,12 @@ export async function undoComparison(db: Db, annotatorId: string, input: UndoInp
       WHERE c.id = ${input.comparisonId} AND c."annotatorId" = ${annotatorId}
       FOR UPDATE OF c, p`;
     if (!comparison || !comparison.assignmentId) {
-      throw new TRPCError({ code: "NOT_FOUND", message: "No submission of yours with that id." });
+      throw refuse("not-found", "No submission of yours with that id.");
     }
     if (Number(comparison.age) > UNDO_WINDOW_MS) {
-      throw new TRPCError({ code: "CONFLICT", message: `Too late to undo: submissions can be undone for ${UNDO_WINDOW_MS / 1000} s.` });
+      throw refuse("conflict", `Too late to undo: submissions can be undone for ${UNDO_WINDOW_MS / 1000} s.`);
     }
-    if (comparison.status !== "OPEN") throw new TRPCError({ code: "CONFLICT", message: "The batch is closed; the label stays." });
+    if (comparison.status !== "OPEN") throw refuse("conflict", "The batch is closed; the label stays.");
     await tx.$executeRaw`DELETE FROM "Comparison" WHERE id = ${comparison.id}`;
     await tx.$executeRaw`UPDATE "Pair" SET "annotationCount" = "annotationCount" - 1 WHERE id = ${comparison.pairId}`;
     // leasedAt moves to now so this pair is the annotator's current one again.
@@ -30,6 +30,6 @@ export async function undoComparison(db: Db, annotatorId: string, input: UndoInp
     return comparison.assignmentId;
   });
   const task = await loadTask(db, assignmentId);
-  if (!task) throw new TRPCError({ code: "NOT_FOUND", message: "The pair is gone." });
+  if (!task) throw refuse("not-found", "The pair is gone.");
   return { task };
 }

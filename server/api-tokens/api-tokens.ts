@@ -1,10 +1,10 @@
 // Personal API tokens, for scripts that export data. A token is shown once; only its sha256 is
 // stored, so a database leak does not leak tokens. The role is read from the user on every use.
 import crypto from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { type CurrentUser, userFromRequestHeaders } from "../auth/current-user";
 import type { DbOrTx } from "../db/types";
+import { refuse } from "../errors/domain-error";
 
 const PREFIX = "pp_";
 
@@ -35,7 +35,7 @@ export async function revokeApiToken(db: DbOrTx, userId: string, input: z.infer<
     where: { id: input.tokenId, userId, revokedAt: null },
     data: { revokedAt: new Date() },
   });
-  if (count === 0) throw new TRPCError({ code: "NOT_FOUND", message: "No active token of yours with that id." });
+  if (count === 0) throw refuse("not-found", "No active token of yours with that id.");
 }
 
 /** The active user a bearer token belongs to, or null. */

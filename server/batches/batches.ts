@@ -1,8 +1,8 @@
 // Batches: their settings (status, priority, gold rate) and a page of their pairs for review.
-import { TRPCError } from "@trpc/server";
 import type { DbOrTx } from "../db/types";
 import type { BatchPairsInput, UpdateBatchInput } from "./batches.schema";
 import { turnsFromTexts } from "../prompts/turns";
+import { refuse } from "../errors/domain-error";
 
 export function listBatches(db: DbOrTx) {
   return db.batch.findMany({
@@ -20,7 +20,7 @@ export function listBatches(db: DbOrTx) {
 
 export async function updateBatch(db: DbOrTx, input: UpdateBatchInput) {
   const batch = await db.batch.findUnique({ where: { id: input.batchId } });
-  if (!batch) throw new TRPCError({ code: "NOT_FOUND", message: `No batch with id ${input.batchId}.` });
+  if (!batch) throw refuse("not-found", `No batch with id ${input.batchId}.`);
   const now = new Date();
   return db.batch.update({
     where: { id: input.batchId },

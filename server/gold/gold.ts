@@ -1,15 +1,15 @@
 // Gold pairs: pairs with a known answer, mixed into queues at each batch's goldRate (see the
 // lease function), against which each annotator's accuracy is kept.
-import { TRPCError } from "@trpc/server";
 import type { DbOrTx } from "../db/types";
 import type { SetGoldInput } from "./gold.schema";
+import { refuse } from "../errors/domain-error";
 
 export async function setGold(db: DbOrTx, input: SetGoldInput) {
   const pair = await db.pair.findUnique({ where: { id: input.pairId }, include: { prompt: { select: { protocol: true } } } });
-  if (!pair) throw new TRPCError({ code: "NOT_FOUND", message: `No pair with id ${input.pairId}.` });
+  if (!pair) throw refuse("not-found", `No pair with id ${input.pairId}.`);
   const gold = input.gold;
   if (gold?.safetyLabel && pair.prompt.protocol !== "SAFETY") {
-    throw new TRPCError({ code: "BAD_REQUEST", message: "safetyLabel: only safety-protocol pairs take a safety label." });
+    throw refuse("invalid", "safetyLabel: only safety-protocol pairs take a safety label.");
   }
   return db.pair.update({
     where: { id: input.pairId },

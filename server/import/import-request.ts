@@ -8,8 +8,9 @@ import type { DbOrTx } from "../db/types";
 import { describeZodError } from "../validation/describe-zod-error";
 import { type ImportOptions, importOptionsSchema } from "./import.schema";
 import { FileError, ImportRowError } from "./readers";
+import { DomainError, httpStatusOf } from "../errors/domain-error";
 
-type Refusal = { ok: false; status: 400 | 401 | 403 | 413; error: string };
+type Refusal = { ok: false; status: number; error: string };
 
 /** The admin making the request, or why not. */
 export async function importRequester(db: DbOrTx, headers: Headers): Promise<{ ok: true; user: CurrentUser } | Refusal> {
@@ -43,5 +44,6 @@ export function parseImportQuery(url: URL): { ok: true; options: ImportOptions }
 export function importErrorResponse(error: unknown): Refusal {
   if (error instanceof ImportRowError) return { ok: false, status: 400, error: `Nothing was imported. ${error.message}` };
   if (error instanceof FileError) return { ok: false, status: /limit/.test(error.message) ? 413 : 400, error: `Nothing was imported. ${error.message}` };
+  if (error instanceof DomainError) return { ok: false, status: httpStatusOf(error), error: error.message };
   throw error;
 }

@@ -2,14 +2,14 @@
 // through its heartbeat and stops at its next check) and retry it (a failed or cancelled job
 // runs again from the start, under the same row, so its page and log stay in one place).
 import { Prisma } from "@prisma/client";
-import { TRPCError } from "@trpc/server";
 import type { Db } from "../db/types";
 import { dispatchJob } from "./enqueue";
 import { newQueueJobId } from "./job-queue";
+import { refuse } from "../errors/domain-error";
 
 export async function cancelJob(db: Db, jobId: string, by: { name: string }) {
   const job = await db.job.findUnique({ where: { id: jobId }, select: { status: true } });
-  if (!job) throw new TRPCError({ code: "NOT_FOUND", message: `No job ${jobId}.` });
+  if (!job) throw refuse("not-found", `No job ${jobId}.`);
   const now = new Date();
   if (job.status === "QUEUED") {
     const { count } = await db.job.updateMany({
@@ -27,7 +27,7 @@ export async function cancelJob(db: Db, jobId: string, by: { name: string }) {
     await db.jobLogLine.create({ data: { jobId, level: "warn", message: `Cancel requested by ${by.name}.` } });
     return { status: "RUNNING" as const, cancelRequested: true };
   }
-  throw new TRPCError({ code: "CONFLICT", message: `The job has already ended (${job.status.toLowerCase()}); there is nothing to cancel.` });
+  throw refuse("conflict", `The job has already ended (${job.status.toLowerCase()}); there is nothing to cancel.`);
 }
 
 export async function retryJob(db: Db, jobId: string, by: { name: string }) {
@@ -50,8 +50,8 @@ export async function retryJob(db: Db, jobId: string, by: { name: string }) {
     },
   });
   const job = await db.job.findUnique({ where: { id: jobId }, select: { type: true, status: true } });
-  if (!job) throw new TRPCError({ code: "NOT_FOUND", message: `No job ${jobId}.` });
-  if (!count) throw new TRPCError({ code: "CONFLICT", message: `Only failed or cancelled jobs can be retried; this one is ${job.status.toLowerCase()}.` });
+  if (!job) throw refuse("not-found", `No job ${jobId}.`);
+  if (!count) throw refuse("conflict", `Only failed or cancelled jobs can be retried; this one is ${job.status.toLowerCase()}.`);
   await db.jobLogLine.create({ data: { jobId, message: `Retried by ${by.name}.` } });
   await dispatchJob(db, { id: jobId, type: job.type, queueJobId });
   return { status: "QUEUED" as const };

@@ -2,7 +2,6 @@
 // a bad request changes nothing and says which field is wrong), the prompt filter is resolved to
 // ids, and the job is queued. The sampling itself runs in a worker (workers/pair-generation/).
 import crypto from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import type { Db, DbOrTx } from "../db/types";
 import { enqueueJob } from "../jobs/enqueue";
 import { activeVariantOrThrow, listVariants } from "../policy-variants/policy-variants";
@@ -13,8 +12,9 @@ import {
   pairGenerationParameters,
   type PromptSelection,
 } from "./pair-generation.schema";
+import { refuse } from "../errors/domain-error";
 
-const bad = (message: string) => new TRPCError({ code: "BAD_REQUEST", message });
+const bad = (message: string) => refuse("invalid", message);
 
 /** Prompt ids for the selection, in the order they will be sampled. */
 export async function resolvePrompts(db: DbOrTx, selection: PromptSelection): Promise<string[]> {
@@ -49,7 +49,7 @@ async function assertBatchNameFree(db: DbOrTx, roundId: string, batchName: strin
     },
     select: { id: true },
   });
-  if (taken || pending) throw new TRPCError({ code: "CONFLICT", message: `batchName: the round already has a batch named "${batchName}".` });
+  if (taken || pending) throw refuse("conflict", `batchName: the round already has a batch named "${batchName}".`);
 }
 
 /** Checks the request against the database and turns it into the job's parameters. */

@@ -1,8 +1,7 @@
 // Policy variants: the live models (or one model under different system prompts and sampling
 // defaults) that pair generation and prompt writing sample from. Registering one only records
 // where it lives; the web process never loads a model (workers do, in workers/policy/).
-import { Prisma, type PolicyVariant } from "@prisma/client";
-import { TRPCError } from "@trpc/server";
+import { type PolicyVariant } from "@prisma/client";
 import type { DbOrTx } from "../db/types";
 import {
   LLAMA2_SAMPLING_DEFAULTS,
@@ -12,6 +11,8 @@ import {
   type UpdateVariantInput,
   type VariantInput,
 } from "./policy-variants.schema";
+import { refuse } from "../errors/domain-error";
+import { isUniqueViolation } from "../db/sql-errors";
 
 /** The variant's sampling defaults; a row written without them (or with a partial set) gets Llama 2-Chat's. */
 export function variantDefaults(variant: Pick<PolicyVariant, "defaults">): SamplingDefaults {
@@ -31,8 +32,8 @@ export async function listVariants(db: DbOrTx, options: { includeRetired: boolea
 }
 
 function nameTaken(error: unknown, name: string): never {
-  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-    throw new TRPCError({ code: "CONFLICT", message: `name: a variant named "${name}" already exists; choose another name.` });
+  if (isUniqueViolation(error)) {
+    throw refuse("conflict", `name: a variant named "${name}" already exists; choose another name.`);
   }
   throw error;
 }
@@ -60,7 +61,7 @@ export async function createVariant(db: DbOrTx, input: VariantInput) {
 
 async function findVariantOrThrow(db: DbOrTx, variantId: string) {
   const variant = await db.policyVariant.findUnique({ where: { id: variantId } });
-  if (!variant) throw new TRPCError({ code: "NOT_FOUND", message: `variantId: no policy variant with id ${variantId}.` });
+  if (!variant) throw refuse("not-found", `variantId: no policy variant with id ${variantId}.`);
   return variant;
 }
 
@@ -90,7 +91,7 @@ export async function retireVariant(db: DbOrTx, input: RetireVariantInput) {
 /** The variant for a new job: it must exist and not be retired. `field` names it in the error. */
 export async function activeVariantOrThrow(db: DbOrTx, variantId: string, field: string) {
   const variant = await db.policyVariant.findUnique({ where: { id: variantId } });
-  if (!variant) throw new TRPCError({ code: "BAD_REQUEST", message: `${field}: no policy variant with id ${variantId}.` });
-  if (variant.retiredAt) throw new TRPCError({ code: "BAD_REQUEST", message: `${field}: variant "${variant.name}" is retired.` });
+  if (!variant) throw refuse("invalid", `${field}: no policy variant with id ${variantId}.`);
+  if (variant.retiredAt) throw refuse("invalid", `${field}: variant "${variant.name}" is retired.`);
   return variant;
 }

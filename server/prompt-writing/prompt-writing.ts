@@ -3,7 +3,6 @@
 // (workers/prompt-writing/), streaming them into the job's live output. The author follows
 // that job, and only the author: another annotator asking for it gets "not found".
 import crypto from "node:crypto";
-import { TRPCError } from "@trpc/server";
 import type { CurrentUser } from "../auth/current-user";
 import type { Db, DbOrTx } from "../db/types";
 import { enqueueJob } from "../jobs/enqueue";
@@ -18,6 +17,7 @@ import {
   writingLiveSchema,
 } from "./prompt-writing.schema";
 import { writingSides } from "./writing-settings";
+import { refuse } from "../errors/domain-error";
 
 /** The dialogue of one of the user's comparisons, continued with the response they chose. */
 async function continuedDialogue(db: DbOrTx, userId: string, comparisonId: string) {
@@ -34,7 +34,7 @@ async function continuedDialogue(db: DbOrTx, userId: string, comparisonId: strin
       },
     },
   });
-  if (!comparison) throw new TRPCError({ code: "NOT_FOUND", message: `continueFromComparisonId: you have no comparison ${comparisonId}.` });
+  if (!comparison) throw refuse("not-found", `continueFromComparisonId: you have no comparison ${comparisonId}.`);
   const { pair } = comparison;
   const chosen = comparison.chosen === "A" ? pair.responseA.text : pair.responseB.text;
   return {
@@ -105,7 +105,7 @@ async function ownWritingJob(db: DbOrTx, user: CurrentUser, jobId: string) {
   const job = await db.job.findUnique({ where: { id: jobId } });
   const parsed = job?.type === "POLICY_SAMPLING" ? promptWritingParameters.safeParse(job.parameters) : null;
   if (!job || !parsed?.success || job.createdById !== user.id || parsed.data.authorId !== user.id) {
-    throw new TRPCError({ code: "NOT_FOUND", message: `jobId: you have no prompt-writing job ${jobId}.` });
+    throw refuse("not-found", `jobId: you have no prompt-writing job ${jobId}.`);
   }
   return { job, parameters: parsed.data };
 }
@@ -161,11 +161,11 @@ export async function writingJobView(db: DbOrTx, user: CurrentUser, jobId: strin
  */
 export async function retryWritingJob(db: Db, user: CurrentUser, jobId: string) {
   const { job } = await ownWritingJob(db, user, jobId);
-  if (job.status === "RUNNING") throw new TRPCError({ code: "CONFLICT", message: "The responses are being generated right now; wait for them." });
-  if (job.status === "SUCCEEDED") throw new TRPCError({ code: "CONFLICT", message: "The responses are ready: compare them." });
+  if (job.status === "RUNNING") throw refuse("conflict", "The responses are being generated right now; wait for them.");
+  if (job.status === "SUCCEEDED") throw refuse("conflict", "The responses are ready: compare them.");
   if (job.status === "QUEUED") {
     const cancelled = await cancelJob(db, jobId, { name: user.name });
-    if (cancelled.status !== "CANCELLED") throw new TRPCError({ code: "CONFLICT", message: "A worker has just started on it; wait for the responses." });
+    if (cancelled.status !== "CANCELLED") throw refuse("conflict", "A worker has just started on it; wait for the responses.");
   }
   await retryJob(db, jobId, { name: user.name });
   return { jobId };

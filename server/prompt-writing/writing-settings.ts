@@ -2,10 +2,10 @@
 // without a setting, or when a variant it names was retired or removed, the first active
 // variants are used (writingSides).
 import type { PolicyVariant } from "@prisma/client";
-import { TRPCError } from "@trpc/server";
 import type { DbOrTx } from "../db/types";
 import { activeVariantOrThrow, variantDefaults } from "../policy-variants/policy-variants";
 import { type WritingSettings, writingSettingsSchema } from "./prompt-writing.schema";
+import { refuse } from "../errors/domain-error";
 
 export const WRITING_SETTINGS_KEY = "prompt-writing.sides";
 
@@ -38,7 +38,7 @@ export async function saveWritingSettings(db: DbOrTx, settings: WritingSettings 
 export function defaultWritingSides(variants: Pick<PolicyVariant, "id" | "defaults">[]): WritingSettings {
   const [first, second] = variants;
   if (!first) {
-    throw new TRPCError({ code: "PRECONDITION_FAILED", message: "No policy model is registered yet: ask an admin to add a variant." });
+    throw refuse("precondition", "No policy model is registered yet: ask an admin to add a variant.");
   }
   const a = variantDefaults(first);
   if (second) {

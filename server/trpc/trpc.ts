@@ -12,6 +12,7 @@ import { z, ZodError } from "zod";
 import { type Area, areaRoles, mayEnter } from "../auth/roles";
 import { type CurrentUser, userFromRequestHeaders } from "../auth/current-user";
 import { prisma } from "../db/prisma";
+import { DomainError, type RefusalKind } from "../errors/domain-error";
 import { describeZodError } from "../validation/describe-zod-error";
 
 // 1. Context ------------------------------------------------------------------------------
@@ -43,10 +44,29 @@ export const createCallerFactory = t.createCallerFactory;
 
 // 3. Procedure bases ----------------------------------------------------------------------
 
-export const publicProcedure = t.procedure;
+/** A domain refusal (server/errors/domain-error.ts) as its tRPC code: the one place they are mapped. */
+const TRPC_CODE: Record<RefusalKind, TRPCError["code"]> = {
+  invalid: "BAD_REQUEST",
+  "not-found": "NOT_FOUND",
+  conflict: "CONFLICT",
+  forbidden: "FORBIDDEN",
+  precondition: "PRECONDITION_FAILED",
+  "rate-limited": "TOO_MANY_REQUESTS",
+};
+
+const domainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const refusal = result.error.cause;
+    throw new TRPCError({ code: TRPC_CODE[refusal.kind], message: refusal.message, cause: refusal });
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(domainErrors);
 
 /** Any active, signed-in user. */
-export const authedProcedure = t.procedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.user) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first." });
   return next({ ctx: { ...ctx, user: ctx.user } });
 });

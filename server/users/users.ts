@@ -1,9 +1,9 @@
 // User administration: the rules live here, the admin router only wires them.
-import { Prisma } from "@prisma/client";
-import { TRPCError } from "@trpc/server";
 import type { Db, DbOrTx, Tx } from "../db/types";
 import { hashPassword } from "../auth/password";
 import type { ChangeRoleInput, CreateUserInput, SetActiveInput } from "./users.schema";
+import { refuse } from "../errors/domain-error";
+import { isUniqueViolation } from "../db/sql-errors";
 
 const publicFields = { id: true, email: true, name: true, role: true, deactivatedAt: true, createdAt: true } as const;
 
@@ -18,8 +18,8 @@ export async function createUser(db: DbOrTx, input: CreateUserInput) {
       select: publicFields,
     });
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
-      throw new TRPCError({ code: "CONFLICT", message: `A user with email ${input.email} already exists.` });
+    if (isUniqueViolation(error)) {
+      throw refuse("conflict", `A user with email ${input.email} already exists.`);
     }
     throw error;
   }
@@ -27,7 +27,7 @@ export async function createUser(db: DbOrTx, input: CreateUserInput) {
 
 async function findUserOrThrow(tx: Tx, userId: string) {
   const user = await tx.user.findUnique({ where: { id: userId } });
-  if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user with id ${userId}.` });
+  if (!user) throw refuse("not-found", `No user with id ${userId}.`);
   return user;
 }
 
@@ -38,7 +38,7 @@ async function assertNotLastAdmin(tx: Tx, target: { role: string; deactivatedAt:
   const admins = await tx.$queryRaw<{ id: string }[]>`
     SELECT id FROM "User" WHERE role = 'ADMIN' AND "deactivatedAt" IS NULL FOR UPDATE`;
   if (admins.length <= 1) {
-    throw new TRPCError({ code: "BAD_REQUEST", message: `Cannot ${action} the last active admin.` });
+    throw refuse("invalid", `Cannot ${action} the last active admin.`);
   }
 }
 

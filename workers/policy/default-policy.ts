@@ -2,12 +2,12 @@
 // the backends (open-backend.ts) so that `npm start` can register the default variant without
 // loading node-llama-cpp.
 import path from "node:path";
-import { Prisma } from "@prisma/client";
 import type { DbOrTx } from "../../server/db/types";
 import { LLAMA2_SAMPLING_DEFAULTS } from "../../server/policy-variants/policy-variants.schema";
 import type { PolicyBackendConfig } from "./policy-backend";
 import { writeFileOnce } from "./tiny-llama2/gguf-writer";
 import { writeTinyLlama2 } from "./tiny-llama2/tiny-llama2";
+import { isUniqueViolation } from "../../server/db/sql-errors";
 
 /** The environment variables read here (process.env, or a plain object in tests). */
 export type PolicyEnv = Record<string, string | undefined>;
@@ -82,7 +82,7 @@ export async function ensureDefaultPolicyVariant(db: DbOrTx, dataDir: string, en
       defaults: LLAMA2_SAMPLING_DEFAULTS,
     },
   }).catch((error: unknown) => {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return null;
+    if (isUniqueViolation(error)) return null;
     throw error;
   });
 }
