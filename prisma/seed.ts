@@ -2,18 +2,15 @@
 // researcher, three annotators, and the starter prompts of prisma/demo/demo-prompts.ts as the
 // first batch of the first round. The passwords are for the demo only (README).
 import type { PrismaClient } from "@prisma/client";
+import { DEMO_ACCOUNTS } from "../server/auth/demo-accounts";
 import { hashPassword } from "../server/auth/password";
 import { dialogueHash } from "../server/prompts/content-hash";
 import { textsFromTurns } from "../server/prompts/turns";
 import { demoPrompts } from "./demo/demo-prompts";
 
-export const demoUsers = [
-  { email: "admin@demo.local", name: "Ada Admin", role: "ADMIN", password: "demo-admin-pass" },
-  { email: "researcher@demo.local", name: "Rosa Researcher", role: "RESEARCHER", password: "demo-researcher-pass" },
-  { email: "annotator1@demo.local", name: "Ana Annotator", role: "ANNOTATOR", password: "demo-annotator-pass" },
-  { email: "annotator2@demo.local", name: "Ben Annotator", role: "ANNOTATOR", password: "demo-annotator-pass" },
-  { email: "annotator3@demo.local", name: "Chen Annotator", role: "ANNOTATOR", password: "demo-annotator-pass" },
-] as const;
+/** The demo accounts (server/auth/demo-accounts.ts: the web app also checks whether they still
+ *  have these published passwords). */
+export const demoUsers = DEMO_ACCOUNTS;
 
 /** Overlap of the demo batch: every pair goes to all three annotators, so agreement can be measured. */
 const DEMO_OVERLAP = 3;

@@ -2,6 +2,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { CurrentUser } from "~/server/auth/current-user";
+import { demoAccountsWithPublishedPassword } from "~/server/auth/demo-accounts";
+import { prisma } from "~/server/db/prisma";
 import { type Area, mayEnter } from "~/server/auth/roles";
 import { requireArea } from "~/server/auth/guard";
 import { SignOutButton } from "./SignOutButton";
@@ -12,7 +14,19 @@ const areas: { area: Area; href: string; label: string }[] = [
   { area: "admin", href: "/admin", label: "Admin" },
 ];
 
-export function AppShell({ user, children }: { user: CurrentUser; children: ReactNode }) {
+/** Shown to admins while demo accounts keep the passwords the README publishes. */
+function DemoAccountsBanner({ accounts }: { accounts: { email: string }[] }) {
+  return (
+    <section className="banner warning" aria-label="Security warning" data-testid="demo-accounts-banner">
+      <strong>Demo accounts are open.</strong> {accounts.map((a) => a.email).join(", ")} still{" "}
+      {accounts.length === 1 ? "has its" : "have their"} published demo password: anyone who can reach this app can sign in
+      as {accounts.length === 1 ? "it" : "them"}. Create your own accounts, then deactivate the demo ones in{" "}
+      <Link href="/admin/users">Admin → Users</Link>.
+    </section>
+  );
+}
+
+export function AppShell({ user, demoAccounts = [], children }: { user: CurrentUser; demoAccounts?: { email: string }[]; children: ReactNode }) {
   return (
     <>
       <header className="topbar">
@@ -35,6 +49,7 @@ export function AppShell({ user, children }: { user: CurrentUser; children: Reac
           <SignOutButton />
         </div>
       </header>
+      {demoAccounts.length > 0 && <DemoAccountsBanner accounts={demoAccounts} />}
       <main className="page">{children}</main>
     </>
   );
@@ -53,5 +68,10 @@ export function Forbidden({ area }: { area: Area }) {
 /** The layout of an area: sign-in required, and the role must admit the area. */
 export async function AreaLayout({ area, children }: { area: Area; children: ReactNode }) {
   const { user, allowed } = await requireArea(area);
-  return <AppShell user={user}>{allowed ? children : <Forbidden area={area} />}</AppShell>;
+  const demoAccounts = user.role === "ADMIN" ? await demoAccountsWithPublishedPassword(prisma) : [];
+  return (
+    <AppShell user={user} demoAccounts={demoAccounts}>
+      {allowed ? children : <Forbidden area={area} />}
+    </AppShell>
+  );
 }

@@ -2,19 +2,20 @@
 // migrations, seeds the demo workspace into an empty database, builds the web app if needed,
 // then runs the web server and one worker until Ctrl-C, and stops everything cleanly.
 //
-// Environment: PORT (3000), HOST (0.0.0.0), DATABASE_URL (else embedded under DATA_DIR),
+// Environment: PORT (3000), HOST (0.0.0.0, or 127.0.0.1 while demo accounts keep their published
+// passwords: server/runtime/listen-host.ts), DATABASE_URL (else embedded under DATA_DIR),
 // DATA_DIR (.data), SEED_DEMO (true), NEXTAUTH_SECRET, NEXTAUTH_URL, POLICY_MODEL_PATH / POLICY_BASE_URL.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { openDatabase } from "../db/database";
 import { applyMigrations } from "../db/migrate";
+import { listenHost } from "./listen-host";
 import { authSecret, ensureBuild, ensurePrismaClient } from "./prepare";
 
 const root = process.cwd();
 const dataRoot = path.resolve(process.env.DATA_DIR ?? path.join(root, ".data"));
 const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "0.0.0.0";
 /** Where a running instance says how to reach it (tools, benchmarks and e2e checks read it). */
 export const runtimeFile = path.join(dataRoot, "runtime.json");
 
@@ -49,6 +50,7 @@ async function main() {
   process.on("SIGINT", () => void stop(0));
   process.on("SIGTERM", () => void stop(0));
 
+  let host!: string;
   try {
     const applied = await applyMigrations(database.url);
     if (applied.length) console.log(`Applied migrations: ${applied.join(", ")}`);
@@ -59,6 +61,10 @@ async function main() {
       const { seedDemoWorkspaceIfEmpty, demoCredentialsText } = await import("../../prisma/seed");
       if (await seedDemoWorkspaceIfEmpty(prisma)) console.log(demoCredentialsText());
     }
+    const { demoAccountsWithPublishedPassword } = await import("../auth/demo-accounts");
+    const listen = listenHost(process.env, await demoAccountsWithPublishedPassword(prisma));
+    host = listen.host;
+    if (listen.notice) console.log(listen.notice);
     await disconnectPrisma();
     // A policy to sample from out of the box, registered by the worker side (workers/prepare.ts).
     const prepared = spawnSync(process.execPath, ["--import", "tsx", path.join(root, "workers", "prepare.ts")], {
