@@ -5,6 +5,7 @@ import type { PolicyVariant } from "@prisma/client";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { prisma } from "../../server/db/prisma";
 import { cancelJob } from "../../server/jobs/job-control";
+import { lockHeldJob } from "../../server/jobs/fence";
 import type { JobContext } from "../../server/jobs/job-handler";
 import { stopJobProducer } from "../../server/jobs/job-queue";
 import { startPairGeneration } from "../../server/pair-generation/pair-generation";
@@ -115,13 +116,21 @@ describe("pair generation job", () => {
 
   it("stops between prompts and, run again (as after a worker's death), does only the prompts left", async () => {
     const { jobId } = await startPairGeneration(prisma, request("Resumed"), adminId);
-    const job = await prisma.job.findUniqueOrThrow({ where: { id: jobId } });
-    // First run: stopped after two pairs, with no cleanup (the worker "died").
+    // First run: stopped after two pairs, with no cleanup (the worker "died"), under the fence it claimed.
+    const job = await prisma.job.update({ where: { id: jobId }, data: { status: "RUNNING", attempts: 1, fence: 1 } });
+    const fence = { jobId, token: 1 };
     let pairsStored = 0;
     const context: JobContext<PairGenerationParameters> = {
       job: { id: jobId, type: job.type, attempt: 1, createdById: adminId },
       parameters: job.parameters as PairGenerationParameters,
       db: prisma,
+      fence,
+      transaction: (fn) =>
+        prisma.$transaction(async (tx) => {
+          const result = await fn(tx);
+          await lockHeldJob(tx, fence);
+          return result;
+        }),
       signal: new AbortController().signal,
       throwIfCancelled: () => {
         if (pairsStored >= 2) throw new Error("worker died");
@@ -136,6 +145,8 @@ describe("pair generation job", () => {
     const before = await prisma.pair.findMany({ where: { batch: { jobId } }, select: { id: true, promptId: true } });
     expect(before.map((p) => p.promptId)).toEqual(["pg-0", "pg-1"]);
     expect((await prisma.batch.findFirstOrThrow({ where: { jobId } })).status).toBe("DRAFT");
+    // Recovery puts it back in the queue, keeping the pairs (the handler is resumable).
+    await prisma.job.update({ where: { id: jobId }, data: { status: "QUEUED" } });
 
     // Second run, through the job runner: the two pairs are kept, only pg-2 is sampled.
     expect(await runJobNow(prisma, pairGenerationHandler, jobId)).toBe("SUCCEEDED");
@@ -157,6 +168,10 @@ describe("pair generation job", () => {
       const backend = await backendForVariant(variant);
       return {
         description: backend.description,
+        source: backend.source,
+        embedPoolings: backend.embedPoolings,
+        embeddingDims: backend.embeddingDims,
+        tokenizer: () => backend.tokenizer(),
         embed: backend.embed.bind(backend),
         close: async () => {},
         generate: async (r) => {
