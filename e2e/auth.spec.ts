@@ -47,10 +47,8 @@ test("a wrong password gets a clear error and no session", async ({ page }) => {
   expect((await page.request.get("/api/trpc/me.get")).status()).toBe(401);
 });
 
-test("the health endpoint reports the database", async ({ request }) => {
+test("the health endpoint says up to anyone and nothing more", async ({ request }) => {
   const response = await request.get("/api/health");
   expect(response.status()).toBe(200);
-  const health = await response.json();
-  expect(health.database.ok).toBe(true);
-  expect(health.database.migrations).toBeGreaterThan(0);
+  expect(await response.json()).toEqual({ status: "ok" });
 });

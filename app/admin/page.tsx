@@ -5,7 +5,7 @@ import { useTRPC } from "../_trpc/client";
 
 export default function AdminHome() {
   const trpc = useTRPC();
-  const health = useQuery(trpc.health.check.queryOptions(undefined, { refetchInterval: 10_000 }));
+  const health = useQuery(trpc.health.details.queryOptions(undefined, { refetchInterval: 10_000 }));
   return (
     <section className="stack">
       <h1>Administration</h1>

@@ -1,14 +1,19 @@
-// What the health endpoint reports: can we reach the database, which migrations are applied,
-// and which workers have checked in recently.
+// What the health endpoint reports. Anyone may learn whether the platform is up (load
+// balancers, uptime checks); the details (migrations, latency, worker host names and process
+// ids, the database's own error) are for admins only: they map the deployment for an attacker.
+import type { CurrentUser } from "../auth/current-user";
+import { mayEnter } from "../auth/roles";
 import type { DbOrTx } from "../db/types";
 import { liveWorkers } from "../jobs/job-queries";
 
-export type Health = {
-  status: "ok" | "degraded";
+export type PublicHealth = { status: "ok" | "degraded" };
+
+export type Health = PublicHealth & {
   database: { ok: boolean; latencyMs?: number; migrations?: number; error?: string };
   workers: { id: string; hostname: string; pid: number; lastSeenAt: string }[];
 };
 
+/** Everything: for admins. */
 export async function checkHealth(db: DbOrTx): Promise<Health> {
   const started = performance.now();
   try {
@@ -24,4 +29,16 @@ export async function checkHealth(db: DbOrTx): Promise<Health> {
   } catch (error) {
     return { status: "degraded", database: { ok: false, error: (error as Error).message }, workers: [] };
   }
+}
+
+/** Up or down, and nothing else: for anyone. */
+export async function publicHealth(db: DbOrTx): Promise<PublicHealth> {
+  return { status: (await checkHealth(db)).status };
+}
+
+/** The health endpoint's answer for this requester: details for admins, up or down otherwise. */
+export async function healthFor(db: DbOrTx, user: CurrentUser | null): Promise<{ status: 200 | 503; body: PublicHealth | Health }> {
+  const health = await checkHealth(db);
+  const body = user && mayEnter(user.role, "admin") ? health : { status: health.status };
+  return { status: health.database.ok ? 200 : 503, body };
 }

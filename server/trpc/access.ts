@@ -7,6 +7,7 @@ export type Access = "public" | "signed-in" | readonly Role[];
 
 export const procedureAccess: Record<string, Access> = {
   "health.check": "public",
+  "health.details": ["ADMIN"],
   "me.get": "signed-in",
   "users.list": ["ADMIN"],
   "users.create": ["ADMIN"],

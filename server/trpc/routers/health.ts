@@ -1,6 +1,9 @@
-import { checkHealth } from "../../health/health";
-import { createTRPCRouter, publicProcedure } from "../trpc";
+import { checkHealth, publicHealth } from "../../health/health";
+import { adminProcedure, createTRPCRouter, publicProcedure } from "../trpc";
 
 export const healthRouter = createTRPCRouter({
-  check: publicProcedure.query(({ ctx }) => checkHealth(ctx.db)),
+  /** Up or down, for anyone. */
+  check: publicProcedure.query(({ ctx }) => publicHealth(ctx.db)),
+  /** Database and worker details, for admins. */
+  details: adminProcedure.query(({ ctx }) => checkHealth(ctx.db)),
 });
