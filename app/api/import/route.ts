@@ -2,6 +2,7 @@
 // an import for scripts with a personal API token (or a signed-in admin). Small files are
 // imported in the request (200, the result); big ones become a worker job (202, its id).
 //   curl -H "Authorization: Bearer pp_…" --data-binary @hh.jsonl "http://localhost:3000/api/import?fileName=hh.jsonl&source=Anthropic/hh-rlhf"
+import { refuseCrossSite } from "~/server/auth/same-origin";
 import { prisma } from "~/server/db/prisma";
 import { importErrorResponse, importRequester, parseImportQuery, requestFileName } from "~/server/import/import-request";
 import { startImport } from "~/server/import/start-import";
@@ -10,6 +11,8 @@ import { saveUpload } from "~/server/import/uploads";
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request) {
+  const crossSite = refuseCrossSite(request);
+  if (crossSite) return crossSite;
   const url = new URL(request.url);
   const who = await importRequester(prisma, request.headers);
   if (!who.ok) return Response.json({ error: who.error }, { status: who.status });

@@ -1,6 +1,7 @@
 // POST /api/import/upload?fileName=prompts.jsonl&format=auto (the file as the body): the admin
 // page's upload. Keeps the file for the import and answers with its upload id and a preview
 // (detected format, first rows); nothing is imported until import.start confirms it.
+import { refuseCrossSite } from "~/server/auth/same-origin";
 import { prisma } from "~/server/db/prisma";
 import { importErrorResponse, importRequester, requestFileName } from "~/server/import/import-request";
 import { importOptionsSchema } from "~/server/import/import.schema";
@@ -10,6 +11,8 @@ import { removeUpload, saveUpload } from "~/server/import/uploads";
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request) {
+  const crossSite = refuseCrossSite(request);
+  if (crossSite) return crossSite;
   const url = new URL(request.url);
   const who = await importRequester(prisma, request.headers);
   if (!who.ok) return Response.json({ error: who.error }, { status: who.status });
