@@ -5,7 +5,7 @@
 //
 // COPY takes no bind parameters, so every value that enters the SQL is either validated by
 // exportOptionsSchema (enums, numbers) or quoted with the driver's literal escaping.
-import { sourceSelection } from "../import/sources";
+import { OWN_LABELS, sourceSelection } from "../import/sources";
 import { sqlRoleAtOrdinal } from "../prompts/dialogue";
 import { SQL_STRENGTH_OF_RANK, sqlMargin, sqlNotUnsure, sqlStrengthRank } from "../preferences/vocabulary";
 import type { ExportOptions } from "./export.schema";
@@ -230,4 +230,35 @@ export function exportCountsQuery(options: ExportOptions, part: ExportPart, lite
     SELECT ex.strength, count(*)::int AS n
     FROM (${examples(options.format === "raw" ? { ...options, aggregate: "none" } : options, whereClause(options, part, literal))}) ex
     GROUP BY ex.strength ORDER BY ex.strength`;
+}
+
+/**
+ * The examples of a selection as rows for a reward model's training set: the same selection and
+ * aggregation as an export, and the export's hash split (`test`), so a pair is on the same side
+ * of the split in an export and in training. With each: the pair's source (OWN_LABELS or the
+ * import's source name), its protocol, the comparisons behind it, and the safety label most of
+ * the comparisons that chose the example's side gave.
+ */
+export function trainingExamplesQuery(options: ExportOptions, literal: Literal): string {
+  const where = whereClause(options, "all", literal);
+  const cut = Math.round(options.testFraction * 10000);
+  return `
+    SELECT ex.pair_id AS "pairId", ex.prompt_id AS "promptId",
+           CASE ex.chosen WHEN 'A' THEN ex.ra_id ELSE ex.rb_id END AS "chosenResponseId",
+           CASE ex.chosen WHEN 'A' THEN ex.rb_id ELSE ex.ra_id END AS "rejectedResponseId",
+           ex.strength::text AS strength, pr.protocol::text AS protocol,
+           COALESCE(i."sourceName", ${literal(OWN_LABELS)}) AS source,
+           (${PAIR_BUCKET} < ${cut}) AS test,
+           cs.ids AS "comparisonIds", cs.safety_label AS "safetyLabel"
+    FROM (${examples(options, where)}) ex
+    JOIN "Pair" p ON p.id = ex.pair_id
+    JOIN "Batch" b ON b.id = p."batchId"
+    JOIN "Prompt" pr ON pr.id = p."promptId"
+    LEFT JOIN "DatasetImport" i ON i.id = b."importId"
+    CROSS JOIN LATERAL (
+      SELECT array_agg(c.id ORDER BY c.id) FILTER (WHERE ex.comparison_id IS NULL OR c.id = ex.comparison_id) AS ids,
+             mode() WITHIN GROUP (ORDER BY c."safetyLabel") FILTER (WHERE c.chosen::text = ex.chosen AND c."safetyLabel" IS NOT NULL
+               AND (ex.comparison_id IS NULL OR c.id = ex.comparison_id))::text AS safety_label
+      FROM "Comparison" c WHERE c."pairId" = ex.pair_id) cs
+    ORDER BY ex.pair_id, ex.comparison_id`;
 }
