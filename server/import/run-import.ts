@@ -7,7 +7,14 @@ import { detectFormat, type ImportFormat, preferenceConverter, promptConverter, 
 import { type ImportResult, writeImport } from "./write-import";
 
 export type ImportFile = { path: string; fileName: string };
-export type ImportContext = { createdById: string | null; jobId?: string | null; limits?: ImportLimits; onProgress?: (fraction: number, message: string) => void };
+export type ImportContext = {
+  createdById: string | null;
+  jobId?: string | null;
+  limits?: ImportLimits;
+  onProgress?: (fraction: number, message: string) => void;
+  /** Last in the import's transaction, before COMMIT: a job checks it still holds the job there. */
+  beforeCommit?: Parameters<typeof writeImport>[6];
+};
 
 function kindOf(file: ImportFile): FileKind {
   const kind = fileKindOf(file.fileName);
@@ -51,6 +58,8 @@ export async function runImport(connectionString: string, file: ImportFile, inpu
     converter,
     { kind: converter.kind, sourceName: options.sourceName, fileName: file.fileName, format, licence: options.licence, jobId: context.jobId ?? null, createdById: context.createdById },
     opened.checksum,
+    undefined,
+    context.beforeCommit,
   );
   return { ...result, format };
 }

@@ -136,6 +136,8 @@ export async function writeImport(
   provenance: ImportProvenance,
   checksum: () => Promise<string>,
   onProgress?: WriteProgress,
+  /** Runs last in the transaction, before COMMIT (a job's fence check); throwing rolls it back. */
+  beforeCommit?: (query: (sql: string, params: unknown[]) => Promise<unknown[]>) => Promise<void>,
 ): Promise<ImportResult> {
   // Raw exports hold one row per annotation: several comparisons per pair.
   const perAnnotation = provenance.format === "raw";
@@ -369,6 +371,7 @@ export async function writeImport(
       inserted,
       count - inserted,
     ]);
+    await beforeCommit?.((sql, params) => connection.query(sql, params));
     await connection.query("COMMIT");
     return result;
   } finally {

@@ -4,12 +4,23 @@
 // does its work and reports; it never sets the status itself.
 import type { JobType } from "@prisma/client";
 import type { z } from "zod";
-import type { Db } from "../db/types";
+import type { Db, Tx } from "../db/types";
+import type { JobFence } from "./fence";
 
 export type JobContext<P> = {
   job: { id: string; type: JobType; attempt: number; createdById: string | null };
   parameters: P;
+  /** For reads. Writes go through `transaction`, so that they belong to this attempt. */
   db: Db;
+  /**
+   * Runs `fn` in a transaction that commits only while this attempt still holds the job: if the
+   * job was taken over (this worker was thought dead and another runs it), it rolls back and
+   * throws JobLost, and the attempt stops. Every result write of a handler goes through it.
+   */
+  transaction<T>(fn: (tx: Tx) => Promise<T>, options?: { timeout?: number; maxWait?: number }): Promise<T>;
+  /** This attempt's fence, for a writer on a connection of its own: call lockHeldJobRaw(query,
+   *  fence) in that transaction just before its COMMIT (see server/jobs/fence.ts). */
+  fence: JobFence;
   /** Aborted when an admin cancels the job (or the worker is stopping); stop promptly. */
   signal: AbortSignal;
   /** Throws the cancellation if the job was cancelled; call between units of work. */
@@ -26,11 +37,15 @@ export type JobHandler<P = unknown> = {
   type: JobType;
   /** Validates the parameters stored on the Job row before the handler runs. */
   parameters: z.ZodType<P>;
-  /** Does the work; the value returned is stored as the job's result (JSON). Write results in
-   *  transactions or idempotently: a job may be run again after its worker died. */
+  /** Does the work; the value returned is stored as the job's result (JSON). Write results with
+   *  `context.transaction`, keyed so that a second copy is refused by the schema (a job's
+   *  responses by (jobId, promptId, sampleIndex), pairs by (batchId, responseAId, responseBId)):
+   *  a job may be run again after its worker died. */
   run(context: JobContext<P>): Promise<unknown>;
-  /** Undoes partial writes when the job ends FAILED or CANCELLED, so the data is as it was. */
-  cleanup?(context: { jobId: string; parameters: P; db: Db }): Promise<void>;
+  /** Undoes partial writes when the job ends FAILED or CANCELLED, so the data is as it was. Runs
+   *  in one transaction (`db`) that commits only while the cleaning attempt holds the job, with no
+   *  short timeout: a big batch may take long to remove. */
+  cleanup?(context: { jobId: string; parameters: P; db: Tx }): Promise<void>;
   /** A re-run carries on from what earlier attempts wrote. Then a job handed to another worker
    *  (its worker died or stopped) keeps its partial results; otherwise cleanup runs first. */
   resumable?: boolean;

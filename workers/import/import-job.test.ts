@@ -7,7 +7,10 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../server/db/prisma";
+import { JobLost } from "../../server/jobs/fence";
+import type { JobContext } from "../../server/jobs/job-handler";
 import { stopJobProducer } from "../../server/jobs/job-queue";
+import { type ImportJobParameters, importJobParameters } from "../../server/import/import.schema";
 import { startImport } from "../../server/import/start-import";
 import { saveUpload, uploadPath } from "../../server/import/uploads";
 import { makeUser } from "../../server/testing/fixtures";
@@ -59,6 +62,30 @@ describe("IMPORT job", () => {
     expect(job.status).toBe("FAILED");
     expect(job.error).toMatch(/line 2501, rejected: /);
     expect(await prisma.comparison.count()).toBe(before);
+  });
+
+  it("an attempt that lost its job (another worker took it over) commits nothing", async () => {
+    const file = await upload(hhFile(500).replace(/Job question/g, "Taken-over question"), "taken-over.jsonl");
+    const started = await startImport(prisma, process.env.DATABASE_URL!, { uploadId: file.uploadId, fileName: file.fileName, options: { sourceName: "taken-over", format: "auto", protocol: "HELPFULNESS", strength: "BETTER", marginScale: "small" } }, adminId);
+    const jobId = (started as { jobId: string }).jobId;
+    const job = await prisma.job.update({ where: { id: jobId }, data: { status: "RUNNING", fence: 2 } });
+    const stale: JobContext<ImportJobParameters> = {
+      job: { id: jobId, type: "IMPORT", attempt: 1, createdById: adminId },
+      parameters: importJobParameters.parse(job.parameters),
+      db: prisma,
+      fence: { jobId, token: 1 },
+      transaction: () => Promise.reject(new Error("not used by the import")),
+      signal: new AbortController().signal,
+      throwIfCancelled: () => {},
+      progress: async () => {},
+      log: async () => {},
+      setLive: () => {},
+    };
+    await expect(importHandler.run(stale)).rejects.toBeInstanceOf(JobLost);
+    expect(await prisma.datasetImport.count({ where: { jobId } })).toBe(0);
+    expect(await prisma.datasetImport.count({ where: { sourceName: "taken-over" } })).toBe(0);
+    // The upload stays for the attempt that holds the job.
+    expect(fs.existsSync(uploadPath(file.uploadId, file.fileName))).toBe(true);
   });
 
   it("an upload over the size limit is refused with the limit, and not kept", async () => {

@@ -3,6 +3,7 @@
 // written nothing and a retry starts over. The upload is removed once the import succeeded, or
 // when the file itself is at fault (a retry could not help; it must be fixed and uploaded again).
 import fs from "node:fs";
+import { lockHeldJobRaw } from "../../server/jobs/fence";
 import { JobError, type JobHandler } from "../../server/jobs/job-handler";
 import { type ImportJobParameters, importJobParameters } from "../../server/import/import.schema";
 import { FileError, ImportRowError } from "../../server/import/readers";
@@ -13,7 +14,7 @@ export const importHandler: JobHandler<ImportJobParameters> = {
   type: "IMPORT",
   parameters: importJobParameters,
 
-  async run({ job, parameters: p, progress, log, throwIfCancelled }) {
+  async run({ job, parameters: p, fence, progress, log, throwIfCancelled }) {
     const file = uploadPath(p.uploadId, p.fileName);
     if (!fs.existsSync(file)) throw new JobError(`The uploaded file ${p.fileName} is not on this worker's disk (${file}); upload it again.`);
     await log(`Importing ${p.fileName} (${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MB) as "${p.options.sourceName}".`);
@@ -22,6 +23,8 @@ export const importHandler: JobHandler<ImportJobParameters> = {
       const result = await runImport(process.env.DATABASE_URL!, { path: file, fileName: p.fileName }, p.options, {
         createdById: job.createdById,
         jobId: job.id,
+        // The import writes on a connection of its own; it commits only while this attempt holds the job.
+        beforeCommit: (query) => lockHeldJobRaw(query, fence),
         onProgress: (fraction) => {
           throwIfCancelled(); // a cancel aborts the import; its transaction rolls back
           if (fraction - last >= 0.02) {

@@ -2,17 +2,22 @@
 //   QUEUED --claim--> RUNNING --> SUCCEEDED | FAILED | CANCELLED
 // While running, a heartbeat proves the worker is alive (recover-stalled.ts requeues or fails
 // jobs whose heartbeat stops) and brings an admin's cancel request to the handler as an abort.
+// Every write for the job carries the fence the attempt claimed it with (server/jobs/fence.ts):
+// an attempt that was taken over while it seemed dead has its writes refused and stops.
 import type { Job, Prisma } from "@prisma/client";
 import { dispatchJob } from "../../server/jobs/enqueue";
+import { type JobFence, JobLost, lockHeldJob } from "../../server/jobs/fence";
 import { type JobContext, JobError, type JobHandler } from "../../server/jobs/job-handler";
 import { newQueueJobId } from "../../server/jobs/job-queue";
-import type { Db } from "../../server/db/types";
+import type { Db, Tx } from "../../server/db/types";
 import { describeZodError } from "../../server/validation/describe-zod-error";
 import { ZodError } from "zod";
 
 /** How often a running job proves it is alive and checks for a cancel (JOB_HEARTBEAT_MS, read per job). */
 const heartbeatMs = () => Number(process.env.JOB_HEARTBEAT_MS ?? 5_000);
 const LIVE_WRITE_INTERVAL_MS = 250;
+/** A cleanup removes a whole batch in one transaction; it gets this long, not Prisma's 5 s. */
+export const CLEANUP_TIMEOUT_MS = 30 * 60_000;
 
 /** The abort reasons a handler can be stopped with. */
 export class JobCancelled extends Error {
@@ -26,17 +31,49 @@ export class WorkerStopping extends Error {
   }
 }
 
+type Level = "info" | "warn" | "error";
 type Claim = { jobId: string; workerId: string; queueJobId: string | null };
 
-/** QUEUED -> RUNNING, only if the row is still waiting for this very message (a cancelled or
- *  re-dispatched job's old message is ignored). */
+/** QUEUED -> RUNNING under a new fence, only if the row is still waiting for this very message
+ *  (a cancelled or re-dispatched job's old message is ignored). */
 async function claim(db: Db, { jobId, workerId, queueJobId }: Claim): Promise<Job | null> {
   const rows = await db.$queryRaw<{ id: string }[]>`
-    UPDATE "Job" SET status = 'RUNNING', attempts = attempts + 1, "workerId" = ${workerId},
+    UPDATE "Job" SET status = 'RUNNING', attempts = attempts + 1, fence = fence + 1, "workerId" = ${workerId},
       "startedAt" = COALESCE("startedAt", now()), "heartbeatAt" = now(), "finishedAt" = NULL
     WHERE id = ${jobId} AND status = 'QUEUED' AND (${queueJobId}::text IS NULL OR "queueJobId" = ${queueJobId})
     RETURNING id`;
   return rows.length ? db.job.findUnique({ where: { id: jobId } }) : null;
+}
+
+/** A log line of the job, written only while `fence` holds it. */
+export async function fencedLog(db: Db | Tx, fence: JobFence, message: string, level: Level = "info"): Promise<void> {
+  const written = await db.$executeRaw`
+    INSERT INTO "JobLogLine" ("jobId", level, message) SELECT id, ${level}, ${message} FROM "Job" WHERE id = ${fence.jobId} AND fence = ${fence.token}`;
+  if (written === 0) throw new JobLost(fence);
+}
+
+/** Whether `fence` still holds the running job. */
+async function holds(db: Db, fence: JobFence): Promise<boolean> {
+  const rows = await db.$queryRaw<unknown[]>`SELECT 1 FROM "Job" WHERE id = ${fence.jobId} AND fence = ${fence.token} AND status = 'RUNNING'`;
+  return rows.length > 0;
+}
+
+/**
+ * Proves every `heartbeatMs` that `fence` is alive on the job; calls `lost` once the job has
+ * changed hands and `cancelled` when an admin asked to cancel it. Returns the stop function.
+ */
+export function holdJob(db: Db, fence: JobFence, on: { lost(): void; cancelled?(): void }): () => void {
+  const timer = setInterval(() => {
+    db.$queryRaw<{ cancelRequested: boolean }[]>`
+      UPDATE "Job" SET "heartbeatAt" = now() WHERE id = ${fence.jobId} AND fence = ${fence.token} AND status = 'RUNNING'
+      RETURNING "cancelRequestedAt" IS NOT NULL AS "cancelRequested"`
+      .then(([row]) => {
+        if (!row) on.lost();
+        else if (row.cancelRequested) on.cancelled?.();
+      })
+      .catch(() => {});
+  }, heartbeatMs());
+  return () => clearInterval(timer);
 }
 
 /** Runs the job a queue message names; returns what became of it (null: not ours to run). */
@@ -52,10 +89,13 @@ export function runJobNow(db: Db, handler: JobHandler<any>, jobId: string, worke
 }
 
 async function execute(db: Db, handler: JobHandler<any>, job: Job, workerId: string, stopping?: AbortSignal) {
-  const log = (message: string, level: "info" | "warn" | "error" = "info") =>
-    db.jobLogLine.create({ data: { jobId: job.id, message, level } }).then(() => undefined);
+  const fence: JobFence = { jobId: job.id, token: job.fence };
+  const log = (message: string, level: Level = "info") => fencedLog(db, fence, message, level);
   const controller = new AbortController();
-  const onStopping = () => controller.abort(new WorkerStopping());
+  const abort = (reason: Error) => {
+    if (!controller.signal.aborted) controller.abort(reason);
+  };
+  const onStopping = () => abort(new WorkerStopping());
   stopping?.addEventListener("abort", onStopping, { once: true });
   if (stopping?.aborted) onStopping();
 
@@ -65,82 +105,109 @@ async function execute(db: Db, handler: JobHandler<any>, job: Job, workerId: str
     if (!pendingLive) return liveWrite;
     const value = pendingLive.value as Prisma.InputJsonValue;
     pendingLive = null;
-    liveWrite = liveWrite.then(() => db.job.update({ where: { id: job.id }, data: { live: value } })).catch(() => {});
+    liveWrite = liveWrite
+      .then(() => db.job.updateMany({ where: { id: job.id, fence: fence.token, status: "RUNNING" }, data: { live: value } }))
+      .then(({ count }) => {
+        if (count === 0) abort(new JobLost(fence));
+      })
+      .catch(() => {});
     return liveWrite;
   };
   const liveTimer = setInterval(() => void flushLive(), LIVE_WRITE_INTERVAL_MS);
-  const heartbeat = setInterval(() => {
-    db.job
-      .update({ where: { id: job.id }, data: { heartbeatAt: new Date() }, select: { cancelRequestedAt: true } })
-      .then((row) => {
-        if (row.cancelRequestedAt && !controller.signal.aborted) controller.abort(new JobCancelled());
-      })
-      .catch(() => {});
-  }, heartbeatMs());
+  const stopHeartbeat = holdJob(db, fence, { lost: () => abort(new JobLost(fence)), cancelled: () => abort(new JobCancelled()) });
 
   const context: JobContext<unknown> = {
     job: { id: job.id, type: job.type, attempt: job.attempts, createdById: job.createdById },
     parameters: undefined,
     db,
+    fence,
     signal: controller.signal,
     throwIfCancelled: () => controller.signal.throwIfAborted(),
     async progress(fraction, message) {
       const progress = Math.min(1, Math.max(0, fraction));
-      await db.job.update({ where: { id: job.id }, data: { progress, ...(message !== undefined ? { progressMessage: message } : {}) } });
+      const { count } = await db.job.updateMany({
+        where: { id: job.id, fence: fence.token, status: "RUNNING" },
+        data: { progress, ...(message !== undefined ? { progressMessage: message } : {}) },
+      });
+      if (count === 0) throw new JobLost(fence);
     },
     log,
     setLive(value) {
       pendingLive = { value: value ?? null };
     },
+    transaction(fn, options) {
+      return db.$transaction(async (tx) => {
+        const result = await fn(tx);
+        await lockHeldJob(tx, fence);
+        return result;
+      }, options);
+    },
   };
 
-  // Only the worker that holds the job may finish it (recovery may have handed it on).
+  // Only the attempt that holds the job may finish it (recovery may have handed it on).
   const finish = async (data: Prisma.JobUpdateManyMutationInput) => {
-    await db.job.updateMany({ where: { id: job.id, status: "RUNNING", workerId }, data: { ...data, finishedAt: new Date() } });
+    const { count } = await db.job.updateMany({ where: { id: job.id, fence: fence.token, status: "RUNNING" }, data: { ...data, finishedAt: new Date() } });
+    if (count === 0) throw new JobLost(fence);
+  };
+  const lost = () => {
+    // The worker's own log, since the job's log now belongs to the attempt that holds the job.
+    console.error(
+      `Job ${job.id} (${job.type.toLowerCase()}): attempt ${job.attempts} on ${workerId} lost the job (fence ${fence.token}) to another attempt, ` +
+        `after this worker seemed dead; it stopped and its writes since were refused.`,
+    );
+    return "LOST" as const;
   };
 
   try {
-    if (job.cancelRequestedAt) throw new JobCancelled();
-    const parsed = handler.parameters.safeParse(job.parameters);
-    if (!parsed.success) throw new JobError(`Invalid parameters: ${describeZodError(parsed.error)}`);
-    context.parameters = parsed.data;
-    await log(`Attempt ${job.attempts} of ${job.maxAttempts} started on ${workerId}.`);
-    const result = await handler.run(context);
-    clearInterval(liveTimer);
-    await flushLive();
-    await finish({ status: "SUCCEEDED", progress: 1, result: (result ?? null) as Prisma.InputJsonValue, error: null });
-    await log("Finished.");
-    return "SUCCEEDED" as const;
-  } catch (thrown) {
-    clearInterval(liveTimer);
-    await flushLive();
-    const reason = controller.signal.aborted ? controller.signal.reason : thrown;
-    const handedOn = reason instanceof WorkerStopping;
-    if (context.parameters !== undefined && !(handedOn && handler.resumable)) await runCleanup(db, handler, job.id, context.parameters, log);
-    if (handedOn) {
-      // Put it back for another worker, which resumes (resumable handlers) or starts afresh.
-      const queueJobId = newQueueJobId();
-      await db.job.updateMany({
-        where: { id: job.id, status: "RUNNING", workerId },
-        data: { status: "QUEUED", queueJobId, workerId: null, attempts: { decrement: 1 } },
-      });
-      await log("The worker stopped; the job is queued again.", "warn");
-      await dispatchJob(db, { id: job.id, type: job.type, queueJobId }).catch(() => {});
-      return "QUEUED" as const;
+    try {
+      if (job.cancelRequestedAt) throw new JobCancelled();
+      const parsed = handler.parameters.safeParse(job.parameters);
+      if (!parsed.success) throw new JobError(`Invalid parameters: ${describeZodError(parsed.error)}`);
+      context.parameters = parsed.data;
+      await log(`Attempt ${job.attempts} of ${job.maxAttempts} started on ${workerId}.`);
+      const result = await handler.run(context);
+      clearInterval(liveTimer);
+      await flushLive();
+      await finish({ status: "SUCCEEDED", progress: 1, result: (result ?? null) as Prisma.InputJsonValue, error: null });
+      await log("Finished.");
+      return "SUCCEEDED" as const;
+    } catch (thrown) {
+      clearInterval(liveTimer);
+      await flushLive();
+      const reason = controller.signal.aborted ? controller.signal.reason : thrown;
+      // Whatever the handler threw, an attempt that no longer holds the job must not clean up
+      // (it would remove the new attempt's work) nor finish it.
+      if (reason instanceof JobLost || thrown instanceof JobLost || !(await holds(db, fence))) return lost();
+      const handedOn = reason instanceof WorkerStopping;
+      if (context.parameters !== undefined && !(handedOn && handler.resumable)) await cleanUpJob(db, handler, fence, context.parameters);
+      if (handedOn) {
+        // Put it back for another worker, which resumes (resumable handlers) or starts afresh.
+        const queueJobId = newQueueJobId();
+        await db.$transaction(async (tx) => {
+          await lockHeldJob(tx, fence);
+          await tx.job.update({ where: { id: job.id }, data: { status: "QUEUED", queueJobId, workerId: null, attempts: { decrement: 1 } } });
+          await fencedLog(tx, fence, "The worker stopped; the job is queued again.", "warn");
+        });
+        await dispatchJob(db, { id: job.id, type: job.type, queueJobId }).catch(() => {});
+        return "QUEUED" as const;
+      }
+      if (reason instanceof JobCancelled) {
+        await finish({ status: "CANCELLED", error: null });
+        await log("Cancelled.", "warn");
+        return "CANCELLED" as const;
+      }
+      const message = errorMessage(reason);
+      await finish({ status: "FAILED", error: message });
+      await log(message, "error");
+      if (!(reason instanceof JobError) && reason instanceof Error && reason.stack) await log(reason.stack, "error");
+      return "FAILED" as const;
     }
-    if (reason instanceof JobCancelled) {
-      await finish({ status: "CANCELLED", error: null });
-      await log("Cancelled.", "warn");
-      return "CANCELLED" as const;
-    }
-    const message = errorMessage(reason);
-    await finish({ status: "FAILED", error: message });
-    await log(message, "error");
-    if (!(reason instanceof JobError) && reason instanceof Error && reason.stack) await log(reason.stack, "error");
-    return "FAILED" as const;
+  } catch (error) {
+    if (error instanceof JobLost) return lost();
+    throw error;
   } finally {
     clearInterval(liveTimer);
-    clearInterval(heartbeat);
+    stopHeartbeat();
     stopping?.removeEventListener("abort", onStopping);
   }
 }
@@ -151,18 +218,24 @@ function errorMessage(error: unknown): string {
   return String(error);
 }
 
-export async function runCleanup(
-  db: Db,
-  handler: JobHandler<any>,
-  jobId: string,
-  parameters: unknown,
-  log: (message: string, level?: "info" | "warn" | "error") => Promise<void>,
-) {
+/**
+ * The handler's cleanup, in one transaction that commits only while `fence` holds the job, with
+ * a long timeout rather than Prisma's 5 s. A failed cleanup is logged, not thrown: the job still
+ * ends (and its log says what is left); JobLost is thrown, since the job is no longer ours to end.
+ */
+export async function cleanUpJob(db: Db, handler: JobHandler<any>, fence: JobFence, parameters: unknown): Promise<void> {
   if (!handler.cleanup) return;
   try {
-    await handler.cleanup({ jobId, parameters, db });
-    await log("Partial results removed.");
+    await db.$transaction(
+      async (tx) => {
+        await handler.cleanup!({ jobId: fence.jobId, parameters, db: tx });
+        await lockHeldJob(tx, fence);
+      },
+      { timeout: CLEANUP_TIMEOUT_MS, maxWait: 10_000 },
+    );
+    await fencedLog(db, fence, "Partial results removed.");
   } catch (error) {
-    await log(`Cleanup failed: ${errorMessage(error)}`, "error");
+    if (error instanceof JobLost) throw error;
+    await fencedLog(db, fence, `Cleanup failed: ${errorMessage(error)}`, "error");
   }
 }

@@ -19,7 +19,7 @@ import { type PairSide, samplePair, storePair, variantOrFail } from "./sample-pa
 type Context = JobContext<PairGenerationParameters>;
 
 /** The job's own batch: made on the first run, found again on a re-run. */
-async function batchForJob(db: Db, job: Context["job"], p: PairGenerationParameters) {
+async function batchForJob(db: Db, transaction: Context["transaction"], job: Context["job"], p: PairGenerationParameters) {
   const mine = await db.batch.findFirst({ where: { jobId: job.id } });
   if (mine) return mine;
   const clash = await db.batch.findFirst({ where: { roundId: p.roundId, name: p.batchName }, select: { id: true } });
@@ -27,7 +27,8 @@ async function batchForJob(db: Db, job: Context["job"], p: PairGenerationParamet
   if (!(await db.round.findUnique({ where: { id: p.roundId }, select: { id: true } }))) {
     throw new JobError(`roundId: the round ${p.roundId} no longer exists.`);
   }
-  return db.batch.create({
+  // Two attempts at once cannot both make it: the batch name is unique in its round.
+  return transaction((tx) => tx.batch.create({
     data: {
       roundId: p.roundId,
       name: p.batchName,
@@ -36,7 +37,7 @@ async function batchForJob(db: Db, job: Context["job"], p: PairGenerationParamet
       annotationsPerPair: p.annotationsPerPair,
       jobId: job.id,
     },
-  });
+  }));
 }
 
 export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) => Promise<PolicyBackend>): JobHandler<PairGenerationParameters> {
@@ -46,10 +47,10 @@ export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) 
     // A worker that dies or stops hands the job on with its finished pairs kept (see run).
     resumable: true,
 
-    async run({ job, parameters: p, db, signal, throwIfCancelled, progress, log, setLive }) {
+    async run({ job, parameters: p, db, transaction, signal, throwIfCancelled, progress, log, setLive }) {
       const variantA = await variantOrFail(db, p.a.variantId, "a.variantId");
       const variantB = await variantOrFail(db, p.b.variantId, "b.variantId");
-      const batch = await batchForJob(db, job, p);
+      const batch = await batchForJob(db, transaction, job, p);
       const strategy = pairStrategy(p.a, p.b);
       const total = p.promptIds.length;
 
@@ -90,7 +91,7 @@ export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) 
             setLive({ ...live });
           },
         });
-        await db.$transaction((tx) =>
+        await transaction((tx) =>
           storePair(tx, {
             promptId,
             batchId: batch.id,
@@ -112,7 +113,7 @@ export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) 
       const pairs = await db.pair.count({ where: { batchId: batch.id } });
       if (pairs === 0) throw new JobError("None of the chosen prompts exists any more; no pairs were made.");
       if (p.openWhenDone) {
-        await db.batch.update({ where: { id: batch.id }, data: { status: "OPEN", openedAt: batch.openedAt ?? new Date() } });
+        await transaction((tx) => tx.batch.update({ where: { id: batch.id }, data: { status: "OPEN", openedAt: batch.openedAt ?? new Date() } }));
         await log(`Batch "${batch.name}" opened: its ${pairs} pairs are in annotators' queues.`);
       } else {
         await log(`Batch "${batch.name}" has ${pairs} pairs and stays a draft until an admin opens it.`);
@@ -122,11 +123,9 @@ export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) 
 
     /** Removes the job's draft batch (its pairs go with it) and every response the job stored. */
     async cleanup({ jobId, db }) {
-      await db.$transaction(async (tx) => {
-        // A batch that was opened may already hold annotations: it is never removed here.
-        await tx.batch.deleteMany({ where: { jobId, status: "DRAFT" } });
-        await tx.response.deleteMany({ where: { jobId, pairsAsA: { none: {} }, pairsAsB: { none: {} } } });
-      });
+      // A batch that was opened may already hold annotations: it is never removed here.
+      await db.batch.deleteMany({ where: { jobId, status: "DRAFT" } });
+      await db.response.deleteMany({ where: { jobId, pairsAsA: { none: {} }, pairsAsB: { none: {} } } });
     },
   };
 }

@@ -69,13 +69,18 @@ export type StorePairRequest = {
   sides: [PairSide & { generation: Generation }, PairSide & { generation: Generation }];
 };
 
-/** The two responses with full provenance and their pair, inside the caller's transaction. */
+/**
+ * The two responses with full provenance and their pair, inside the caller's transaction (the
+ * job's fenced one). Side A is the job's sample 0 of the prompt and side B its sample 1: a second
+ * copy of either, from the same job, is refused by the schema (manual_response_job_sample).
+ */
 export async function storePair(tx: Tx, request: StorePairRequest) {
   const ids: string[] = [];
-  for (const side of request.sides) {
+  for (const [sampleIndex, side] of request.sides.entries()) {
     const response = await tx.response.create({
         data: {
           promptId: request.promptId,
+          sampleIndex,
           text: side.generation.text,
           policyVariantId: side.variant.id,
           temperature: side.temperature,

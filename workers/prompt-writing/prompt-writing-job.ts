@@ -50,7 +50,7 @@ export function makePromptWritingHandler(openBackend: (variant: PolicyVariant) =
     type: "POLICY_SAMPLING",
     parameters: promptWritingParameters,
 
-    async run({ job, parameters: p, db, signal, progress, log, setLive }) {
+    async run({ job, parameters: p, db, transaction, signal, progress, log, setLive }) {
       // A re-run after the worker died between the commit and the status update: already done.
       const existing = await db.pair.findFirst({
         where: { responseA: { jobId: job.id } },
@@ -98,7 +98,7 @@ export function makePromptWritingHandler(openBackend: (variant: PolicyVariant) =
         },
       });
 
-      const stored = await db.$transaction(async (tx) => {
+      const stored = await transaction(async (tx) => {
         const round = await currentRound(tx);
         if (!round) throw new JobError("There is no round yet to put the pair in: an admin must create one.");
         const batch = await writtenPromptsBatch(tx, round.id);

@@ -9,20 +9,20 @@ const parameters = z.object({ steps: z.number().int().min(0).default(3), failAt:
 
 export const fixtureSource = (jobId: string) => `job-fixture:${jobId}`;
 
-async function writePartial(db: Parameters<JobHandler["run"]>[0]["db"], jobId: string, step: number) {
-  await db.prompt.create({
-    data: { protocol: "HELPFULNESS", source: fixtureSource(jobId), contentHash: `${jobId}-${step}`, turns: [`step ${step}`] },
-  });
+async function writePartial(transaction: Parameters<JobHandler["run"]>[0]["transaction"], jobId: string, step: number) {
+  await transaction((tx) =>
+    tx.prompt.create({ data: { protocol: "HELPFULNESS", source: fixtureSource(jobId), contentHash: `${jobId}-${step}`, turns: [`step ${step}`] } }),
+  );
 }
 
 /** Counts steps, writing one prompt per step; fails at `failAt`; stops when cancelled. */
 export const stepsHandler: JobHandler<z.infer<typeof parameters>> = {
   type: "EMBEDDING",
   parameters,
-  async run({ job, parameters: p, db, progress, log, setLive, signal }) {
+  async run({ job, parameters: p, transaction, progress, log, setLive, signal }) {
     for (let step = 0; step < p.steps; step++) {
       if (step === p.failAt) throw new JobError(`step ${step} failed on purpose`);
-      await writePartial(db, job.id, step);
+      await writePartial(transaction, job.id, step);
       setLive({ step });
       await progress((step + 1) / p.steps, `step ${step + 1} of ${p.steps}`);
       await log(`step ${step + 1}`);
@@ -39,8 +39,8 @@ export const stepsHandler: JobHandler<z.infer<typeof parameters>> = {
 /** Writes one partial result, then waits until it is aborted (or its process is killed). */
 export const hangingHandler: JobHandler<z.infer<typeof parameters>> = {
   ...stepsHandler,
-  async run({ job, db, progress, signal }) {
-    await writePartial(db, job.id, 0);
+  async run({ job, transaction, progress, signal }) {
+    await writePartial(transaction, job.id, 0);
     await progress(0.5, "waiting forever");
     await new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }));
   },

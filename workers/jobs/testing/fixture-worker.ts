@@ -1,11 +1,20 @@
 // A real worker process (pg-boss, heartbeat, run-job) with one fixture handler, for tests that
-// kill workers: `node --import tsx workers/jobs/testing/fixture-worker.ts hanging|steps`.
+// kill or pause workers: `node --import tsx workers/jobs/testing/fixture-worker.ts hanging|steps|slow-pairs`.
+// slow-pairs is the real pair-generation handler on a scripted backend whose every generation
+// takes SLOW_PAIRS_MS and is announced on stdout ("generating seed N").
 import { prisma } from "../../../server/db/prisma";
 import { createBoss } from "../../../server/jobs/job-queue";
+import { makePairGenerationHandler } from "../../pair-generation/pair-generation-job";
 import { registerJobHandlers } from "../register";
 import { hangingHandler, stepsHandler } from "./fixture-handlers";
+import { scriptedBackend } from "./scripted-backend";
 
-const handler = process.argv[2] === "hanging" ? hangingHandler : stepsHandler;
+const mode = process.argv[2];
+const slowPairs = () => {
+  const backend = scriptedBackend(Number(process.env.SLOW_PAIRS_MS ?? 2_000), (request) => console.log(`generating seed ${request.sampling.seed}`));
+  return makePairGenerationHandler(async () => backend);
+};
+const handler = mode === "hanging" ? hangingHandler : mode === "slow-pairs" ? slowPairs() : stepsHandler;
 const boss = createBoss(process.env.DATABASE_URL!, "worker");
 boss.on("error", () => {});
 await boss.start();
