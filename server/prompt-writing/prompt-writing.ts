@@ -16,6 +16,7 @@ import {
   type WritingLive,
   writingLiveSchema,
 } from "./prompt-writing.schema";
+import { withinPendingWriteCap } from "./pending-limit";
 import { writingSides } from "./writing-settings";
 import { refuse } from "../errors/domain-error";
 
@@ -55,8 +56,13 @@ export async function lastComparedDialogue(db: DbOrTx, userId: string) {
   return { comparisonId: last.id, ...last.pair.prompt, ...dialogue };
 }
 
-/** Saves the prompt (once per dialogue) and queues the sampling of its two responses. */
-export async function writePrompt(db: Db, user: CurrentUser, input: WritePromptInput) {
+/** Saves the prompt (once per dialogue) and queues the sampling of its two responses, while the
+ *  author has fewer than PROMPT_WRITING_MAX_PENDING such jobs waiting (else nothing is saved). */
+export function writePrompt(db: Db, user: CurrentUser, input: WritePromptInput) {
+  return withinPendingWriteCap(db, user.id, () => saveAndQueue(db, user, input));
+}
+
+async function saveAndQueue(db: Db, user: CurrentUser, input: WritePromptInput) {
   const base = input.continueFromComparisonId
     ? await continuedDialogue(db, user.id, input.continueFromComparisonId)
     : { systemPrompt: null, turns: [] as DialogueTurn[] };
@@ -167,6 +173,6 @@ export async function retryWritingJob(db: Db, user: CurrentUser, jobId: string) 
     const cancelled = await cancelJob(db, jobId, { name: user.name });
     if (cancelled.status !== "CANCELLED") throw refuse("conflict", "A worker has just started on it; wait for the responses.");
   }
-  await retryJob(db, jobId, { name: user.name });
+  await withinPendingWriteCap(db, user.id, () => retryJob(db, jobId, { name: user.name }), { excludeJobId: jobId });
   return { jobId };
 }
