@@ -8,6 +8,7 @@
 // Nothing is registered until step 4 commits: a failed, cancelled or killed run leaves no model
 // (a killed run may leave an artifact file no row names; cleanup removes it).
 import crypto from "node:crypto";
+import fs from "node:fs";
 import type { PolicyVariant, Prisma } from "@prisma/client";
 import type { DbOrTx } from "../../server/db/types";
 import { JobError, type JobContext, type JobHandler } from "../../server/jobs/job-handler";
@@ -19,7 +20,7 @@ import { type FeatureExtractor, policyEmbeddingExtractor } from "../features/ext
 import { featuresFor } from "../features/pipeline";
 import { backendForVariant } from "../policy/open-backend";
 import type { PolicyBackend } from "../policy/policy-backend";
-import { artifactName, removeArtifact, writeArtifact } from "./artifact-store";
+import { artifactDir, readArtifact, removeArtifact, writeArtifact } from "./artifact-store";
 import { evaluatePairs, scorePairs } from "./evaluate";
 import { featureInputsOf } from "./feature-inputs";
 import { fitPlattScaling, perResponseSafety, UNSAFE_THRESHOLD, unsafePrecisionRecall } from "./safety-calibration";
@@ -233,18 +234,15 @@ export function makeRewardTrainingHandler(openBackend: (variant: PolicyVariant) 
 
     async cleanup({ jobId, db }) {
       // A run killed between writing its artifact and registering it leaves a file no row names.
-      const { artifactDir } = await import("./artifact-store");
-      const fs = await import("node:fs");
       const dir = artifactDir();
       if (!fs.existsSync(dir)) return;
       const named = new Set((await db.rewardModel.findMany({ select: { artifactUri: true } })).map((m) => m.artifactUri));
       for (const file of fs.readdirSync(dir)) {
         if (!file.endsWith(".json") || named.has(file)) continue;
         try {
-          const head = (await import("./artifact-store")).readArtifact(file, dir);
-          if (head.meta.jobId === jobId) removeArtifact(file, dir);
+          if (readArtifact(file, dir).meta.jobId === jobId) removeArtifact(file, dir);
         } catch {
-          // Not an artifact of ours; leave it.
+          // Not a readable artifact; not this job's to remove.
         }
       }
     },
@@ -256,4 +254,3 @@ function toJson(value: unknown): Prisma.InputJsonValue {
 }
 
 export const rewardTrainingHandler = makeRewardTrainingHandler();
-export { artifactName };
