@@ -2,7 +2,7 @@
 // through its heartbeat and stops at its next check) and retry it (a failed or cancelled job
 // runs again from the start, under the same row, so its page and log stay in one place).
 import { Prisma } from "@prisma/client";
-import type { Db } from "../db/types";
+import type { Db, Tx } from "../db/types";
 import { dispatchJob } from "./enqueue";
 import { newQueueJobId } from "./job-queue";
 import { refuse } from "../errors/domain-error";
@@ -31,6 +31,11 @@ export async function cancelJob(db: Db, jobId: string, by: { name: string }) {
 }
 
 export async function retryJob(db: Db, jobId: string, by: { name: string }) {
+  // The row goes back to QUEUED with its new message, or not at all.
+  return db.$transaction((tx) => requeueForRetry(tx, jobId, by));
+}
+
+async function requeueForRetry(db: Tx, jobId: string, by: { name: string }) {
   const queueJobId = newQueueJobId();
   const { count } = await db.job.updateMany({
     where: { id: jobId, status: { in: ["FAILED", "CANCELLED"] } },

@@ -5,6 +5,7 @@
 import crypto from "node:crypto";
 import type { JobType } from "@prisma/client";
 import PgBoss from "pg-boss";
+import type { Tx } from "../db/types";
 
 export type QueueMessage = { jobId: string };
 
@@ -42,10 +43,26 @@ export async function ensureQueue(boss: PgBoss, type: JobType): Promise<string> 
   return name;
 }
 
-export async function sendToQueue(boss: PgBoss, job: { id: string; type: JobType; queueJobId: string }): Promise<void> {
+/**
+ * pg-boss's statements run on the caller's transaction (pg-boss 10's `db` option of send): the
+ * message commits with the Job row that waits for it, or neither does.
+ */
+function onTransaction(tx: Tx): PgBoss.Db {
+  return {
+    async executeSql(text, values) {
+      // node-postgres would send objects as JSON and undefined as NULL; Prisma's raw queries need it said.
+      const params = values.map((v) => (v === undefined ? null : v !== null && typeof v === "object" && !(v instanceof Date) ? JSON.stringify(v) : v));
+      return { rows: await tx.$queryRawUnsafe<unknown[]>(text, ...params) };
+    },
+  };
+}
+
+/** Writes a job's queue message in the caller's transaction (the one that queued the Job row). */
+export async function sendToQueue(tx: Tx, job: { id: string; type: JobType; queueJobId: string }): Promise<void> {
+  const boss = await jobProducer();
   const name = await ensureQueue(boss, job.type);
   const message: QueueMessage = { jobId: job.id };
-  const sent = await boss.send(name, message, { id: job.queueJobId, ...QUEUE_OPTIONS });
+  const sent = await boss.send(name, message, { id: job.queueJobId, ...QUEUE_OPTIONS, db: onTransaction(tx) });
   if (!sent) throw new Error(`pg-boss did not accept the message for job ${job.id}`);
 }
 

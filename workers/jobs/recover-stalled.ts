@@ -6,6 +6,7 @@
 // Recovery takes a stalled job over as a worker claims one: it raises the job's fence (so the
 // silent worker, should it wake, has every write refused) and beats for it while the cleanup
 // runs, in a transaction of its own with no short timeout; then it ends or requeues the job.
+import type { JobType } from "@prisma/client";
 import type { Db } from "../../server/db/types";
 import { dispatchJob } from "../../server/jobs/enqueue";
 import { type JobFence, JobLost, lockHeldJob } from "../../server/jobs/fence";
@@ -64,6 +65,7 @@ async function recover(db: Db, handlers: Map<string, JobHandler<any>>, job: Stal
       if (requeue) {
         await tx.job.update({ where: { id: job.id }, data: { status: "QUEUED", queueJobId, workerId: null, progress: 0, progressMessage: null } });
         await log(`${who} stopped responding during attempt ${job.attempts} of ${job.maxAttempts}; queued again.`, "warn");
+        await dispatchJob(tx, { id: job.id, type: job.type as JobType, queueJobId });
         return "requeued" as const;
       }
       const error = `${who} stopped responding during attempt ${job.attempts} of ${job.maxAttempts}; no attempts left.`;
@@ -71,7 +73,6 @@ async function recover(db: Db, handlers: Map<string, JobHandler<any>>, job: Stal
       await log(error, "error");
       return "failed" as const;
     });
-    if (ended === "requeued") await dispatchJob(db, { id: job.id, type: job.type as never, queueJobId });
     return ended;
   } finally {
     stopHeartbeat();

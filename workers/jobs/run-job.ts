@@ -187,8 +187,8 @@ async function execute(db: Db, handler: JobHandler<any>, job: Job, workerId: str
           await lockHeldJob(tx, fence);
           await tx.job.update({ where: { id: job.id }, data: { status: "QUEUED", queueJobId, workerId: null, attempts: { decrement: 1 } } });
           await fencedLog(tx, fence, "The worker stopped; the job is queued again.", "warn");
+          await dispatchJob(tx, { id: job.id, type: job.type, queueJobId });
         });
-        await dispatchJob(db, { id: job.id, type: job.type, queueJobId }).catch(() => {});
         return "QUEUED" as const;
       }
       if (reason instanceof JobCancelled) {
