@@ -1,9 +1,12 @@
+import os from "node:os";
 import { describe, expect, it } from "vitest";
 import { prisma } from "../db/prisma";
 import { callerFor, makeUser, refusal } from "../testing/fixtures";
 import { activeVariantOrThrow, variantDefaults } from "./policy-variants";
 import type { VariantFormValues } from "./policy-variants.schema";
 
+// The variants below name files in /models, a folder the operator allowed.
+process.env.POLICY_MODEL_DIRS = `${os.tmpdir()},/models`;
 const defaults = { temperature: 0.7, topP: 0.9, maxTokens: 256 };
 const local = (name: string): VariantFormValues => ({ name, backend: "LLAMA_CPP", modelPath: "/models/llama-2-7b-chat.Q4_K_M.gguf", defaults });
 
@@ -42,6 +45,9 @@ describe("policy variants", () => {
     );
     expect(await refusal(caller.policyVariants.create({ ...local("not gguf"), modelPath: "/models/model.bin" }))).toBe(
       "modelPath: a GGUF file (ending in .gguf)",
+    );
+    expect(await refusal(caller.policyVariants.create({ ...local("outside"), modelPath: "/etc/shadow.gguf" }))).toMatch(
+      /^modelPath: \/etc\/shadow\.gguf is not in a folder policy models may be loaded from: .*models \(the data folder's models\/\), .*\/models \(POLICY_MODEL_DIRS\)/,
     );
     expect(await refusal(caller.policyVariants.create({ name: "no url", backend: "OPENAI_COMPATIBLE", defaults }))).toBe(
       "baseUrl: an OpenAI-compatible variant needs its server's base URL",

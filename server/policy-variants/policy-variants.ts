@@ -3,6 +3,7 @@
 // where it lives; the web process never loads a model (workers do, in workers/policy/).
 import { type PolicyVariant } from "@prisma/client";
 import type { DbOrTx } from "../db/types";
+import { modelPathRefusal } from "./model-dirs";
 import {
   LLAMA2_SAMPLING_DEFAULTS,
   type RetireVariantInput,
@@ -39,6 +40,8 @@ function nameTaken(error: unknown, name: string): never {
 }
 
 function rowData(input: VariantInput) {
+  const refusal = input.modelPath ? modelPathRefusal(input.modelPath) : null;
+  if (refusal) throw refuse("invalid", `modelPath: ${refusal}`, { field: "modelPath" });
   return {
     name: input.name,
     backend: input.backend,
@@ -52,8 +55,9 @@ function rowData(input: VariantInput) {
 }
 
 export async function createVariant(db: DbOrTx, input: VariantInput) {
+  const data = rowData(input);
   try {
-    return await db.policyVariant.create({ data: rowData(input) });
+    return await db.policyVariant.create({ data });
   } catch (error) {
     nameTaken(error, input.name);
   }
@@ -72,8 +76,9 @@ async function findVariantOrThrow(db: DbOrTx, variantId: string) {
  */
 export async function updateVariant(db: DbOrTx, input: UpdateVariantInput) {
   await findVariantOrThrow(db, input.variantId);
+  const data = rowData(input.variant);
   try {
-    return await db.policyVariant.update({ where: { id: input.variantId }, data: rowData(input.variant) });
+    return await db.policyVariant.update({ where: { id: input.variantId }, data });
   } catch (error) {
     nameTaken(error, input.variant.name);
   }

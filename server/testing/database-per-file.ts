@@ -1,6 +1,7 @@
 // Before each test file: a database of its own, cloned from the migrated template, as
 // DATABASE_URL. Dropped after the file.
 import crypto from "node:crypto";
+import os from "node:os";
 import { afterAll, inject } from "vitest";
 import { databaseUrlFor, withPgClient } from "../db/pg-client";
 import { disconnectPrisma } from "../db/prisma";
@@ -12,6 +13,8 @@ const database = `preference_test_${crypto.randomBytes(6).toString("hex")}`;
 
 await withPgClient(serverUrl, (c) => c.query(`CREATE DATABASE ${database} TEMPLATE ${TEMPLATE_DATABASE}`));
 process.env.DATABASE_URL = databaseUrlFor(serverUrl, database);
+// Tests write their tiny models under the system's temporary folder: models may be loaded from there.
+process.env.POLICY_MODEL_DIRS ??= os.tmpdir();
 
 afterAll(async () => {
   await stopJobProducer();

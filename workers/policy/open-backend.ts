@@ -1,11 +1,11 @@
 // From a PolicyVariant row (or the environment) to a running PolicyBackend. Backends are cached
 // per configuration for the life of the worker: a model is loaded once however many jobs use it,
 // and two variants of one model (different system prompts or temperatures) share it.
-import fs from "node:fs";
 import type { PolicyVariant } from "@prisma/client";
 import type { SamplingDefaults } from "../../server/policy-variants/policy-variants.schema";
 import { variantDefaults } from "../../server/policy-variants/policy-variants";
 import { LlamaCppBackend } from "./llama-cpp-backend";
+import { allowedModelFile } from "./model-paths";
 import { OpenAiBackend } from "./openai-backend";
 import type { ChatDialogue, ChatTurn, PolicyBackend, PolicyBackendConfig, SamplingParams } from "./policy-backend";
 import type { PolicyEnv } from "./default-policy";
@@ -27,8 +27,8 @@ export function openPolicyBackend(config: PolicyBackendConfig): Promise<PolicyBa
   if (!backend) {
     backend = (async (): Promise<PolicyBackend> => {
       if (config.backend === "LLAMA_CPP") {
-        if (!fs.existsSync(config.modelPath)) throw new Error(`The policy model file ${config.modelPath} does not exist on this worker.`);
-        return LlamaCppBackend.open({ modelPath: config.modelPath, threads: config.threads });
+        // Only from the allowed folders, checked after links are followed.
+        return LlamaCppBackend.open({ modelPath: allowedModelFile(config.modelPath), threads: config.threads });
       }
       return new OpenAiBackend({
         baseUrl: config.baseUrl,
