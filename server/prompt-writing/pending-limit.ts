@@ -1,8 +1,8 @@
 // How many prompt-writing jobs one person may have waiting or running at once
 // (PROMPT_WRITING_MAX_PENDING, default 3). Each job samples from the policy model on a worker, so
 // without a cap one annotator could queue any amount of model time ahead of everyone else.
-import { TRPCError } from "@trpc/server";
 import type { Db } from "../db/types";
+import { refuse } from "../errors/domain-error";
 
 export function maxPendingWrites(env: Record<string, string | undefined> = process.env): number {
   const value = Number(env.PROMPT_WRITING_MAX_PENDING);
@@ -28,13 +28,13 @@ export async function withinPendingWriteCap<T>(db: Db, userId: string, queue: ()
     async (tx) => {
       const [{ locked }] = await tx.$queryRaw<[{ locked: boolean }]>`
         SELECT pg_try_advisory_xact_lock(hashtextextended(${`prompt-writing:${userId}`}, 0)) AS locked`;
-      if (!locked) throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Your previous prompt is still being saved; try again in a moment." });
+      if (!locked) throw refuse("rate-limited", "Your previous prompt is still being saved; try again in a moment.");
       const pending = await pendingWrites(tx, userId, options.excludeJobId);
       if (pending >= max) {
-        throw new TRPCError({
-          code: "TOO_MANY_REQUESTS",
-          message: `You already have ${pending} prompt${pending === 1 ? "" : "s"} waiting for ${pending === 1 ? "its" : "their"} responses (at most ${max} at once). Compare them, or wait until one is ready, then write the next.`,
-        });
+        throw refuse(
+          "rate-limited",
+          `You already have ${pending} prompt${pending === 1 ? "" : "s"} waiting for ${pending === 1 ? "its" : "their"} responses (at most ${max} at once). Compare them, or wait until one is ready, then write the next.`,
+        );
       }
       return queue();
     },
