@@ -66,6 +66,26 @@ describe("a worker killed mid-job", () => {
     expect(await partials(id)).toBe(1);
   });
 
+  it("runs a cleanup slower than Prisma's 5 s interactive-transaction timeout to the end", { timeout: 60_000 }, async () => {
+    const { id } = await enqueueJob(prisma, { type: "EMBEDDING", parameters: {}, createdById: null });
+    await prisma.job.update({ where: { id }, data: { status: "RUNNING", attempts: 1, fence: 1, workerId: "gone", heartbeatAt: new Date(Date.now() - 60_000) } });
+    await prisma.prompt.create({ data: { protocol: "HELPFULNESS", source: fixtureSource(id), contentHash: `${id}-0`, turns: ["step 0"] } });
+    // As removing a big batch would: the deletes take longer than 5 s.
+    const slow = handlersByType([{
+      ...stepsHandler,
+      async cleanup({ jobId, db }) {
+        await db.$executeRaw`SELECT pg_sleep(6)`;
+        await db.prompt.deleteMany({ where: { source: fixtureSource(jobId) } });
+      },
+    }]);
+    expect(await recoverStalledJobs(prisma, slow, 500)).toEqual({ requeued: [id], failed: [], cancelled: [] });
+    expect(await partials(id)).toBe(0);
+    const log = (await prisma.jobLogLine.findMany({ where: { jobId: id }, orderBy: { id: "asc" } })).map((l) => l.message);
+    expect(log).toEqual(["Partial results removed.", "gone stopped responding during attempt 1 of 2; queued again."]);
+    // And the next pass finds nothing left to recover.
+    expect(await recoverStalledJobs(prisma, slow, 500)).toEqual({ requeued: [], failed: [], cancelled: [] });
+  });
+
   it("ends FAILED, naming the worker, when no attempts are left", { timeout: 60_000 }, async () => {
     const doomed = await startWorker("hanging");
     const { id } = await enqueueJob(prisma, { type: "EMBEDDING", parameters: {}, createdById: null, maxAttempts: 1 });
