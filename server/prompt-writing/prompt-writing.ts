@@ -118,6 +118,18 @@ async function ownWritingJob(db: DbOrTx, user: CurrentUser, jobId: string) {
 
 type Panel = { text: string; done: boolean } | null;
 
+/**
+ * What an annotator reads when their job failed. The job's own error can carry a policy
+ * server's URL and the start of its answer (an upstream error page, a proxy's message); that is
+ * for admins, who see it on the job's page.
+ */
+export const WRITING_FAILED_MESSAGE = "The model could not generate the responses. An admin can see why on the job's page.";
+
+function errorFor(user: CurrentUser, job: { status: string; error: string | null }): string | null {
+  if (!job.error || user.role === "ADMIN") return job.error;
+  return job.status === "CANCELLED" ? "The job was cancelled." : WRITING_FAILED_MESSAGE;
+}
+
 /** What the writing screen shows: the dialogue, both responses as far as they go (left and
  *  right as the author will compare them), and the job's state. */
 export async function writingJobView(db: DbOrTx, user: CurrentUser, jobId: string) {
@@ -145,7 +157,7 @@ export async function writingJobView(db: DbOrTx, user: CurrentUser, jobId: strin
   return {
     jobId: job.id,
     status: job.status,
-    error: job.error,
+    error: errorFor(user, job),
     progressMessage: job.progressMessage,
     createdAt: job.createdAt,
     startedAt: job.startedAt,

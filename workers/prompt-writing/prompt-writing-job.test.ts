@@ -7,6 +7,7 @@ import type { CurrentUser } from "../../server/auth/current-user";
 import { prisma } from "../../server/db/prisma";
 import { stopJobProducer } from "../../server/jobs/job-queue";
 import { dialogueHash } from "../../server/prompts/content-hash";
+import { WRITING_FAILED_MESSAGE } from "../../server/prompt-writing/prompt-writing";
 import type { PromptWritingParameters } from "../../server/prompt-writing/prompt-writing.schema";
 import { callerFor, makeUser } from "../../server/testing/fixtures";
 import { runJobNow } from "../jobs/run-job";
@@ -148,7 +149,9 @@ describe("prompt writing", () => {
     await prisma.policyVariant.update({ where: { id: variantId }, data: { modelPath: "/nowhere/missing.gguf" } });
     expect(await runJobNow(prisma, promptWritingHandler, jobId)).toBe("FAILED");
     const failed = await caller.promptWriting.job({ jobId });
-    expect(failed).toMatchObject({ status: "FAILED", ready: false, error: expect.stringContaining("/nowhere/missing.gguf") });
+    // The annotator reads a plain message; the details are on the job's row, for the admin's job page.
+    expect(failed).toMatchObject({ status: "FAILED", ready: false, error: WRITING_FAILED_MESSAGE });
+    expect((await prisma.job.findUniqueOrThrow({ where: { id: jobId } })).error).toContain("/nowhere/missing.gguf");
     expect(await prisma.prompt.findUnique({ where: { id: promptId } })).not.toBeNull();
     expect(await prisma.response.count({ where: { jobId } })).toBe(0);
 
