@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { prisma } from "../db/prisma";
 import { dispatchJob, enqueueJob } from "./enqueue";
 import { retryJob } from "./job-control";
-import { stopJobProducer } from "./job-queue";
+import { ensureQueue, jobProducer, queueNameFor, stopJobProducer } from "./job-queue";
 
 const messageFor = async (queueJobId: string | null) =>
   (await prisma.$queryRaw<{ data: { jobId: string } }[]>`SELECT data FROM pgboss.job WHERE id = ${queueJobId}::uuid`)[0]?.data ?? null;
@@ -44,6 +44,16 @@ describe("enqueueing a job", () => {
         await dispatchJob(tx, { id: job.id, type: job.type, queueJobId: "not-a-uuid" });
       }),
     ).rejects.toThrow(/^Could not queue the job: /);
+    expect(await prisma.job.count()).toBe(before);
+  });
+
+  it("writes no Job row when the queue has no room for it, called with the client as web requests do", async () => {
+    const before = await prisma.job.count();
+    const producer = await jobProducer();
+    await ensureQueue(producer, "REWARD_SCORING");
+    // The queue disappears behind the producer's back: pg-boss accepts nothing for it.
+    await producer.deleteQueue(queueNameFor("REWARD_SCORING"));
+    await expect(enqueueJob(prisma, { type: "REWARD_SCORING", parameters: {}, createdById: null })).rejects.toThrow(/^Could not queue the job: pg-boss did not accept/);
     expect(await prisma.job.count()).toBe(before);
   });
 

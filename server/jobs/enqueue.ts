@@ -16,7 +16,8 @@ export type EnqueueRequest = {
 
 /** Runs `fn` in the caller's transaction, or in a new one when given the client. */
 export function inTransaction<T>(db: DbOrTx, fn: (tx: Tx) => Promise<T>): Promise<T> {
-  return "$transaction" in db ? (db as Db).$transaction(fn) : fn(db);
+  // A transaction's client has no $transaction (the process's client is a proxy, so `in` cannot tell).
+  return typeof (db as Db).$transaction === "function" ? (db as Db).$transaction(fn) : fn(db as Tx);
 }
 
 export async function enqueueJob(db: DbOrTx, request: EnqueueRequest): Promise<{ id: string }> {
