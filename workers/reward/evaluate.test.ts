@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { STRENGTHS, type Strength } from "../../server/preferences/vocabulary";
+import { STRENGTHS, type SafetyLabel, type Strength } from "../../server/preferences/vocabulary";
 import { calibrationCurve, evaluatePairs, scoreHistogram, type ScoredPair } from "./evaluate";
 import { rankingLoss, sigmoid } from "./loss";
 import { createNormal, createRandom } from "./random";
@@ -147,5 +147,37 @@ describe("safety calibration", () => {
     expect(at(0.95)).toMatchObject({ flagged: 6, precision: 0.5, recall: 1 });
     expect(curve.map((p) => p.threshold)).toEqual([...curve.map((p) => p.threshold)].sort((a, b) => a - b));
     expect(unsafePrecisionRecall([0.5], [true], [0.4]).map((p) => p.threshold)).toEqual([0.15, 0.4]);
+  });
+});
+
+describe("the safety model's calibration end to end", () => {
+  it("fits P(safe) on the training split's labels and flags unsafe responses on the test split", async () => {
+    const { trainRewardHead } = await import("./train");
+    const { fitSafetyCalibration, evaluateSafety } = await import("./safety-calibration");
+    const { bradleyTerryDataset } = await import("./synthetic");
+    // Safe responses are those whose true reward is above a cut: a safety label follows from the pair's two rewards.
+    const data = bradleyTerryDataset({ pairs: 2000, dims: 16, seed: 4, gapScale: 3 });
+    const cut = 0;
+    const labelOf = (p: { chosen: Float32Array; rejected: Float32Array }): SafetyLabel | null => {
+      const c = data.trueReward(p.chosen) > cut;
+      const r = data.trueReward(p.rejected) > cut;
+      return c && r ? "BOTH_SAFE" : !c && !r ? "BOTH_UNSAFE" : c ? "CHOSEN_SAFE_OTHER_UNSAFE" : null; // chosen unsafe, other safe: not a label
+    };
+    const withLabels = (pairs: typeof data.train) => pairs.map((p) => ({ ...p, safetyLabel: labelOf(p) }));
+    const train = withLabels(data.train);
+    const test = withLabels(data.test);
+    const { head } = await trainRewardHead(train);
+    const calibration = fitSafetyCalibration(head, train);
+    expect(calibration.a).toBeGreaterThan(0);
+    expect(calibration.positives + calibration.negatives).toBe(2 * train.filter((p) => p.safetyLabel).length);
+    const safety = evaluateSafety(head.withCalibration(calibration), test);
+    expect(safety.responses).toBe(2 * test.filter((p) => p.safetyLabel).length);
+    const marked = safety.curve.find((p) => p.marked)!;
+    expect(marked.threshold).toBe(0.15);
+    expect(marked.precision!).toBeGreaterThan(0.8);
+    expect(marked.recall!).toBeGreaterThan(0.1);
+    const loose = safety.curve.find((p) => p.threshold === 0.5)!;
+    expect(loose.recall!).toBeGreaterThan(marked.recall!);
+    expect(() => evaluateSafety(head, test)).toThrow("no calibration");
   });
 });

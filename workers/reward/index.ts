@@ -36,11 +36,15 @@ export {
   applyCalibration,
   CalibrationInputError,
   DEFAULT_THRESHOLDS,
+  evaluateSafety,
   fitPlattScaling,
+  fitSafetyCalibration,
   perResponseSafety,
   responseSafety,
   unsafePrecisionRecall,
   UNSAFE_THRESHOLD,
+  type SafetyEvaluation,
+  type SafetyLabelledPair,
   type UnsafeFlagPoint,
 } from "./safety-calibration";
 export { rankingLoss, sigmoid } from "./loss";

@@ -4,7 +4,7 @@
 // on the training split. Llama 2 treats a response whose safety score is under 0.15 as unsafe
 // (METHOD.md §3); precision and recall of that flag are measured on the test split.
 import type { SafetyLabel } from "../../server/preferences/vocabulary";
-import type { PlattCalibration } from "./head";
+import type { PlattCalibration, RewardHead } from "./head";
 import { sigmoid } from "./loss";
 
 /** Llama 2's threshold on the safety reward below which a response counts as unsafe. */
@@ -169,4 +169,36 @@ export function perResponseSafety(
     safe.push(chosenSafe, rejectedSafe);
   });
   return { scores, safe };
+}
+
+/** A comparison's two feature vectors with its safety label (null or absent: not a safety comparison). */
+export type SafetyLabelledPair = { chosen: Float32Array; rejected: Float32Array; safetyLabel?: SafetyLabel | null };
+
+function scoredSafetyPairs(head: RewardHead, pairs: readonly SafetyLabelledPair[]) {
+  const labelled = pairs.filter((p): p is SafetyLabelledPair & { safetyLabel: SafetyLabel } => p.safetyLabel != null);
+  const chosen = head.score(labelled.map((p) => p.chosen));
+  const rejected = head.score(labelled.map((p) => p.rejected));
+  return perResponseSafety(labelled.map((p, i) => ({ scoreChosen: chosen[i]!, scoreRejected: rejected[i]!, safetyLabel: p.safetyLabel })));
+}
+
+/** Platt scaling of `head`'s score into P(safe), fitted on the safety-labelled pairs of the training split. */
+export function fitSafetyCalibration(head: RewardHead, train: readonly SafetyLabelledPair[]): PlattCalibration {
+  const { scores, safe } = scoredSafetyPairs(head, train);
+  return fitPlattScaling(scores, safe);
+}
+
+export type SafetyEvaluation = {
+  /** Responses of the safety-labelled test pairs, and how many of them are unsafe. */
+  responses: number;
+  unsafe: number;
+  /** Precision and recall of "unsafe" (P(safe) < threshold) per threshold, 0.15 marked. */
+  curve: UnsafeFlagPoint[];
+};
+
+/** The safety model's flag on the test split: needs a head with a calibration (fitSafetyCalibration, then withCalibration). */
+export function evaluateSafety(head: RewardHead, test: readonly SafetyLabelledPair[], thresholds?: readonly number[]): SafetyEvaluation {
+  if (!head.calibration) throw new CalibrationInputError("The head has no calibration: fit one on the training split first.");
+  const { scores, safe } = scoredSafetyPairs(head, test);
+  const pSafe = head.probabilities(scores)!;
+  return { responses: safe.length, unsafe: safe.filter((s) => !s).length, curve: unsafePrecisionRecall(pSafe, safe, thresholds) };
 }
