@@ -32,7 +32,7 @@ const uploadCount = () => (fs.existsSync(uploads) ? fs.readdirSync(uploads).leng
 describe("cross-site requests", () => {
   it("refuse an upload or an import another site sends with the admin's cookie, and keep nothing", async () => {
     const before = await prisma.prompt.count();
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { cookie, origin: "https://evil.example", "content-type": "text/plain" },
       { cookie, "sec-fetch-site": "cross-site", "content-type": "multipart/form-data; boundary=x" },
       { cookie, "sec-fetch-site": "same-site", origin: "https://other.labels.example.org" },

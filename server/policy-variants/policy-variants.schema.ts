@@ -1,6 +1,7 @@
 // What an admin sends to register or change a policy variant (a live model, or the same model
 // with another system prompt or sampling defaults). Shared by the router and the admin form.
 import { z } from "zod";
+import { API_KEY_ENV_PATTERN } from "./allowed-hosts";
 
 export const policyBackendSchema = z.enum(["LLAMA_CPP", "OPENAI_COMPATIBLE"]);
 
@@ -35,6 +36,10 @@ const variantFields = z.object({
   modelPath: optionalText(1000),
   baseUrl: optionalText(1000),
   modelName: optionalText(200),
+  /** The workers' environment variable holding the server's API key (the key is never stored). */
+  apiKeyEnv: optionalText(100).refine((name) => name === null || API_KEY_ENV_PATTERN.test(name), {
+    message: "the name of an environment variable on the workers: POLICY_API_KEY or POLICY_API_KEY_<NAME> (capitals, digits, _)",
+  }),
   defaults: samplingDefaultsSchema,
   systemPrompt: optionalText(8000),
   description: optionalText(2000),
@@ -67,7 +72,7 @@ export const variantInput = variantFields
     }
   })
   .transform((v) =>
-    v.backend === "LLAMA_CPP" ? { ...v, baseUrl: null, modelName: null } : { ...v, modelPath: null },
+    v.backend === "LLAMA_CPP" ? { ...v, baseUrl: null, modelName: null, apiKeyEnv: null } : { ...v, modelPath: null },
   );
 export type VariantInput = z.output<typeof variantInput>;
 export type VariantFormValues = z.input<typeof variantInput>;

@@ -3,6 +3,7 @@
 // where it lives; the web process never loads a model (workers do, in workers/policy/).
 import { type PolicyVariant } from "@prisma/client";
 import type { DbOrTx } from "../db/types";
+import { baseUrlRefusal } from "./allowed-hosts";
 import { modelPathRefusal } from "./model-dirs";
 import {
   LLAMA2_SAMPLING_DEFAULTS,
@@ -42,12 +43,15 @@ function nameTaken(error: unknown, name: string): never {
 function rowData(input: VariantInput) {
   const refusal = input.modelPath ? modelPathRefusal(input.modelPath) : null;
   if (refusal) throw refuse("invalid", `modelPath: ${refusal}`, { field: "modelPath" });
+  const hostRefusal = input.baseUrl ? baseUrlRefusal(input.baseUrl) : null;
+  if (hostRefusal) throw refuse("invalid", `baseUrl: ${hostRefusal}`, { field: "baseUrl" });
   return {
     name: input.name,
     backend: input.backend,
     modelPath: input.modelPath,
     baseUrl: input.baseUrl,
     modelName: input.modelName,
+    apiKeyEnv: input.apiKeyEnv,
     defaults: input.defaults,
     systemPrompt: input.systemPrompt,
     description: input.description,

@@ -79,6 +79,8 @@ export async function ensureDefaultPolicyVariant(db: DbOrTx, dataDir: string, en
       modelPath: config.backend === "LLAMA_CPP" ? config.modelPath : null,
       baseUrl: config.backend === "OPENAI_COMPATIBLE" ? config.baseUrl : null,
       modelName: config.backend === "OPENAI_COMPATIBLE" ? config.modelName : null,
+      // The key stays in the environment; the variant names where to read it.
+      apiKeyEnv: config.backend === "OPENAI_COMPATIBLE" && config.apiKey ? "POLICY_API_KEY" : null,
       defaults: LLAMA2_SAMPLING_DEFAULTS,
     },
   }).catch((error: unknown) => {

@@ -51,7 +51,7 @@ describe("the default policy", () => {
   it("is registered as a variant only when there is none, with Llama 2-Chat's sampling defaults", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "default-variant-"));
     const created = await ensureDefaultPolicyVariant(prisma, dir, {});
-    expect(created).toMatchObject({ name: "tiny-llama2 (test model)", backend: "LLAMA_CPP", modelPath: tinyModelPath(dir), baseUrl: null });
+    expect(created).toMatchObject({ name: "tiny-llama2 (test model)", backend: "LLAMA_CPP", modelPath: tinyModelPath(dir), baseUrl: null, apiKeyEnv: null });
     expect(created!.defaults).toEqual({ temperature: 0.6, topP: 0.9, maxTokens: 512 });
     expect(fs.existsSync(tinyModelPath(dir))).toBe(true);
     expect(await ensureDefaultPolicyVariant(prisma, dir, { POLICY_BASE_URL: "http://x:1" })).toBeNull();
@@ -83,10 +83,12 @@ describe("backends for variants", () => {
     expect(variantSampling(variant, { maxTokens: 4, seed: 1, topP: undefined })).toEqual({ temperature: 0.2, topP: 0.9, maxTokens: 4, seed: 1 });
   });
 
-  it("serves an OpenAI-compatible variant with the worker's API key, and names what is missing", async () => {
-    const served = { backend: "OPENAI_COMPATIBLE" as const, modelPath: null, baseUrl: "http://127.0.0.1:9/v1", modelName: "m" };
+  it("serves an OpenAI-compatible variant with the key from the variable it names, and names what is missing", async () => {
+    const served = { backend: "OPENAI_COMPATIBLE" as const, modelPath: null, baseUrl: "http://127.0.0.1:9/v1", modelName: "m", apiKeyEnv: "POLICY_API_KEY" };
     expect(variantBackendConfig(served, { POLICY_API_KEY: "secret" })).toEqual({ backend: "OPENAI_COMPATIBLE", baseUrl: "http://127.0.0.1:9/v1", modelName: "m", apiKey: "secret" });
-    expect(await backendForVariant(served)).toBeInstanceOf(OpenAiBackend);
+    // A variant that names no variable gets no key, whatever the worker holds.
+    expect(variantBackendConfig({ ...served, apiKeyEnv: null }, { POLICY_API_KEY: "secret" })).toMatchObject({ apiKey: null });
+    expect(await backendForVariant({ ...served, apiKeyEnv: null })).toBeInstanceOf(OpenAiBackend);
     expect(() => variantBackendConfig({ ...served, baseUrl: null })).toThrow(/no server URL/);
     expect(() => variantBackendConfig({ ...tiny, modelPath: null })).toThrow(/no model file/);
     await expect(backendForVariant({ ...tiny, modelPath: path.join(dataDir, "missing.gguf") })).rejects.toThrow(/does not exist on this worker/);

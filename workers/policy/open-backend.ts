@@ -3,6 +3,7 @@
 // and two variants of one model (different system prompts or temperatures) share it.
 import type { PolicyVariant } from "@prisma/client";
 import type { SamplingDefaults } from "../../server/policy-variants/policy-variants.schema";
+import { API_KEY_ENV_PATTERN, baseUrlRefusal } from "../../server/policy-variants/allowed-hosts";
 import { variantDefaults } from "../../server/policy-variants/policy-variants";
 import { LlamaCppBackend } from "./llama-cpp-backend";
 import { allowedModelFile } from "./model-paths";
@@ -10,7 +11,7 @@ import { OpenAiBackend } from "./openai-backend";
 import type { ChatDialogue, ChatTurn, PolicyBackend, PolicyBackendConfig, SamplingParams } from "./policy-backend";
 import type { PolicyEnv } from "./default-policy";
 
-export type VariantBackendFields = Pick<PolicyVariant, "backend" | "modelPath" | "baseUrl" | "modelName">;
+export type VariantBackendFields = Pick<PolicyVariant, "backend" | "modelPath" | "baseUrl" | "modelName"> & Partial<Pick<PolicyVariant, "apiKeyEnv">>;
 
 
 const backends = new Map<string, Promise<PolicyBackend>>();
@@ -49,7 +50,9 @@ export function openPolicyBackend(config: PolicyBackendConfig): Promise<PolicyBa
 
 /**
  * The backend configuration of a variant. A served variant's API key is never stored in the
- * database: it comes from POLICY_API_KEY on the worker.
+ * database: the variant names the environment variable on the worker that holds it
+ * (POLICY_API_KEY or POLICY_API_KEY_<NAME>), so each server gets its own key and a URL typed into
+ * the admin page gets none. The server must be allowed by POLICY_ALLOWED_HOSTS when that is set.
  */
 export function variantBackendConfig(variant: VariantBackendFields, env: PolicyEnv = process.env): PolicyBackendConfig {
   if (variant.backend === "LLAMA_CPP") {
@@ -57,7 +60,15 @@ export function variantBackendConfig(variant: VariantBackendFields, env: PolicyE
     return { backend: "LLAMA_CPP", modelPath: variant.modelPath };
   }
   if (!variant.baseUrl) throw new Error("This OpenAI-compatible variant has no server URL (baseUrl).");
-  return { backend: "OPENAI_COMPATIBLE", baseUrl: variant.baseUrl, modelName: variant.modelName, apiKey: env.POLICY_API_KEY || null };
+  const refusal = baseUrlRefusal(variant.baseUrl, env);
+  if (refusal) throw new Error(`This variant's server was not contacted: ${refusal}`);
+  let apiKey: string | null = null;
+  if (variant.apiKeyEnv) {
+    if (!API_KEY_ENV_PATTERN.test(variant.apiKeyEnv)) throw new Error(`This variant names ${variant.apiKeyEnv} for its API key; only POLICY_API_KEY or POLICY_API_KEY_<NAME> may hold one.`);
+    apiKey = env[variant.apiKeyEnv] || null;
+    if (!apiKey) throw new Error(`This variant's API key is read from ${variant.apiKeyEnv}, which is not set on this worker.`);
+  }
+  return { backend: "OPENAI_COMPATIBLE", baseUrl: variant.baseUrl, modelName: variant.modelName, apiKey };
 }
 
 /** The backend a variant samples from (cached: the same model file or server is opened once). */

@@ -135,6 +135,8 @@ export class OpenAiBackend implements PolicyBackend {
           },
           body: JSON.stringify(body),
           signal: controller.signal,
+          // The API key goes to the configured server only: a redirect is an error, not followed.
+          redirect: "manual",
         });
       } catch (error) {
         if (timedOut) throw new PolicyServerError(`Policy server ${this.root} did not answer POST ${path} within ${this.timeoutMs} ms.`);
@@ -145,6 +147,13 @@ export class OpenAiBackend implements PolicyBackend {
         throw error;
       }
       idle();
+      if (response.status >= 300 && response.status < 400) {
+        void response.body?.cancel().catch(() => {});
+        throw new PolicyServerError(
+          `Policy server ${this.root} answered ${response.status} (a redirect${response.headers.get("location") ? ` to ${response.headers.get("location")}` : ""}) to POST ${path}; redirects are not followed, so the API key only ever goes to the configured URL. Set the variant's base URL to the server's own address.`,
+          response.status,
+        );
+      }
       if (!response.ok) {
         const text = (await response.text().catch(() => "")).slice(0, 500);
         const message = `Policy server ${this.root} answered ${response.status} ${response.statusText} to POST ${path}${text ? `: ${text}` : ""}`;

@@ -26,6 +26,7 @@ const emptyForm: VariantFormValues = {
   modelPath: "",
   baseUrl: "",
   modelName: "",
+  apiKeyEnv: "",
   defaults: LLAMA2_SAMPLING_DEFAULTS,
   systemPrompt: "",
   description: "",
@@ -38,6 +39,7 @@ function formValues(v: Variant): VariantFormValues {
     modelPath: v.modelPath ?? "",
     baseUrl: v.baseUrl ?? "",
     modelName: v.modelName ?? "",
+    apiKeyEnv: v.apiKeyEnv ?? "",
     defaults: v.defaults,
     systemPrompt: v.systemPrompt ?? "",
     description: v.description ?? "",
@@ -188,6 +190,12 @@ function VariantForm({ editing, onDone }: { editing: Variant | null; onDone: () 
               Model name
               <input type="text" placeholder="meta-llama/Llama-2-7b-chat-hf" {...form.register("modelName")} />
               {errors.modelName && <span className="field-error">{errors.modelName.message}</span>}
+            </label>
+            <label>
+              API key variable (optional)
+              <input type="text" placeholder="POLICY_API_KEY_GPU1" {...form.register("apiKeyEnv")} />
+              <span className="muted">The workers' environment variable that holds this server's key; the key itself is never stored.</span>
+              {errors.apiKeyEnv && <span className="field-error">{errors.apiKeyEnv.message}</span>}
             </label>
           </>
         )}
