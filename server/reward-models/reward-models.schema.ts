@@ -37,7 +37,8 @@ export const DEFAULT_BATCH_SIZE = 64;
 /** The head's hyper-parameters; every field has Llama 2's (or the trainer's) default. */
 export const rewardTrainingSettingsSchema = z.object({
   head: headArchitectureSchema.default({ kind: "linear" }),
-  margin: marginKindSchema.default("none"),
+  /** Llama 2's margin m(strength); `small` is TRL's Llama 2 recipe and the paper's best on Meta Helpful. */
+  margin: marginKindSchema.default("small"),
   /** Maximum learning rate; default: the trainer's defaultLearningRate(dims). */
   learningRate: z.number().positive().max(10).optional(),
   batchSize: z.number().int().min(1).max(65_536).default(DEFAULT_BATCH_SIZE),

@@ -3,10 +3,11 @@
 // TensorFlow.js), so a scoring job needs no backend and a head read back from its artifact gives
 // exactly the scores it gave before it was written.
 import { z } from "zod";
+import { headArchitectureSchema, type HeadArchitecture } from "../../server/reward-models/reward-models.schema";
 import { sigmoid } from "./loss";
 
 /** `linear`: r = w·x̂. `mlp`: r = w₂·relu(W₁x̂ + b₁). x̂ is the standardised feature vector. */
-export type HeadArchitecture = { kind: "linear" } | { kind: "mlp"; hidden: number };
+export { headArchitectureSchema, type HeadArchitecture };
 
 export type HeadWeights =
   | { kind: "linear"; w: Float32Array }
@@ -242,11 +243,6 @@ function decodeFloats(base64: string): Float32Array {
 }
 
 const base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, "expected base64");
-
-export const headArchitectureSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("linear") }),
-  z.object({ kind: z.literal("mlp"), hidden: z.number().int().min(1).max(8192) }),
-]);
 
 const artifactSchema = z.object({
   format: z.literal(ARTIFACT_FORMAT),

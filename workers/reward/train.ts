@@ -2,10 +2,15 @@
 // Llama 2's ranking loss −log σ(r_c − r_r − m(strength)) and its schedule (METHOD.md §2) in
 // TensorFlow.js. Pure computation over in-memory vectors: the job that calls it reads the
 // snapshot and the feature cache, and stores what it returns.
-import { z } from "zod";
+import type { z } from "zod";
 import type * as tfTypes from "@tensorflow/tfjs";
-import { MARGIN_KINDS, marginOf, STRENGTH_VALUES, type MarginKind, type Strength } from "../../server/preferences/vocabulary";
-import { RewardHead, headArchitectureSchema, type HeadArchitecture, type HeadWeights, type Standardization } from "./head";
+import { marginOf, STRENGTH_VALUES, type MarginKind, type Strength } from "../../server/preferences/vocabulary";
+import {
+  DEFAULT_BATCH_SIZE,
+  rewardTrainingSettingsSchema,
+  type RewardTrainingSettingsInput,
+} from "../../server/reward-models/reward-models.schema";
+import { RewardHead, type HeadArchitecture, type HeadWeights, type Standardization } from "./head";
 import { rankingLossTensor } from "./loss";
 import { createNormal, createRandom, deriveSeed, shuffleInPlace } from "./random";
 import { learningRateAt } from "./schedule";
@@ -24,8 +29,8 @@ export type RewardPair = {
  * The default maximum learning rate for a head on standardised frozen features of `dims`
  * dimensions: 0.16/√dims (1e-2 at 256, 2.5e-3 at 4,096). Chosen by a sweep of learning rate ×
  * batch size on the benchmark's Bradley–Terry data (e2e/bench/reward-quality.ts,
- * `BENCH_REWARD_SWEEP=1`): the best rate fell from about 1e-2 at 256 dimensions to 1e-3–2.5e-3 at
- * 4,096, on a flat plateau, because Adam moves every weight by about the rate each step, so the
+ * `BENCH_REWARD_SWEEP=1`): the best rate fell from about 1e-2 at 256 dimensions (batch 32–128) to
+ * about 1e-3 at 4,096 (flat from 6e-4 to 2.5e-3), because Adam moves every weight by about the rate each step, so the
  * score moves with √dims. Llama 2's 1e-5 is for fine-tuning the whole network and leaves a head
  * almost where it started.
  */
@@ -33,25 +38,12 @@ export function defaultLearningRate(dims: number): number {
   return DEFAULT_LEARNING_RATE_SCALE / Math.sqrt(dims);
 }
 export const DEFAULT_LEARNING_RATE_SCALE = 0.16;
-/** Pairs per step. Llama 2's 512 gives one epoch of a few thousand pairs too few steps to learn a head. */
-export const DEFAULT_BATCH_SIZE = 64;
+// The admin's settings are validated where the request comes in (server/); the trainer parses
+// them again with the same schema, so a caller that passes none gets the same defaults.
+export { DEFAULT_BATCH_SIZE, rewardTrainingSettingsSchema, type RewardTrainingSettingsInput };
 
-/** The hyper-parameters an admin sets; every field has Llama 2's (or this trainer's) default. */
-export const rewardTrainingSettingsSchema = z.object({
-  head: headArchitectureSchema.default({ kind: "linear" }),
-  /** Llama 2's margin m(strength): `small` is what TRL's Llama 2 recipe uses and the paper's best on Meta Helpful. */
-  margin: z.enum(MARGIN_KINDS).default("small"),
-  /** Maximum learning rate; default defaultLearningRate(dims). */
-  learningRate: z.number().positive().max(10).optional(),
-  batchSize: z.number().int().min(1).max(65_536).default(DEFAULT_BATCH_SIZE),
-  epochs: z.number().int().min(1).max(100).default(1),
-  /** Decoupled (AdamW-style) weight decay on the weight matrices, applied as w -= lr·wd·w after each step. */
-  weightDecay: z.number().min(0).max(1).default(0),
-  seed: z.number().int().min(0).max(2 ** 31 - 1).default(0),
-});
 /** The settings as trained: every default filled in, the learning rate included. */
 export type RewardTrainingSettings = z.infer<typeof rewardTrainingSettingsSchema> & { learningRate: number };
-export type RewardTrainingSettingsInput = z.input<typeof rewardTrainingSettingsSchema>;
 
 export type TrainingProgress = {
   /** Steps done so far (1-based), of `totalSteps`. */
