@@ -8,6 +8,7 @@ import { importRouter } from "./routers/import";
 import { jobsRouter } from "./routers/jobs";
 import { meRouter } from "./routers/me";
 import { pairGenerationRouter } from "./routers/pair-generation";
+import { rewardModelsRouter } from "./routers/reward-models";
 import { policyVariantsRouter } from "./routers/policy-variants";
 import { promptWritingRouter } from "./routers/prompt-writing";
 import { usersRouter } from "./routers/users";
@@ -24,6 +25,7 @@ export const appRouter = createTRPCRouter({
   jobs: jobsRouter,
   policyVariants: policyVariantsRouter,
   pairGeneration: pairGenerationRouter,
+  rewardModels: rewardModelsRouter,
   promptWriting: promptWritingRouter,
   import: importRouter,
 });

@@ -8,11 +8,15 @@ import { runQueuedJob } from "./run-job";
 import { pairGenerationHandler } from "../pair-generation/pair-generation-job";
 import { promptWritingHandler } from "../prompt-writing/prompt-writing-job";
 import { importHandler } from "../import/import-job";
+import { rewardScoringHandler } from "../reward/scoring-job";
+import { rewardTrainingHandler } from "../reward/training-job";
 
 export const jobHandlers: JobHandler<any>[] = [
   pairGenerationHandler,
   promptWritingHandler,
   importHandler,
+  rewardTrainingHandler,
+  rewardScoringHandler,
 ];
 
 export function handlersByType(handlers: JobHandler<any>[] = jobHandlers): Map<string, JobHandler<any>> {
