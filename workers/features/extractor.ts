@@ -63,7 +63,12 @@ export function canonicalJson(value: unknown): string {
 /** The format's name in identities; a change to how inputs are formatted gets a new one. */
 export const LLAMA2_ANSWERED_FORMAT = "llama2-chat-answered-eos/1";
 
-/** What reward features default to: see README "Reward models" for why mean and not last. */
+/**
+ * What reward features default to. Llama 2 reads the last token because its whole network is
+ * trained as the reward model; here the backbone is frozen, and its last-token state was trained
+ * to predict the next token, while the mean carries every token of the response into the head.
+ * "last" stays one option away for a backbone fine-tuned as a reward model.
+ */
 export const DEFAULT_FEATURE_POOLING: EmbeddingPooling = "mean";
 
 /** "server": a served model pools as its server was started. */

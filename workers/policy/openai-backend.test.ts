@@ -11,7 +11,7 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import llamaTokenizer from "llama-tokenizer-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { llama2ChatText, llama2ChatTokens } from "../../server/prompts/llama2-chat";
+import { llama2AnsweredTokens, llama2ChatText, llama2ChatTokens } from "../../server/prompts/llama2-chat";
 import { LlamaCppBackend } from "./llama-cpp-backend";
 import { ensureLlamaServer, LLAMA2_CHAT_TEMPLATE } from "./llama-server/llama-server";
 import { type RunningLlamaServer, startLlamaServer } from "./llama-server/start-llama-server";
@@ -25,6 +25,7 @@ const sampling = { temperature: 0.8, topP: 0.9, maxTokens: 16 };
 
 let server: RunningLlamaServer;
 let embeddings: RunningLlamaServer;
+let lastPooling: RunningLlamaServer;
 let modelPath: string;
 const closers: (() => Promise<void> | void)[] = [];
 
@@ -33,10 +34,11 @@ beforeAll(async () => {
   modelPath = ensureTinyModel(fs.mkdtempSync(path.join(os.tmpdir(), "openai-backend-")));
   // Four slots for n = 4. The tiny GGUF has no chat template (llama-server would use ChatML), so
   // it gets Meta's, as a Hugging Face Llama 2 chat checkpoint carries it.
-  [server, embeddings] = await Promise.all([
+  [server, embeddings, lastPooling] = await Promise.all([
     startLlamaServer(binary, modelPath, ["--jinja", "--chat-template-file", LLAMA2_CHAT_TEMPLATE, "-np", "4", "-c", "4096", "-t", "1", "--no-warmup"]),
     // Also llama.cpp's built-in Llama 2 template, to show where it differs from Meta's.
     startLlamaServer(binary, modelPath, ["--embeddings", "--pooling", "mean", "--no-jinja", "--chat-template", "llama2-sys", "-c", "1024", "-t", "1", "--no-warmup"]),
+    startLlamaServer(binary, modelPath, ["--embeddings", "--pooling", "last", "-c", "1024", "-t", "1", "--no-warmup"]),
   ]);
 }, 30 * 60_000); // a fresh machine builds llama-server first
 
@@ -44,7 +46,20 @@ afterAll(async () => {
   for (const close of closers) await close();
   await server?.stop();
   await embeddings?.stop();
+  await lastPooling?.stop();
 });
+
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>) {
+  let dot = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    aa += a[i]! * a[i]!;
+    bb += b[i]! * b[i]!;
+  }
+  return dot / Math.sqrt(aa * bb);
+}
 
 /** A loopback HTTP server; `handle` gets the request number (1, 2, …). */
 async function localServer(handle: (n: number, req: http.IncomingMessage, res: http.ServerResponse, body: string) => void) {
@@ -129,14 +144,31 @@ describe("OpenAI-compatible backend against llama-server", () => {
     const local = await LlamaCppBackend.open({ modelPath });
     closers.push(() => local.close());
     const direct = await local.embed(texts);
-    const cosine = (a: number[], b: number[]) => {
-      const dot = a.reduce((s, x, i) => s + x * b[i]!, 0);
-      return dot / Math.sqrt(a.reduce((s, x) => s + x * x, 0) * b.reduce((s, x) => s + x * x, 0));
-    };
     expect(served.map((v) => v.length)).toEqual([64, 64]);
     expect(cosine(served[0]!, direct[0]!)).toBeGreaterThan(0.999);
     expect(cosine(served[1]!, direct[1]!)).toBeGreaterThan(0.999);
     expect(cosine(served[0]!, direct[1]!)).toBeLessThan(0.99);
+  });
+
+  it("embeds chat-formatted token ids as the model reads them, pooled as the server was started", async () => {
+    const backend = new OpenAiBackend({ baseUrl: embeddings.url });
+    const { encode, bos, eos } = backend.tokenizer();
+    const formatted = [llama2AnsweredTokens(dialogue, "Bleu.", encode, { bos, eos }), llama2AnsweredTokens(dialogue, "Rouge, and a longer answer.", encode, { bos, eos })];
+    const local = await LlamaCppBackend.open({ modelPath });
+    closers.push(() => local.close());
+    // Ids sent as ids: no BOS added in front of the formatted input's own, text mixed in between.
+    const served = await backend.embed([{ tokens: formatted[0]! }, "The cat sat on the mat.", { tokens: formatted[1]! }]);
+    const direct = await local.embed([{ tokens: formatted[0]! }, "The cat sat on the mat.", { tokens: formatted[1]! }], { pooling: "mean" });
+    for (const i of [0, 1, 2]) expect(cosine(served[i]!, direct[i]!)).toBeGreaterThan(0.999);
+    expect(cosine(served[0]!, served[2]!)).toBeLessThan(0.999);
+    // llama-server --pooling last reads the last token, as the llama.cpp backend's "last" does.
+    const servedLast = await new OpenAiBackend({ baseUrl: lastPooling.url }).embed(formatted.map((tokens) => ({ tokens })));
+    const directLast = await local.embed(formatted.map((tokens) => ({ tokens })), { pooling: "last" });
+    for (const i of [0, 1]) expect(cosine(servedLast[i]!, directLast[i]!)).toBeGreaterThan(0.999);
+    expect(cosine(servedLast[0]!, served[0]!)).toBeLessThan(0.99);
+    await expect(backend.embed([{ tokens: formatted[0]! }], { pooling: "last" })).rejects.toThrow(/pools embeddings as its server was started/);
+    expect(backend.source).toEqual({ backend: "OPENAI_COMPATIBLE", baseUrl: embeddings.url, modelName: null });
+    expect(backend.embedPoolings).toEqual([]);
   });
 
   it("stops when aborted mid-stream", async () => {
