@@ -28,6 +28,9 @@ export default function AdminHome() {
         <li>
           <Link href="/admin/pair-generation">Generate pairs: sample two responses per prompt into a new batch</Link>
         </li>
+        <li>
+          <Link href="/admin/reward-models">Reward models: train, evaluate, activate and score (helpfulness and safety)</Link>
+        </li>
       </ul>
       <h2>System</h2>
       {health.data && (
