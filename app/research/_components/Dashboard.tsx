@@ -9,6 +9,8 @@ import { useTRPC } from "../../_trpc/client";
 import "./dashboard.css";
 import { AgreementTable } from "./AgreementTable";
 import { AnnotatorTable } from "./AnnotatorTable";
+import { ModelAgreementTable } from "./ModelAgreementTable";
+import { ErrorAlert } from "../../_components/ErrorAlert";
 import { type LabelledDistribution, OverTimeChart, PositionChart, SafetyChart, StrengthChart } from "./charts";
 import { FilterBar } from "./FilterBar";
 import { type FilterState, filterProblem, fromSearchParams, toApiFilters, toSearchParams } from "./filters";
@@ -40,6 +42,7 @@ function FilteredDashboard() {
   const overTime = useQuery(trpc.dashboard.overTime.queryOptions(filters, options));
   const distributions = useQuery(trpc.dashboard.distributions.queryOptions(filters, options));
   const annotators = useQuery(trpc.dashboard.annotators.queryOptions(filters, options));
+  const modelAgreement = useQuery(trpc.rewardModels.annotatorAgreement.queryOptions());
   const agreement = useQuery(trpc.dashboard.agreement.queryOptions(filters, options));
 
   const batches: LabelledDistribution[] = useMemo(() => {
@@ -61,11 +64,7 @@ function FilteredDashboard() {
         Comparisons in detail
       </h2>
       <FilterBar value={state} options={filterOptions.data} onChange={setState} problem={problem} />
-      {error && (
-        <p className="error" role="alert">
-          {error.message}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       <div className="chart-grid">
         <OverTimeChart days={overTime.data} loading={overTime.isLoading} />
         <StrengthChart batches={batches} total={distributions.data?.total} loading={distributions.isLoading} />
@@ -74,6 +73,7 @@ function FilteredDashboard() {
       </div>
       <AnnotatorTable rows={annotators.data} loading={annotators.isLoading} />
       <AgreementTable rows={agreement.data} loading={agreement.isLoading} />
+      <ModelAgreementTable rows={modelAgreement.data} loading={modelAgreement.isLoading} />
     </section>
   );
 }
