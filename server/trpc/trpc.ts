@@ -29,6 +29,9 @@ export { describeZodError };
 
 const t = initTRPC.context<Context>().create({
   transformer: superjson,
+  // Subscriptions (job updates) are server-sent events: a ping keeps proxies from closing a quiet
+  // stream, and a client that hears nothing for longer reconnects (and is sent the state again).
+  sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? error.cause : null;
     return {

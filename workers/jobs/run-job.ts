@@ -144,11 +144,14 @@ async function execute(db: Db, handler: JobHandler<any>, job: Job, workerId: str
     },
   };
 
-  // Only the attempt that holds the job may finish it (recovery may have handed it on).
-  const finish = async (data: Prisma.JobUpdateManyMutationInput) => {
-    const { count } = await db.job.updateMany({ where: { id: job.id, fence: fence.token, status: "RUNNING" }, data: { ...data, finishedAt: new Date() } });
-    if (count === 0) throw new JobLost(fence);
-  };
+  // Only the attempt that holds the job may finish it (recovery may have handed it on). The last
+  // log lines go with the new status, so whoever sees the job end sees its whole log.
+  const finish = (data: Prisma.JobUpdateManyMutationInput, lines: [string, Level][]) =>
+    db.$transaction(async (tx) => {
+      for (const [message, level] of lines) await fencedLog(tx, fence, message, level);
+      const { count } = await tx.job.updateMany({ where: { id: job.id, fence: fence.token, status: "RUNNING" }, data: { ...data, finishedAt: new Date() } });
+      if (count === 0) throw new JobLost(fence);
+    });
   const lost = () => {
     // The worker's own log, since the job's log now belongs to the attempt that holds the job.
     console.error(
@@ -168,8 +171,7 @@ async function execute(db: Db, handler: JobHandler<any>, job: Job, workerId: str
       const result = await handler.run(context);
       clearInterval(liveTimer);
       await flushLive();
-      await finish({ status: "SUCCEEDED", progress: 1, result: (result ?? null) as Prisma.InputJsonValue, error: null });
-      await log("Finished.");
+      await finish({ status: "SUCCEEDED", progress: 1, result: (result ?? null) as Prisma.InputJsonValue, error: null }, [["Finished.", "info"]]);
       return "SUCCEEDED" as const;
     } catch (thrown) {
       clearInterval(liveTimer);
@@ -192,14 +194,12 @@ async function execute(db: Db, handler: JobHandler<any>, job: Job, workerId: str
         return "QUEUED" as const;
       }
       if (reason instanceof JobCancelled) {
-        await finish({ status: "CANCELLED", error: null });
-        await log("Cancelled.", "warn");
+        await finish({ status: "CANCELLED", error: null }, [["Cancelled.", "warn"]]);
         return "CANCELLED" as const;
       }
       const message = errorMessage(reason);
-      await finish({ status: "FAILED", error: message });
-      await log(message, "error");
-      if (!(reason instanceof JobError) && reason instanceof Error && reason.stack) await log(reason.stack, "error");
+      const stack = !(reason instanceof JobError) && reason instanceof Error && reason.stack ? reason.stack : null;
+      await finish({ status: "FAILED", error: message }, [[message, "error"], ...(stack ? [[stack, "error"] as [string, Level]] : [])]);
       return "FAILED" as const;
     }
   } catch (error) {
