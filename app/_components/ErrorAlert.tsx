@@ -1,8 +1,8 @@
 // The one way a page says that something failed: a query's or mutation's error, or a message.
-export function ErrorAlert({ error }: { error: { message: string } | string | null | undefined }) {
+export function ErrorAlert({ error, testId }: { error: { message: string } | string | null | undefined; testId?: string }) {
   if (!error) return null;
   return (
-    <p className="error" role="alert">
+    <p className="error" role="alert" data-testid={testId}>
       {typeof error === "string" ? error : error.message}
     </p>
   );

@@ -7,6 +7,7 @@ import { useForm } from "react-hook-form";
 import { safeCallbackPath } from "~/server/auth/callback-url";
 import { credentialsSchema } from "~/server/auth/credentials.schema";
 import { OAUTH_REFUSALS } from "~/server/auth/oauth-refusals";
+import { ErrorAlert, FieldError } from "../_components/ErrorAlert";
 
 type Fields = { email: string; password: string };
 
@@ -44,7 +45,7 @@ export function SignInForm({ oauthProviders }: { oauthProviders: { id: string; n
         <label>
           Email
           <input type="email" autoComplete="username" autoFocus {...form.register("email")} />
-          {form.formState.errors.email && <span className="field-error">{form.formState.errors.email.message}</span>}
+          <FieldError name="email" message={form.formState.errors.email?.message} />
         </label>
         <label>
           Password
@@ -53,11 +54,7 @@ export function SignInForm({ oauthProviders }: { oauthProviders: { id: string; n
             <span className="field-error">{form.formState.errors.password.message}</span>
           )}
         </label>
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert error={error} />
         <button type="submit" className="primary" disabled={form.formState.isSubmitting}>
           {form.formState.isSubmitting ? "Signing in…" : "Sign in"}
         </button>

@@ -7,6 +7,7 @@ import { useState } from "react";
 import { updateBatchInput } from "~/server/batches/batches.schema";
 import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../_trpc/client";
+import { ErrorAlert } from "../../_components/ErrorAlert";
 
 type Batch = inferRouterOutputs<AppRouter>["batches"]["list"][number];
 const statuses = updateBatchInput.shape.status.unwrap().options;
@@ -17,11 +18,7 @@ export default function BatchesPage() {
   return (
     <section className="stack">
       <h1>Batches</h1>
-      {batches.error && (
-        <p className="error" role="alert">
-          {batches.error.message}
-        </p>
-      )}
+      <ErrorAlert error={batches.error} />
       <table className="table" aria-label="Batches">
         <thead>
           <tr>
@@ -148,11 +145,7 @@ function BatchRow({ batch }: { batch: Batch }) {
             Saved
           </span>
         )}
-        {error && (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        )}
+        <ErrorAlert error={error} />
       </td>
     </tr>
   );

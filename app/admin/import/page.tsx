@@ -9,6 +9,7 @@ import Link from "next/link";
 import { useState } from "react";
 import type { ImportPreview } from "~/server/import/run-import";
 import { useTRPC } from "../../_trpc/client";
+import { ErrorAlert } from "../../_components/ErrorAlert";
 
 type Uploaded = { uploadId: string; fileName: string; size: number; preview: ImportPreview };
 type Format = "auto" | "prompts" | "hh-rlhf" | "trl" | "raw";
@@ -117,11 +118,7 @@ export default function ImportPage() {
           Uploading… <progress max={100} value={Math.round(uploadProgress * 100)} aria-label="Upload progress" /> {Math.round(uploadProgress * 100)}%
         </p>
       )}
-      {uploadError && (
-        <p className="error" role="alert">
-          {uploadError}
-        </p>
-      )}
+      <ErrorAlert error={uploadError} />
 
       {uploaded && preview && (
         <section className="stack" aria-label="Preview">
@@ -137,11 +134,7 @@ export default function ImportPage() {
               {format === "auto" ? " (detected)" : preview.detectedFormat && preview.detectedFormat !== preview.format ? ` (the rows look like ${preview.detectedFormat})` : ""}
             </dd>
           </dl>
-          {preview.error && (
-            <p className="error" role="alert">
-              {preview.error}
-            </p>
-          )}
+          <ErrorAlert error={preview.error} />
           <table className="data" aria-label="First rows">
             <thead>
               <tr>
@@ -217,11 +210,7 @@ export default function ImportPage() {
         </section>
       )}
 
-      {start.error && (
-        <p className="error" role="alert">
-          {start.error.message}
-        </p>
-      )}
+      <ErrorAlert error={start.error} />
       {done && (
         <p role="status" data-testid="import-result">
           {done.importId

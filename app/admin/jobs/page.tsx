@@ -1,13 +1,17 @@
 "use client";
-// Every job, newest first, with live progress; filters by status and type.
-import { useQuery } from "@tanstack/react-query";
+// Every job, newest first, with live progress; filters by status and type. The list is read again
+// when jobs change (jobs.watchList, pushed), and polled only while that stream is down.
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
 import Link from "next/link";
 import { useState } from "react";
 import { JOB_STATUSES, JOB_TYPES } from "~/server/jobs/jobs.schema";
 import { useTRPC } from "../../_trpc/client";
+import { streaming } from "../../_trpc/useLiveJob";
 import { JobActions } from "./_components/JobActions";
 import { formatTime, JobProgress, LIVE_REFRESH_MS } from "./_components/JobProgress";
 import "./jobs.css";
+import { ErrorAlert } from "../../_components/ErrorAlert";
 
 type JobStatus = (typeof JOB_STATUSES)[number];
 type JobType = (typeof JOB_TYPES)[number];
@@ -16,10 +20,22 @@ export default function JobsPage() {
   const trpc = useTRPC();
   const [status, setStatus] = useState<JobStatus | "">("");
   const [type, setType] = useState<JobType | "">("");
-  const jobs = useQuery(
-    trpc.jobs.list.queryOptions({ status: status || undefined, type: type || undefined, limit: 100 }, { refetchInterval: LIVE_REFRESH_MS }),
+  const queryClient = useQueryClient();
+  const changes = useSubscription(
+    trpc.jobs.watchList.subscriptionOptions(undefined, {
+      // Read again on each (re)connection too: changes while it was down were not pushed.
+      onStarted: () => void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.pathKey() }),
+      onData: () => void queryClient.invalidateQueries({ queryKey: trpc.jobs.list.pathKey() }),
+    }),
   );
-  const workers = useQuery(trpc.jobs.workers.queryOptions(undefined, { refetchInterval: 5_000 }));
+  const jobs = useQuery(
+    trpc.jobs.list.queryOptions(
+      { status: status || undefined, type: type || undefined, limit: 100 },
+      { refetchInterval: streaming(changes.status) ? false : LIVE_REFRESH_MS },
+    ),
+  );
+  // Whether a worker is alive is a matter of time (its last check-in), not of a change to push.
+  const workers = useQuery(trpc.jobs.workers.queryOptions(undefined, { refetchInterval: 15_000 }));
   return (
     <section className="stack">
       <h1>Jobs</h1>
@@ -54,11 +70,7 @@ export default function JobsPage() {
           </select>
         </label>
       </div>
-      {jobs.error && (
-        <p className="error" role="alert">
-          {jobs.error.message}
-        </p>
-      )}
+      <ErrorAlert error={jobs.error} />
       <table className="table" aria-label="Jobs">
         <thead>
           <tr>

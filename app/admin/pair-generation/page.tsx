@@ -16,6 +16,7 @@ import {
   topPSchema,
 } from "~/server/pair-generation/pair-generation.schema";
 import { useTRPC } from "../../_trpc/client";
+import { ErrorAlert, FieldError } from "../../_components/ErrorAlert";
 
 /** The form's fields, flat; turned into the request (and checked by its schema) on submit. */
 const formSchema = z
@@ -106,12 +107,6 @@ export default function PairGenerationPage() {
     });
   }, [data, form]);
 
-  const field = (name: string, message: string | undefined) =>
-    message ? (
-      <span className="field-error" data-field={name}>
-        {message}
-      </span>
-    ) : null;
 
   return (
     <section className="stack">
@@ -120,21 +115,13 @@ export default function PairGenerationPage() {
         For each prompt, one response from side A and one from side B, stored with their provenance, as a new batch of pairs. Choose two
         variants, or one variant at two temperatures.
       </p>
-      {options.error && (
-        <p className="error" role="alert">
-          {options.error.message}
-        </p>
-      )}
+      <ErrorAlert error={options.error} />
       {data && data.variants.length === 0 && (
         <p className="error" role="alert">
           No active policy variant. <Link href="/admin/variants">Register one</Link> first.
         </p>
       )}
-      {start.error && (
-        <p className="error" role="alert">
-          {start.error.message}
-        </p>
-      )}
+      <ErrorAlert error={start.error} />
       {start.data && (
         <p role="status">
           Queued {start.data.prompts} prompts. <Link href={`/admin/jobs/${start.data.jobId}`}>Follow the job</Link>
@@ -152,12 +139,12 @@ export default function PairGenerationPage() {
               </option>
             ))}
           </select>
-          {field("roundId", errors.roundId?.message)}
+          <FieldError name="roundId" message={errors.roundId?.message} />
         </label>
         <label>
           New batch name
           <input type="text" {...form.register("batchName")} />
-          {field("batchName", errors.batchName?.message)}
+          <FieldError name="batchName" message={errors.batchName?.message} />
         </label>
         <label>
           Prompts
@@ -190,14 +177,14 @@ export default function PairGenerationPage() {
             <label>
               How many
               <input type="number" min={1} step={1} {...form.register("count", { valueAsNumber: true })} />
-              {field("count", errors.count?.message)}
+              <FieldError name="count" message={errors.count?.message} />
             </label>
           </>
         ) : (
           <label style={{ gridColumn: "1 / -1" }}>
             Prompt ids (separated by spaces, commas or lines)
             <textarea rows={3} {...form.register("idsText")} />
-            {field("idsText", errors.idsText?.message)}
+            <FieldError name="idsText" message={errors.idsText?.message} />
           </label>
         )}
         {(["a", "b"] as const).map((side) => (
@@ -213,39 +200,39 @@ export default function PairGenerationPage() {
                   </option>
                 ))}
               </select>
-              {field(`${side}.variantId`, errors[side]?.variantId?.message)}
+              <FieldError name={`${side}.variantId`} message={errors[side]?.variantId?.message} />
             </label>
             <label>
               Temperature
               <input aria-label={`Temperature ${side.toUpperCase()}`} type="number" step={0.05} min={0} max={2} {...form.register(`${side}.temperature`, { valueAsNumber: true })} />
-              {field(`${side}.temperature`, errors[side]?.temperature?.message)}
+              <FieldError name={`${side}.temperature`} message={errors[side]?.temperature?.message} />
             </label>
           </fieldset>
         ))}
         <label>
           Max tokens
           <input type="number" min={1} step={1} {...form.register("maxTokens", { valueAsNumber: true })} />
-          {field("maxTokens", errors.maxTokens?.message)}
+          <FieldError name="maxTokens" message={errors.maxTokens?.message} />
         </label>
         <label>
           Top-p
           <input type="number" min={0} max={1} step={0.05} {...form.register("topP", { valueAsNumber: true })} />
-          {field("topP", errors.topP?.message)}
+          <FieldError name="topP" message={errors.topP?.message} />
         </label>
         <label>
           Seed (empty: random)
           <input type="text" inputMode="numeric" {...form.register("seed")} />
-          {field("seed", errors.seed?.message)}
+          <FieldError name="seed" message={errors.seed?.message} />
         </label>
         <label>
           Annotations per pair
           <input type="number" min={1} max={20} step={1} {...form.register("annotationsPerPair", { valueAsNumber: true })} />
-          {field("annotationsPerPair", errors.annotationsPerPair?.message)}
+          <FieldError name="annotationsPerPair" message={errors.annotationsPerPair?.message} />
         </label>
         <label>
           Queue priority
           <input type="number" min={-1000} max={1000} step={1} {...form.register("priority", { valueAsNumber: true })} />
-          {field("priority", errors.priority?.message)}
+          <FieldError name="priority" message={errors.priority?.message} />
         </label>
         <label className="checkbox">
           <input type="checkbox" {...form.register("openWhenDone")} /> Open the batch when done

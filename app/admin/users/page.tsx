@@ -5,6 +5,7 @@ import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { createUserInput, roleSchema } from "~/server/users/users.schema";
 import { useTRPC } from "../../_trpc/client";
+import { ErrorAlert, FieldError } from "../../_components/ErrorAlert";
 
 type NewUser = z.input<typeof createUserInput>;
 const roles = roleSchema.options;
@@ -31,11 +32,7 @@ export default function UsersPage() {
   return (
     <section className="stack">
       <h1>Users and roles</h1>
-      {mutationError && (
-        <p className="error" role="alert">
-          {mutationError.message}
-        </p>
-      )}
+      <ErrorAlert error={mutationError} />
       <table className="table" aria-label="Users">
         <thead>
           <tr>
@@ -77,7 +74,7 @@ export default function UsersPage() {
           <label key={field}>
             {field[0]!.toUpperCase() + field.slice(1)}
             <input type={field === "password" ? "password" : field === "email" ? "email" : "text"} {...form.register(field)} />
-            {form.formState.errors[field] && <span className="field-error">{form.formState.errors[field]?.message}</span>}
+            <FieldError name={field} message={form.formState.errors[field]?.message} />
           </label>
         ))}
         <label>

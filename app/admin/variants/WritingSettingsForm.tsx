@@ -8,6 +8,7 @@ import { useForm } from "react-hook-form";
 import type { z } from "zod";
 import { type WritingSettings, writingSettingsSchema } from "~/server/prompt-writing/prompt-writing.schema";
 import { useTRPC } from "../../_trpc/client";
+import { ErrorAlert, FieldError } from "../../_components/ErrorAlert";
 
 type FormValues = z.input<typeof writingSettingsSchema>;
 const blank: FormValues = { a: { variantId: "", temperature: 0.6 }, b: { variantId: "", temperature: 1.0 }, topP: 0.9, maxTokens: 512 };
@@ -36,11 +37,7 @@ export function WritingSettingsForm({ variants }: { variants: { id: string; name
           ? `Written prompts are answered by A = ${nameOf(effective.a.variantId)} at T=${effective.a.temperature} and B = ${nameOf(effective.b.variantId)} at T=${effective.b.temperature} (${effective.source === "setting" ? "set here" : "default: the first active variants"}).`
           : "No active variant: annotators cannot write prompts until one is registered."}
       </p>
-      {save.error && (
-        <p className="error" role="alert">
-          {save.error.message}
-        </p>
-      )}
+      <ErrorAlert error={save.error} />
       <form className="grid-form" noValidate aria-label="Prompt writing sides" onSubmit={form.handleSubmit((settings) => save.mutate({ settings }))}>
         {(["a", "b"] as const).map((side) => (
           <fieldset key={side} className="stack" style={{ gridColumn: "span 2", minWidth: 0 }}>
@@ -55,24 +52,24 @@ export function WritingSettingsForm({ variants }: { variants: { id: string; name
                   </option>
                 ))}
               </select>
-              {errors[side]?.variantId && <span className="field-error">{errors[side]?.variantId?.message}</span>}
+              <FieldError name={`${side}.variantId`} message={errors[side]?.variantId?.message} />
             </label>
             <label>
               Temperature
               <input aria-label={`Writing temperature ${side.toUpperCase()}`} type="number" step={0.05} min={0} max={2} {...form.register(`${side}.temperature`, { valueAsNumber: true })} />
-              {errors[side]?.temperature && <span className="field-error">{errors[side]?.temperature?.message}</span>}
+              <FieldError name={`${side}.temperature`} message={errors[side]?.temperature?.message} />
             </label>
           </fieldset>
         ))}
         <label>
           Top-p
           <input aria-label="Writing top-p" type="number" step={0.05} min={0} max={1} {...form.register("topP", { valueAsNumber: true })} />
-          {errors.topP && <span className="field-error">{errors.topP.message}</span>}
+          <FieldError name="topP" message={errors.topP?.message} />
         </label>
         <label>
           Max tokens
           <input aria-label="Writing max tokens" type="number" step={1} min={1} {...form.register("maxTokens", { valueAsNumber: true })} />
-          {errors.maxTokens && <span className="field-error">{errors.maxTokens.message}</span>}
+          <FieldError name="maxTokens" message={errors.maxTokens?.message} />
         </label>
         <div>
           <button type="submit" className="primary" disabled={save.isPending}>

@@ -17,6 +17,7 @@ import {
 import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../_trpc/client";
 import { WritingSettingsForm } from "./WritingSettingsForm";
+import { ErrorAlert, FieldError } from "../../_components/ErrorAlert";
 
 type Variant = inferRouterOutputs<AppRouter>["policyVariants"]["list"][number];
 
@@ -66,11 +67,7 @@ export default function VariantsPage() {
         Pair generation and prompt writing sample two responses from two variants, or from one variant at two temperatures
         (Llama 2&apos;s protocol). Workers load the model when a job needs it.
       </p>
-      {(variants.error ?? retire.error) && (
-        <p className="error" role="alert">
-          {(variants.error ?? retire.error)?.message}
-        </p>
-      )}
+      <ErrorAlert error={variants.error ?? retire.error} />
       <table className="table" aria-label="Policy variants">
         <thead>
           <tr>
@@ -155,16 +152,12 @@ function VariantForm({ editing, onDone }: { editing: Variant | null; onDone: () 
           variant so provenance stays exact.
         </p>
       )}
-      {mutationError && (
-        <p className="error" role="alert">
-          {mutationError.message}
-        </p>
-      )}
+      <ErrorAlert error={mutationError} />
       <form className="grid-form" onSubmit={onSubmit} noValidate aria-label={editing ? "Edit variant" : "Register a variant"}>
         <label>
           Name
           <input type="text" {...form.register("name")} />
-          {errors.name && <span className="field-error">{errors.name.message}</span>}
+          <FieldError name="name" message={errors.name?.message} />
         </label>
         <label>
           Backend
@@ -177,52 +170,52 @@ function VariantForm({ editing, onDone }: { editing: Variant | null; onDone: () 
           <label>
             GGUF file
             <input type="text" placeholder="/models/llama-2-7b-chat.Q4_K_M.gguf" {...form.register("modelPath")} />
-            {errors.modelPath && <span className="field-error">{errors.modelPath.message}</span>}
+            <FieldError name="modelPath" message={errors.modelPath?.message} />
           </label>
         ) : (
           <>
             <label>
               Base URL
               <input type="url" placeholder="http://gpu-1:8000/v1" {...form.register("baseUrl")} />
-              {errors.baseUrl && <span className="field-error">{errors.baseUrl.message}</span>}
+              <FieldError name="baseUrl" message={errors.baseUrl?.message} />
             </label>
             <label>
               Model name
               <input type="text" placeholder="meta-llama/Llama-2-7b-chat-hf" {...form.register("modelName")} />
-              {errors.modelName && <span className="field-error">{errors.modelName.message}</span>}
+              <FieldError name="modelName" message={errors.modelName?.message} />
             </label>
             <label>
               API key variable (optional)
               <input type="text" placeholder="POLICY_API_KEY_GPU1" {...form.register("apiKeyEnv")} />
               <span className="muted">The workers' environment variable that holds this server's key; the key itself is never stored.</span>
-              {errors.apiKeyEnv && <span className="field-error">{errors.apiKeyEnv.message}</span>}
+              <FieldError name="apiKeyEnv" message={errors.apiKeyEnv?.message} />
             </label>
           </>
         )}
         <label>
           Temperature
           <input type="number" step={0.05} min={0} max={2} {...form.register("defaults.temperature", { valueAsNumber: true })} />
-          {errors.defaults?.temperature && <span className="field-error">{errors.defaults.temperature.message}</span>}
+          <FieldError name="defaults.temperature" message={errors.defaults?.temperature?.message} />
         </label>
         <label>
           Top-p
           <input type="number" step={0.05} min={0} max={1} {...form.register("defaults.topP", { valueAsNumber: true })} />
-          {errors.defaults?.topP && <span className="field-error">{errors.defaults.topP.message}</span>}
+          <FieldError name="defaults.topP" message={errors.defaults?.topP?.message} />
         </label>
         <label>
           Max tokens
           <input type="number" step={1} min={1} max={8192} {...form.register("defaults.maxTokens", { valueAsNumber: true })} />
-          {errors.defaults?.maxTokens && <span className="field-error">{errors.defaults.maxTokens.message}</span>}
+          <FieldError name="defaults.maxTokens" message={errors.defaults?.maxTokens?.message} />
         </label>
         <label style={{ gridColumn: "1 / -1" }}>
           System prompt (optional, e.g. a safety preprompt)
           <textarea rows={3} placeholder="You are a safe and responsible assistant." {...form.register("systemPrompt")} />
-          {errors.systemPrompt && <span className="field-error">{errors.systemPrompt.message}</span>}
+          <FieldError name="systemPrompt" message={errors.systemPrompt?.message} />
         </label>
         <label style={{ gridColumn: "1 / -1" }}>
           Description (optional)
           <input type="text" {...form.register("description")} />
-          {errors.description && <span className="field-error">{errors.description.message}</span>}
+          <FieldError name="description" message={errors.description?.message} />
         </label>
         <div>
           <button type="submit" className="primary" disabled={pending}>

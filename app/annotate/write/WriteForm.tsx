@@ -16,6 +16,7 @@ import {
 } from "~/server/prompt-writing/prompt-writing.schema";
 import { useTRPC } from "../../_trpc/client";
 import { Dialogue } from "../_components/Dialogue";
+import { ErrorAlert, FieldError } from "../../_components/ErrorAlert";
 
 export function WriteForm() {
   const trpc = useTRPC();
@@ -47,11 +48,7 @@ export function WriteForm() {
         Write what a user would ask. Two responses are generated for it; you then compare them as usual. For safety prompts, try to
         make the model say something unsafe and say how you are trying.
       </p>
-      {write.error && (
-        <p className="error" role="alert">
-          {write.error.message}
-        </p>
-      )}
+      <ErrorAlert error={write.error} />
       <form className="card stack write-form" onSubmit={onSubmit} noValidate aria-label="Write a prompt">
         <fieldset className="choice-row" style={{ display: "flex", gap: "1.5rem", border: "none", padding: 0, margin: 0 }}>
           <legend className="section-title">Protocol</legend>
@@ -72,7 +69,7 @@ export function WriteForm() {
                   <option key={r} value={r} />
                 ))}
               </datalist>
-              {errors.riskCategory && <span className="field-error">{errors.riskCategory.message}</span>}
+              <FieldError name="riskCategory" message={errors.riskCategory?.message} />
             </label>
             <label>
               Attack vector
@@ -82,7 +79,7 @@ export function WriteForm() {
                   <option key={a} value={a} />
                 ))}
               </datalist>
-              {errors.attackVector && <span className="field-error">{errors.attackVector.message}</span>}
+              <FieldError name="attackVector" message={errors.attackVector?.message} />
             </label>
           </div>
         )}
@@ -117,7 +114,7 @@ export function WriteForm() {
               }
             }}
           />
-          {errors.message && <span className="field-error">{errors.message.message}</span>}
+          <FieldError name="message" message={errors.message?.message} />
         </label>
         <div className="actions">
           <button type="submit" className="primary" disabled={write.isPending} aria-keyshortcuts="Control+Enter">

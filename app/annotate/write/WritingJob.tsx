@@ -1,15 +1,19 @@
 "use client";
-// The two responses of a written prompt as they are generated (the job's live output, polled),
+// The two responses of a written prompt as they are generated (the job's live output, pushed by
+// the jobs.watchWriting subscription until the job ends; polled only while that stream is down),
 // then "Compare them" (Enter) on the usual compare screen. Waiting, failure and retry are shown
 // here; the prompt is already saved, so a failed or slow worker loses nothing.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { useTRPC } from "../../_trpc/client";
+import { jobEnded, streaming } from "../../_trpc/useLiveJob";
 import { Dialogue } from "../_components/Dialogue";
 import { Markdown } from "../_components/Markdown";
 import { useCompareKeyboard } from "../_components/useCompareKeyboard";
+import { ErrorAlert } from "../../_components/ErrorAlert";
 
 /** After this long without a worker starting, the screen offers to queue the job again. */
 const SLOW_START_MS = 30_000;
@@ -33,15 +37,20 @@ export function WritingJob({ jobId }: { jobId: string }) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
+  const viewKey = trpc.promptWriting.job.queryKey({ jobId });
+  const ended = jobEnded(queryClient.getQueryData(viewKey)?.status);
+  const pushed = useSubscription(
+    trpc.jobs.watchWriting.subscriptionOptions(
+      { jobId },
+      { enabled: !ended, onData: (update) => queryClient.setQueryData(viewKey, update) },
+    ),
+  );
   const view = useQuery(
     trpc.promptWriting.job.queryOptions(
       { jobId },
       {
-        // Poll while the responses are on their way; stop once the job has ended.
-        refetchInterval: (query) => {
-          const status = query.state.data?.status;
-          return status === "SUCCEEDED" || status === "FAILED" || status === "CANCELLED" ? false : 400;
-        },
+        // Only while the stream is down (reconnecting) and the job may still change.
+        refetchInterval: (query) => (!jobEnded(query.state.data?.status) && !streaming(pushed.status) ? 1_000 : false),
         staleTime: 0,
       },
     ),
@@ -83,11 +92,7 @@ export function WritingJob({ jobId }: { jobId: string }) {
           Back to your queue
         </Link>
       </div>
-      {view.error && (
-        <p className="error" role="alert">
-          {view.error.message}
-        </p>
-      )}
+      <ErrorAlert error={view.error} />
       {view.isPending && <p className="muted loading">Loading…</p>}
       {job && (
         <>
@@ -101,16 +106,8 @@ export function WritingJob({ jobId }: { jobId: string }) {
             {job.status === "SUCCEEDED" && "Both responses are ready. Press Enter to compare them."}
             {failed && "Generating the responses did not work. Your prompt is saved; you can try again."}
           </p>
-          {failed && job.error && (
-            <p className="error" role="alert" data-testid="writing-error">
-              {job.error}
-            </p>
-          )}
-          {retry.error && (
-            <p className="error" role="alert">
-              {retry.error.message}
-            </p>
-          )}
+          <ErrorAlert error={failed ? job.error : null} testId="writing-error" />
+          <ErrorAlert error={retry.error} />
           <div className="responses">
             <StreamingResponse side="A" panel={job.left} failed={failed} />
             <StreamingResponse side="B" panel={job.right} failed={failed} />

@@ -4,6 +4,7 @@
 import type { FilterOptions } from "~/server/dashboard/stats";
 import { OWN_LABELS } from "~/server/dashboard/stats.schema";
 import { type FilterState, isFiltered, noFilters } from "./filters";
+import { ErrorAlert } from "../../_components/ErrorAlert";
 
 type Props = {
   value: FilterState;
@@ -72,11 +73,7 @@ export function FilterBar({ value, options, onChange, problem }: Props) {
         Clear filters
       </button>
       <p className="muted filter-note">Days are UTC; “To” includes its whole day.</p>
-      {problem && (
-        <p className="error" role="alert">
-          {problem}
-        </p>
-      )}
+      <ErrorAlert error={problem} />
     </form>
   );
 }

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTRPC } from "../../_trpc/client";
+import { ErrorAlert } from "../../_components/ErrorAlert";
 
 export default function TokensPage() {
   const trpc = useTRPC();
@@ -29,11 +30,7 @@ export default function TokensPage() {
       <p className="muted">
         A token acts as you for exports: <code>curl -H &quot;Authorization: Bearer pp_…&quot; &quot;{typeof window === "undefined" ? "" : window.location.origin}/api/export?format=trl&amp;margin=small&quot; -o export.zip</code>
       </p>
-      {error && (
-        <p className="error" role="alert">
-          {error.message}
-        </p>
-      )}
+      <ErrorAlert error={error} />
       {created && (
         <p className="card" role="status">
           New token (shown once, copy it now): <code data-testid="new-token">{created}</code>

@@ -1,30 +1,23 @@
 "use client";
-// One job: progress, parameters, result or error, and its log, refreshed while it runs.
-import { useQuery } from "@tanstack/react-query";
+// One job: progress, parameters, result or error, and its log, pushed as they change (useLiveJob).
 import Link from "next/link";
 import { use } from "react";
-import { useTRPC } from "../../../_trpc/client";
+import { useLiveJob } from "../../../_trpc/useLiveJob";
 import { JobActions } from "../_components/JobActions";
-import { formatTime, JobProgress, LIVE_REFRESH_MS } from "../_components/JobProgress";
+import { formatTime, JobProgress } from "../_components/JobProgress";
 import "../jobs.css";
+import { ErrorAlert } from "../../../_components/ErrorAlert";
 
 export default function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
   const { jobId } = use(params);
-  const trpc = useTRPC();
-  const job = useQuery(
-    trpc.jobs.get.queryOptions(
-      { jobId },
-      { refetchInterval: (query) => (["QUEUED", "RUNNING"].includes(query.state.data?.status ?? "QUEUED") ? LIVE_REFRESH_MS : false) },
-    ),
-  );
-  if (job.error) {
+  const { job: data, error } = useLiveJob(jobId);
+  if (error) {
     return (
       <p className="error" role="alert">
-        {job.error.message}
+        {error.message}
       </p>
     );
   }
-  const data = job.data;
   if (!data) return <p className="muted">Loading…</p>;
   return (
     <section className="stack">
@@ -36,11 +29,7 @@ export default function JobPage({ params }: { params: Promise<{ jobId: string }>
         <JobProgress status={data.status} progress={data.progress} message={data.progressMessage} />{" "}
         <JobActions jobId={data.id} status={data.status} cancelRequested={!!data.cancelRequestedAt} />
       </p>
-      {data.error && (
-        <p className="error" role="alert" data-testid="job-error">
-          {data.error}
-        </p>
-      )}
+      <ErrorAlert error={data.error} testId="job-error" />
       <dl className="facts">
         <dt>Id</dt>
         <dd>{data.id}</dd>

@@ -10,6 +10,7 @@ import { safetyLabelSchema, strengthSchema } from "~/server/annotation/annotatio
 import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../../_trpc/client";
 import { protocolName, safetyLabel as safetyLabelInfo, strength as strengthInfo } from "~/server/preferences/vocabulary";
+import { ErrorAlert } from "../../../_components/ErrorAlert";
 
 export type BatchPair = inferRouterOutputs<AppRouter>["batches"]["pairs"]["pairs"][number];
 
@@ -91,11 +92,7 @@ function GoldControls({ pair }: { pair: BatchPair }) {
 
   return (
     <div className="gold-controls">
-      {setGold.error && (
-        <p className="error" role="alert">
-          {setGold.error.message}
-        </p>
-      )}
+      <ErrorAlert error={setGold.error} />
       {pair.isGold ? (
         <div className="gold-current">
           <span className="badge">{goldBadgeText(pair)}</span>

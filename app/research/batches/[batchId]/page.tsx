@@ -6,6 +6,7 @@ import { useParams } from "next/navigation";
 import { useTRPC } from "../../../_trpc/client";
 import "../../research.css";
 import { PairCard } from "./PairCard";
+import { ErrorAlert } from "../../../_components/ErrorAlert";
 
 const PAGE_SIZE = 20;
 
@@ -55,11 +56,7 @@ export default function BatchPage() {
         {batch.round.name} · {batch.status.toLowerCase()} · {batch._count.pairs} pairs · {batch.annotationsPerPair}{" "}
         annotations per pair
       </p>
-      {pairs.error && (
-        <p className="error" role="alert">
-          {pairs.error.message}
-        </p>
-      )}
+      <ErrorAlert error={pairs.error} />
       {pairs.isPending && <p className="muted">Loading pairs…</p>}
       {pairs.isSuccess && loaded.length === 0 && <p className="muted">This batch has no pairs yet.</p>}
       <div className="pair-list">
