@@ -9,6 +9,7 @@ import { streamLines } from "./stream-export";
 export function exportToJsonl(connectionString: string, options: ExportOptions, pseudonymSalt: string): Readable {
   const out = new PassThrough();
   const client = new pg.Client({ connectionString });
+  client.on("error", () => {}); // the query in flight reports it (run-export.ts)
   void (async () => {
     try {
       await client.connect();

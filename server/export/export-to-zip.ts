@@ -8,9 +8,19 @@ import { runExport } from "./run-export";
 
 export function exportToZip(connectionString: string, input: ExportOptionsInput, pseudonymSalt: string): Readable {
   const out = new PassThrough();
-  let drained: (() => void) | null = null;
+  let drained: ((error?: Error) => void) | null = null;
   out.on("drain", () => {
     drained?.();
+    drained = null;
+  });
+  // The client went away (the response stream was cancelled, which destroys `out`): a writer
+  // waiting for "drain" would wait forever, holding the export's connections in their
+  // transaction. It is told instead, and the export ends and lets them go.
+  let gone: Error | null = null;
+  out.on("close", () => {
+    if (out.writableFinished) return;
+    gone = new Error("The download was cancelled before the export finished.");
+    drained?.(gone);
     drained = null;
   });
   let blocked = false;
@@ -24,7 +34,8 @@ export function exportToZip(connectionString: string, input: ExportOptionsInput,
     zip.add(file);
     return file;
   };
-  const waitForReader = (callback: () => void) => {
+  const waitForReader = (callback: (error?: Error) => void) => {
+    if (gone) return callback(gone);
     if (!blocked) return callback();
     blocked = false;
     drained = callback;
@@ -35,8 +46,9 @@ export function exportToZip(connectionString: string, input: ExportOptionsInput,
       const file = entry(name);
       return new Writable({
         write(chunk: Buffer, _encoding, callback) {
+          if (gone) return callback(gone);
           file.push(chunk);
-          waitForReader(() => callback());
+          waitForReader((error) => callback(error));
         },
         final(callback) {
           file.push(new Uint8Array(0), true);
@@ -48,7 +60,11 @@ export function exportToZip(connectionString: string, input: ExportOptionsInput,
       entry(name).push(new TextEncoder().encode(content), true);
     },
   })
-    .then(() => zip.end())
-    .catch((error: Error) => out.destroy(error));
+    .then(() => {
+      if (!gone) zip.end();
+    })
+    .catch((error: Error) => {
+      if (!gone) out.destroy(error);
+    });
   return out;
 }

@@ -22,6 +22,9 @@ export async function runExport(connectionString: string, input: ExportOptionsIn
   const options: ExportOptions = exportOptionsSchema.parse(input);
   const shards = shardCount();
   const clients = Array.from({ length: shards }, () => new pg.Client({ connectionString }));
+  // A connection the server closes under us fails the query in flight, which is what reports it;
+  // an unheard 'error' event would end the whole process.
+  for (const client of clients) client.on("error", () => {});
   const parts: ExportPart[] = options.testFraction > 0 ? ["train", "test"] : ["all"];
   const files: ExportedFile[] = [];
   try {

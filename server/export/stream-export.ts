@@ -50,12 +50,13 @@ export async function streamLines(clients: pg.ClientBase[], queries: string[], o
   const source = new PassThrough();
   const written = convert ? pipeline(source, countRows, convert, measure, out) : pipeline(source, countRows, measure, out);
   const spoolDir = queries.length > 1 ? fs.mkdtempSync(path.join(os.tmpdir(), "export-")) : null;
+  let spooledShards: Promise<string>[] = [];
   try {
-    const spooled = queries.slice(1).map(async (query, i) => {
+    const spooled = (spooledShards = queries.slice(1).map(async (query, i) => {
       const file = path.join(spoolDir!, `shard-${i + 1}`);
       await pipeline(copyOut(clients[i + 1]!, query), fs.createWriteStream(file));
       return file;
-    });
+    }));
     await pipeline(copyOut(clients[0]!, queries[0]!), source, { end: false });
     for (const file of await Promise.all(spooled)) {
       await pipeline(fs.createReadStream(file), source, { end: false });
@@ -65,6 +66,8 @@ export async function streamLines(clients: pg.ClientBase[], queries: string[], o
   } catch (error) {
     source.destroy(error as Error);
     await written.catch(() => {});
+    // Shards still spooling fail when the caller closes their connections: expected, not unhandled.
+    for (const shard of spooledShards) shard.catch(() => {});
     throw error;
   } finally {
     if (spoolDir) fs.rmSync(spoolDir, { recursive: true, force: true });
