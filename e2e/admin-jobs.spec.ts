@@ -28,7 +28,15 @@ test("an admin follows a job's progress, reads why one failed, cancels and retri
   await expect(runningRow).toContainText("42% · prompt 42 of 100");
   await expect(runningRow.getByRole("progressbar")).toHaveAttribute("value", "42");
 
-  // Progress written by a worker shows up without a reload.
+  // Progress written by a worker shows up without a reload, pushed: while nothing changes, the
+  // page sends no requests for the list.
+  const reads: string[] = [];
+  page.on("request", (request) => {
+    const url = request.url();
+    if (url.includes("/api/trpc/") && /jobs\.(list|get)/.test(url) && !url.includes("jobs.watch")) reads.push(url);
+  });
+  await page.waitForTimeout(3_000);
+  expect(reads).toEqual([]);
   await withDatabase((db) => db.query(`UPDATE "Job" SET progress = 0.9, "progressMessage" = 'prompt 90 of 100' WHERE id = $1`, [running]));
   await expect(runningRow).toContainText("90% · prompt 90 of 100");
 
@@ -45,6 +53,12 @@ test("an admin follows a job's progress, reads why one failed, cancels and retri
   await page.getByRole("button", { name: "Retry" }).click();
   await expect(page.getByTestId("job-status")).toContainText("queued");
   await expect(page.getByRole("list", { name: "Log" })).toContainText("Retried by");
+  // The queued job's page is pushed its changes (a worker's log line here) without polling.
+  reads.length = 0;
+  await page.waitForTimeout(3_000);
+  expect(reads).toEqual([]);
+  await withDatabase((db) => db.query(`INSERT INTO "JobLogLine" ("jobId", message) VALUES ($1, 'Pushed to the page.')`, [failed]));
+  await expect(page.getByRole("list", { name: "Log" })).toContainText("Pushed to the page.");
   const retried = await withDatabase((db) =>
     db.query(`SELECT j.status, j.error, q.id IS NOT NULL AS "hasMessage" FROM "Job" j LEFT JOIN pgboss.job q ON q.id::text = j."queueJobId" WHERE j.id = $1`, [failed]),
   );

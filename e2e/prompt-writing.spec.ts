@@ -48,6 +48,8 @@ test("an annotator writes a prompt, watches two responses arrive from the worker
   await expect(page).toHaveURL(/\/annotate\/write$/);
   await page.getByLabel("Risk category").fill("illicit and criminal activities");
   await page.getByLabel("Attack vector").fill("false premise");
+  // The responses are pushed to the page (server-sent events), not polled for.
+  const pushed = page.waitForResponse((r) => r.url().includes("/api/trpc/jobs.watchWriting") && !!r.headers()["content-type"]?.startsWith("text/event-stream"));
   await page.getByLabel("Your prompt").press("Control+Enter");
 
   // The prompt is saved and the job's page shows the dialogue at once, then both responses.
@@ -56,6 +58,7 @@ test("an annotator writes a prompt, watches two responses arrive from the worker
   const status = page.getByTestId("writing-status");
   await expect(status).toHaveAttribute("data-status", /QUEUED|RUNNING|SUCCEEDED/);
   await expect(status).toHaveAttribute("data-status", "SUCCEEDED", { timeout: 120_000 });
+  await pushed;
   await expect(alert(page)).toHaveCount(0);
   const written = page.locator("article.response");
   await expect(page.locator('article.response[data-done="true"]')).toHaveCount(2);

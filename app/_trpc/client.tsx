@@ -1,8 +1,9 @@
 "use client";
 // The browser's tRPC client, through TanStack Query: `const trpc = useTRPC()` then
-// `useQuery(trpc.users.list.queryOptions())`.
+// `useQuery(trpc.users.list.queryOptions())`; subscriptions through `useSubscription`
+// (see useLiveJob.ts for a job's pushed updates).
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { type ReactNode, useState } from "react";
 import superjson from "superjson";
@@ -15,7 +16,16 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
     () => new QueryClient({ defaultOptions: { queries: { staleTime: 5_000, retry: false } } }),
   );
   const [trpcClient] = useState(() =>
-    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "/api/trpc", transformer: superjson })] }),
+    createTRPCClient<AppRouter>({
+      links: [
+        // Subscriptions (pushed job updates) are server-sent events on GET /api/trpc/<path>.
+        splitLink({
+          condition: (op) => op.type === "subscription",
+          true: httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
+          false: httpBatchLink({ url: "/api/trpc", transformer: superjson }),
+        }),
+      ],
+    }),
   );
   return (
     <QueryClientProvider client={queryClient}>
