@@ -2,6 +2,7 @@
 // app; on GPU machines point it at the shared PostgreSQL), announces itself, works the job
 // queues and, now and then, recovers jobs whose worker died.
 import { prisma, disconnectPrisma } from "../server/db/prisma";
+import { removeStaleUploads } from "../server/import/uploads";
 import { createBoss } from "../server/jobs/job-queue";
 import { closePolicyBackends } from "./policy/open-backend";
 import { startHeartbeat } from "./heartbeat";
@@ -37,10 +38,23 @@ async function main() {
   void recover();
   const recovery = setInterval(() => void recover(), Math.max(5_000, STALE_AFTER_MS / 2));
 
+  // Uploads nobody imported (previewed and left, failed imports) go after their retention time.
+  const sweepUploads = async () => {
+    try {
+      const removed = await removeStaleUploads(prisma);
+      if (removed.length) console.log(`Removed ${removed.length} upload(s) older than the retention time that no import needs.`);
+    } catch (error) {
+      if (!stopping) console.error(`upload cleanup failed: ${(error as Error).message}`);
+    }
+  };
+  void sweepUploads();
+  const uploadSweep = setInterval(() => void sweepUploads(), 15 * 60_000);
+
   const shutdown = async () => {
     if (stopping) return;
     stopping = true;
     clearInterval(recovery);
+    clearInterval(uploadSweep);
     // Stop fetching first, then tell running jobs to put themselves back in the queue
     // (run-job.ts, WorkerStopping) for another worker.
     const stopped = boss.stop({ graceful: true, timeout: 10_000, wait: true });

@@ -1,11 +1,13 @@
 // Uploaded import files, kept under DATA_DIR/imports until their import has run (a worker on the
-// same machine reads them there). A body is streamed to disk and cut off at the size limit, so a
+// same machine reads them there), and no longer than IMPORT_UPLOAD_RETENTION_HOURS unless an
+// import still needs them. A body is streamed to disk and cut off at the size limit, so a
 // large upload never sits in memory and an oversized one is refused with the limit stated.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import type { DbOrTx } from "../db/types";
 import { FileError, fileKindOf, type ImportLimits, importLimits, checkSize } from "./readers";
 
 export type Upload = { uploadId: string; fileName: string; path: string; size: number };
@@ -63,4 +65,42 @@ export async function saveUpload(body: ReadableStream<Uint8Array> | Readable, fi
 
 export function removeUpload(uploadId: string, fileName: string) {
   fs.rmSync(uploadPath(uploadId, fileName), { force: true });
+}
+
+/** How long an upload may wait for its import (IMPORT_UPLOAD_RETENTION_HOURS, default 24). */
+export function uploadRetentionMs(env: Record<string, string | undefined> = process.env): number {
+  const hours = Number(env.IMPORT_UPLOAD_RETENTION_HOURS);
+  return (Number.isFinite(hours) && hours > 0 ? hours : 24) * 3600_000;
+}
+
+const UPLOAD_FILE = /^([0-9a-f]{32})-/;
+
+/**
+ * Removes uploads older than the retention time that no queued or running import needs: files
+ * previewed but never confirmed, files of imports that failed or were cancelled (a retry after
+ * that asks for the file again), and halves of uploads cut off by a crash. Returns the names
+ * removed. Workers run it now and then (workers/main.ts).
+ */
+export async function removeStaleUploads(db: DbOrTx, options: { now?: number; retentionMs?: number } = {}): Promise<string[]> {
+  const dir = uploadsDir();
+  if (!fs.existsSync(dir)) return [];
+  const cutoff = (options.now ?? Date.now()) - (options.retentionMs ?? uploadRetentionMs());
+  const stale = fs.readdirSync(dir).flatMap((name) => {
+    const id = UPLOAD_FILE.exec(name)?.[1];
+    if (!id) return [];
+    const stat = fs.statSync(path.join(dir, name), { throwIfNoEntry: false });
+    return stat?.isFile() && stat.mtimeMs < cutoff ? [{ name, id }] : [];
+  });
+  if (stale.length === 0) return [];
+  const pending = await db.$queryRaw<{ uploadId: string }[]>`
+    SELECT parameters->>'uploadId' AS "uploadId" FROM "Job"
+    WHERE type = 'IMPORT' AND status IN ('QUEUED', 'RUNNING') AND parameters->>'uploadId' = ANY(${stale.map((s) => s.id)})`;
+  const needed = new Set(pending.map((p) => p.uploadId));
+  const removed: string[] = [];
+  for (const { name, id } of stale) {
+    if (needed.has(id)) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
 }
