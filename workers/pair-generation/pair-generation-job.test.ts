@@ -11,6 +11,7 @@ import { stopJobProducer } from "../../server/jobs/job-queue";
 import { startPairGeneration } from "../../server/pair-generation/pair-generation";
 import type { PairGenerationParameters, PairGenerationRequest } from "../../server/pair-generation/pair-generation.schema";
 import { makeUser } from "../../server/testing/fixtures";
+import { waitFor } from "../../server/testing/wait-for";
 import { runJobNow } from "../jobs/run-job";
 import { backendForVariant, closePolicyBackends, ensureTinyModel } from "../policy/open-backend";
 import type { PolicyBackend } from "../policy/policy-backend";
@@ -190,11 +191,22 @@ describe("pair generation job", () => {
   }, 120_000);
 
   it("an admin's cancel stops the job mid-way and its cleanup leaves no batch and no responses", async () => {
-    const { jobId } = await startPairGeneration(prisma, request("Cancelled", { maxTokens: 1000 }), adminId);
-    const running = runJobNow(prisma, pairGenerationHandler, jobId);
-    // Cancel once the first pair is stored.
-    for (let i = 0; i < 600 && (await prisma.pair.count({ where: { batch: { jobId } } })) === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    expect(await prisma.pair.count({ where: { batch: { jobId } } })).toBeGreaterThan(0);
+    const { jobId } = await startPairGeneration(prisma, request("Cancelled"), adminId);
+    // The first pair comes from the tiny model; the second prompt's generations are still going
+    // when the cancel comes (they end only when the job is aborted), so the job cannot win the race.
+    let calls = 0;
+    const slowAfterFirstPair = makePairGenerationHandler(async (variant) => {
+      const backend = await backendForVariant(variant);
+      return Object.assign(Object.create(backend) as PolicyBackend, {
+        generate: (r: Parameters<PolicyBackend["generate"]>[0]) =>
+          ++calls <= 2
+            ? backend.generate(r)
+            : new Promise<never>((_, reject) => r.signal?.addEventListener("abort", () => reject(r.signal!.reason), { once: true })),
+      });
+    });
+    const running = runJobNow(prisma, slowAfterFirstPair, jobId);
+    await waitFor(() => prisma.pair.count({ where: { batch: { jobId } } }), (n) => n === 1, 60_000);
+    await waitFor(async () => calls, (n) => n > 2);
     await cancelJob(prisma, jobId, { name: "Test admin" });
     expect(await running).toBe("CANCELLED");
     expect(await prisma.batch.count({ where: { jobId } })).toBe(0);

@@ -125,7 +125,8 @@ describe("llama.cpp backend on the tiny Llama 2", () => {
         .generate({ dialogue, n: 1, sampling: { ...sampling, maxTokens: 40, seed }, onText: () => events.push(side) })
         .then((samples) => (events.push(`${side} done`), samples));
     await Promise.all([one("A", 1), one("B", 2)]);
-    // B streamed before A finished: they did not wait for each other.
+    // B streamed before A finished: they did not wait for each other (and both did stream).
+    expect(events).toEqual(expect.arrayContaining(["A", "B", "A done", "B done"]));
     expect(events.indexOf("B")).toBeLessThan(events.indexOf("A done"));
     expect(events.indexOf("A")).toBeLessThan(events.indexOf("B done"));
   });

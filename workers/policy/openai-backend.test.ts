@@ -237,9 +237,8 @@ describe("OpenAI-compatible backend against llama-server", () => {
     });
     const url = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
     const backend = new OpenAiBackend({ baseUrl: url, timeoutMs: 300, minBackoffMs: 5 });
-    const started = Date.now();
     await expect(backend.generate({ dialogue, n: 1, sampling })).rejects.toThrow(`Policy server ${url} did not answer POST /v1/chat/completions within 300 ms.`);
-    expect(Date.now() - started).toBeLessThan(2000);
+    // One connection: a timeout is not retried (the error above says it gave up after its timeout).
     expect(sockets).toHaveLength(1);
   });
 
