@@ -1,6 +1,7 @@
-// Who may call each procedure, declared in one place. The procedure bases in trpc.ts enforce
-// it; server/trpc/access.test.ts calls every procedure as every role (and signed out) and
-// fails if behaviour and this table differ, or if a procedure has no line here.
+// Who may call each procedure and route handler, declared in one place. The procedure bases in
+// trpc.ts and the handlers' own checks enforce it; server/trpc/access.test.ts calls every
+// procedure and these handlers as every role (and signed out) and fails if behaviour and this
+// table differ, if an allowed call crashes, or if a procedure has no line here.
 import type { Role } from "@prisma/client";
 
 export type Access = "public" | "signed-in" | readonly Role[];
@@ -67,4 +68,12 @@ export const procedureAccess: Record<string, Access> = {
   "import.start": ["ADMIN"],
   "import.list": ["ADMIN"],
   "import.prompts": ["ADMIN"],
+};
+
+/** The route handlers under app/api that take a session cookie or an API token (next-auth's own excepted). */
+export const routeAccess: Record<string, Access> = {
+  "GET /api/health": "public", // up or down for anyone; the details for admins only
+  "GET /api/export": ["RESEARCHER", "ADMIN"],
+  "POST /api/import": ["ADMIN"],
+  "POST /api/import/upload": ["ADMIN"],
 };
