@@ -38,7 +38,7 @@ export async function seedDemoWorkspaceIfEmpty(db: PrismaClient): Promise<boolea
           openedAt: new Date(),
         },
       });
-      for (const demo of demoPrompts) {
+      for (const [n, demo] of demoPrompts.entries()) {
         const prompt = await tx.prompt.create({
           data: {
             protocol: demo.protocol,
@@ -58,6 +58,10 @@ export async function seedDemoWorkspaceIfEmpty(db: PrismaClient): Promise<boolea
         );
         await tx.pair.create({
           data: {
+            // Stable ids, so every install's demo has the same held-out pairs (the export's and
+            // the reward models' hash split of the pair id): three helpfulness and two safety
+            // pairs at the default 10%.
+            id: `demo-pair-${n + 1}`,
             batchId: batch.id,
             promptId: prompt.id,
             responseAId: a!.id,

@@ -1,5 +1,6 @@
 // The training set: Llama 2's mixtures, the export's split and aggregation, and a record of what went in.
 import { describe, expect, it } from "vitest";
+import { seedDemoWorkspaceIfEmpty } from "../../prisma/seed";
 import { prisma } from "../db/prisma";
 import { exportOptionsSchema } from "../export/export.schema";
 import { exportQuery } from "../export/export-query";
@@ -80,6 +81,20 @@ describe("Llama 2's mixtures", () => {
 });
 
 describe("the training set from the database", () => {
+  it("holds out pairs of both protocols from the demo workspace at the default split", async () => {
+    await seedDemoWorkspaceIfEmpty(prisma);
+    const [annotator] = await makeAnnotators(1);
+    const pairs = await prisma.pair.findMany({ where: { strategy: "demo" }, select: { id: true } });
+    await prisma.comparison.createMany({
+      data: pairs.map((p) => ({ pairId: p.id, annotatorId: annotator!.id, chosen: "A" as const, strength: "BETTER" as const, leftSide: "A" as const, timeOnTaskMs: 1 })),
+    });
+    for (const kind of ["HELPFULNESS", "SAFETY"] as const) {
+      const rows = await selectExamples(prisma, request(kind));
+      expect(rows.filter((r) => r.protocol === kind && r.test).length).toBeGreaterThan(0);
+    }
+    await prisma.comparison.deleteMany({ where: { annotatorId: annotator!.id } });
+  });
+
   it("aggregates a pair's annotations by the export's rule, splits pairs as the export does, and records the comparisons", async () => {
     const { batch, pairIds } = await makeBatch({ pairs: 40, overlap: 3, protocol: (i) => (i % 4 === 0 ? "SAFETY" : "HELPFULNESS") });
     const annotators = await makeAnnotators(3);
