@@ -127,6 +127,45 @@ describe("training a reward model", () => {
 });
 
 describe("bad input registers no model", () => {
+  it("stops when cancelled mid-training, registering no model and leaving no artifact", async () => {
+    const before = await prisma.rewardModel.count();
+    const { jobId } = await train({}, { settings: { epochs: 20, batchSize: 1 } });
+    const controller = new AbortController();
+    const parameters = rewardTrainingHandler.parameters.parse((await prisma.job.findUniqueOrThrow({ where: { id: jobId } })).parameters);
+    const context = {
+      job: { id: jobId, type: "REWARD_TRAINING" as const, attempt: 1, createdById: adminId },
+      parameters,
+      db: prisma,
+      transaction: <T,>(fn: (tx: Parameters<Parameters<typeof prisma.$transaction>[0]>[0]) => Promise<T>) => prisma.$transaction(fn),
+      fence: { jobId, token: 0 },
+      signal: controller.signal,
+      throwIfCancelled: () => controller.signal.throwIfAborted(),
+      // The admin's cancel arrives as soon as the head starts training.
+      progress: async (_fraction: number, message?: string) => {
+        if (message?.startsWith("step ")) controller.abort(new Error("Cancelled by an admin."));
+      },
+      log: async () => {},
+      setLive: () => {},
+    };
+    await expect(rewardTrainingHandler.run(context as never)).rejects.toThrow("Cancelled by an admin.");
+    expect(await prisma.rewardModel.count()).toBe(before);
+    const files = fs.readdirSync(path.join(process.env.DATA_DIR!, "reward-models"));
+    expect(files.filter((f) => !f.endsWith(".json") || f.includes(".tmp"))).toEqual([]);
+    expect(files).toHaveLength(before);
+  }, 120_000);
+
+  it("fails with a clear message when the variant's model cannot be opened", async () => {
+    const broken = await prisma.policyVariant.create({
+      data: { name: "missing model", backend: "LLAMA_CPP", modelPath: path.join(path.dirname(variant.modelPath!), "missing.gguf"), defaults: {} },
+    });
+    const before = await prisma.rewardModel.count();
+    const { jobId } = await train({}, { features: { variantId: broken.id } });
+    const job = await run(rewardTrainingHandler, jobId);
+    expect(job.status).toBe("FAILED");
+    expect(job.error).toMatch(/No features: the policy variant "missing model" could not be opened/);
+    expect(await prisma.rewardModel.count()).toBe(before);
+  }, 120_000);
+
   it("refuses a selection without labelled pairs, and fails a run with too few", async () => {
     const empty = await makeBatch({ pairs: 3 });
     await expect(train({ batchIds: [empty.batch.id] })).rejects.toThrow(/no labelled helpfulness pairs/);
