@@ -9,6 +9,7 @@ import { jobsRouter } from "./routers/jobs";
 import { meRouter } from "./routers/me";
 import { pairGenerationRouter } from "./routers/pair-generation";
 import { rewardModelsRouter } from "./routers/reward-models";
+import { roundsRouter } from "./routers/rounds";
 import { policyVariantsRouter } from "./routers/policy-variants";
 import { promptWritingRouter } from "./routers/prompt-writing";
 import { usersRouter } from "./routers/users";
@@ -26,6 +27,7 @@ export const appRouter = createTRPCRouter({
   policyVariants: policyVariantsRouter,
   pairGeneration: pairGenerationRouter,
   rewardModels: rewardModelsRouter,
+  rounds: roundsRouter,
   promptWriting: promptWritingRouter,
   import: importRouter,
 });
