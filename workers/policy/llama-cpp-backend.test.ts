@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import llamaTokenizer from "llama-tokenizer-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { llama2ChatTokens } from "../../server/prompts/llama2-chat";
+import { llama2AnsweredTokens, llama2ChatTokens } from "../../server/prompts/llama2-chat";
 import { defaultThreads, LlamaCppBackend } from "./llama-cpp-backend";
 import { ensureTinyModel } from "./open-backend";
 import { multiTurnDialogue } from "./testing/dialogues";
@@ -160,6 +160,29 @@ describe("llama.cpp backend on the tiny Llama 2", () => {
     expect(again).toEqual(a);
     expect(b).not.toEqual(a);
     expect(a!.every(Number.isFinite)).toBe(true);
+  });
+
+  it("embeds token ids as they are, pooled by mean or by the last token", async () => {
+    const { encode, bos, eos } = backend.tokenizer();
+    const tokens = llama2AnsweredTokens(dialogue, "Bleu.", encode, { bos, eos });
+    const [mean, last, text, ids] = [
+      ...(await backend.embed([{ tokens }])),
+      ...(await backend.embed([{ tokens }], { pooling: "last" })),
+      ...(await backend.embed(["The cat sat on the mat.", { tokens: [bos, ...encode("The cat sat on the mat.")] }], { pooling: "mean" })),
+    ];
+    expect(backend.embeddingDims).toBe(64);
+    expect(backend.embedPoolings).toEqual(["mean", "last"]);
+    expect(mean).toHaveLength(64);
+    expect(last).toHaveLength(64);
+    expect(last).not.toEqual(mean);
+    // A text is its ids with BOS first.
+    expect(ids).toEqual(text);
+    await expect(backend.embed([{ tokens }], { pooling: "max" as never })).rejects.toThrow('Unknown pooling "max": use mean or last.');
+    expect(backend.source).toEqual({
+      backend: "LLAMA_CPP",
+      modelPath: expect.stringMatching(/tiny-llama2\.gguf$/),
+      loaded: { size: fs.statSync(backend.source.modelPath).size, mtimeMs: fs.statSync(backend.source.modelPath).mtimeMs },
+    });
   });
 
   it("defaults to one thread for a model that fits in cache and every core for a big one", () => {

@@ -4,14 +4,15 @@
 // sequences still running: llama.cpp reads the weights once per step for all of them, which is
 // where batching wins on a model whose weights do not fit in cache (bench: `npm run bench -- generate`).
 import os from "node:os";
-import type { LlamaContext, LlamaContextSequence, LlamaEmbeddingContext, LlamaModel, Token } from "node-llama-cpp";
+import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
 import pLimit from "p-limit";
 import { llama2ChatTokens } from "../../server/prompts/llama2-chat";
-import { loadPolicyModel } from "./llama-cpp/runtime";
+import { loadedModelVersion, loadPolicyModel } from "./llama-cpp/runtime";
 import { stepTogether } from "./llama-cpp/lockstep";
 import { sharePromptState } from "./llama-cpp/prompt-state";
+import { SequenceEmbedder } from "./llama-cpp/embedding";
 import { SequencePool } from "./llama-cpp/sequence-pool";
-import type { GenerateRequest, Generation, PolicyBackend } from "./policy-backend";
+import type { EmbedInput, EmbedOptions, EmbeddingPooling, GenerateRequest, Generation, PolicyBackend, PolicySource, PolicyTokenizer } from "./policy-backend";
 
 export type LlamaCppOptions = {
   modelPath: string;
@@ -21,7 +22,14 @@ export type LlamaCppOptions = {
   parallel?: number;
   /** Tokens per sequence (prompt + answer); default the model's trained context, at most POLICY_CONTEXT_SIZE or 4096. */
   contextSize?: number;
+  /**
+   * Tokens per decode when embedding; default EMBED_BATCH_SIZE. A longer input is evaluated in
+   * several decodes (the vector is the same); llama.cpp's scratch memory grows with this.
+   */
+  embedBatchSize?: number;
 };
+
+export const EMBED_BATCH_SIZE = 1024;
 
 export const DEFAULT_PARALLEL = 4;
 
@@ -56,8 +64,11 @@ export class LlamaCppBackend implements PolicyBackend {
   readonly threads: number;
   private readonly parallel: number;
   private context?: Promise<{ context: LlamaContext; pool: SequencePool<LlamaContextSequence> }>;
-  private embeddingContext?: Promise<LlamaEmbeddingContext>;
+  private embedder?: Promise<{ embedder: SequenceEmbedder; dispose: () => Promise<void> }>;
   private readonly embedding = pLimit(1);
+  readonly source: Extract<PolicySource, { backend: "LLAMA_CPP" }>;
+  readonly embedPoolings: readonly EmbeddingPooling[] = ["mean", "last"];
+  readonly embeddingDims: number;
 
   private constructor(
     private readonly model: LlamaModel,
@@ -66,6 +77,8 @@ export class LlamaCppBackend implements PolicyBackend {
     this.threads = options.threads ?? defaultThreads(model.size, model.llama.cpuMathCores);
     this.parallel = options.parallel ?? DEFAULT_PARALLEL;
     this.description = `llama.cpp ${options.modelPath} (${model.llama.gpu || "cpu"}, ${this.threads} thread${this.threads === 1 ? "" : "s"})`;
+    this.source = { backend: "LLAMA_CPP", modelPath: options.modelPath, loaded: loadedModelVersion(options.modelPath) };
+    this.embeddingDims = model.embeddingVectorSize;
   }
 
   static async open(options: LlamaCppOptions) {
@@ -94,11 +107,16 @@ export class LlamaCppBackend implements PolicyBackend {
     return this.context;
   }
 
-  /** The chat-formatted prompt as token ids (BOS/EOS as ids, never as text). */
-  promptTokens(dialogue: GenerateRequest["dialogue"]): Token[] {
+  tokenizer(): PolicyTokenizer {
     const { bos, eos } = this.model.tokens;
     if (bos === null || eos === null) throw new Error(`${this.options.modelPath} has no BOS/EOS token: not a Llama 2 vocabulary.`);
-    return llama2ChatTokens(dialogue, (text) => this.model.tokenize(text, false) as number[], { bos, eos }) as Token[];
+    return { encode: (text) => this.model.tokenize(text, false) as number[], bos, eos };
+  }
+
+  /** The chat-formatted prompt as token ids (BOS/EOS as ids, never as text). */
+  promptTokens(dialogue: GenerateRequest["dialogue"]): Token[] {
+    const { encode, bos, eos } = this.tokenizer();
+    return llama2ChatTokens(dialogue, encode, { bos, eos }) as Token[];
   }
 
   async generate(request: GenerateRequest): Promise<Generation[]> {
@@ -187,29 +205,57 @@ export class LlamaCppBackend implements PolicyBackend {
     );
   }
 
-  embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
+  /** The embedder, on an embedding context created on first use and kept. */
+  private sequenceEmbedder() {
+    this.embedder ??= (async () => {
+      const contextSize = this.contextSize();
+      const batchSize = Math.min(contextSize, this.options.embedBatchSize ?? EMBED_BATCH_SIZE);
+      const context = await this.model.createEmbeddingContext({ contextSize, batchSize, threads: this.threads });
+      return { embedder: new SequenceEmbedder(context, this.model.embeddingVectorSize), dispose: () => context.dispose() };
+    })().catch((error: unknown) => {
+      this.embedder = undefined;
+      throw error;
+    });
+    return this.embedder;
+  }
+
+  /** Text as the model reads it for an embedding: BOS first (and EOS where the model asks for it). */
+  private textTokens(text: string): number[] {
+    const { encode, bos, eos } = this.tokenizer();
+    return [bos, ...encode(text), ...(this.model.tokens.shouldAppendEosToken ? [eos] : [])];
+  }
+
+  /**
+   * Inputs one after another on one sequence (a decode reads the model's weights once for all its
+   * tokens, so a whole input per decode is what the hardware does best here). Calls are queued.
+   */
+  embed(inputs: EmbedInput[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    const { pooling = "mean", signal } = options;
+    if (!this.embedPoolings.includes(pooling)) return Promise.reject(new Error(`Unknown pooling "${String(pooling)}": use ${this.embedPoolings.join(" or ")}.`));
     return this.embedding(async () => {
-      this.embeddingContext ??= this.model.createEmbeddingContext({ contextSize: this.contextSize(), threads: this.threads }).catch((error: unknown) => {
-        this.embeddingContext = undefined;
-        throw error;
-      });
-      const context = await this.embeddingContext;
-      const vectors: number[][] = [];
-      for (const text of texts) {
+      const { embedder } = await this.sequenceEmbedder();
+      const vectors: Float32Array[] = [];
+      for (const input of inputs) {
         signal?.throwIfAborted();
-        vectors.push([...(await context.getEmbeddingFor(text)).vector]);
+        if (typeof input === "string") vectors.push(await embedder.embed(this.textTokens(input), pooling));
+        else vectors.push(await embedder.embed(input.tokens, pooling, input.sharedPrefix));
       }
       return vectors;
     });
   }
 
+  /** Tokens evaluated and reused by `embed` so far (for benchmarks). */
+  async embedCounts() {
+    return { ...(await this.sequenceEmbedder()).embedder.counts };
+  }
+
   async close() {
-    const { context, embeddingContext } = this;
+    const { context, embedder } = this;
     this.context = undefined;
-    this.embeddingContext = undefined;
+    this.embedder = undefined;
     const open = await context?.catch(() => undefined);
     open?.pool.close();
     await open?.context.dispose();
-    await (await embeddingContext?.catch(() => undefined))?.dispose();
+    await (await embedder?.catch(() => undefined))?.dispose();
   }
 }

@@ -17,9 +17,10 @@
 // to learn each sample's token count when n > 1 (usage counts all samples together; the count is
 // llama-server's `timings.predicted_n` where sent, else one per content chunk), and an idle
 // timeout can then tell a slow generation from a dead server.
+import llamaTokenizer from "llama-tokenizer-js";
 import pLimit, { type LimitFunction } from "p-limit";
 import pRetry from "p-retry";
-import type { ChatDialogue, GenerateRequest, Generation, PolicyBackend } from "./policy-backend";
+import type { ChatDialogue, EmbedInput, EmbedOptions, EmbeddingPooling, GenerateRequest, Generation, PolicyBackend, PolicySource, PolicyTokenizer } from "./policy-backend";
 
 export type OpenAiOptions = {
   /** The server, with or without the trailing /v1 (e.g. http://gpu-1:8000 or http://gpu-1:8000/v1). */
@@ -67,8 +68,15 @@ function isConnectionError(error: unknown) {
   return typeof code === "string" && /^(ECONNREFUSED|ECONNRESET|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|UND_ERR_SOCKET|UND_ERR_CLOSED)$/.test(code);
 }
 
+/** Inputs per /v1/embeddings request, within a server's batch and body limits. */
+const EMBED_REQUEST_INPUTS = 32;
+
 export class OpenAiBackend implements PolicyBackend {
   readonly description: string;
+  readonly source: PolicySource;
+  /** The server pools as it was started (llama-server --pooling, vLLM's pooler config). */
+  readonly embedPoolings: readonly EmbeddingPooling[] = [];
+  readonly embeddingDims = null;
   private readonly root: string;
   private readonly limit: LimitFunction;
   private readonly timeoutMs: number;
@@ -84,6 +92,16 @@ export class OpenAiBackend implements PolicyBackend {
     this.retries = options.retries ?? 3;
     this.minBackoffMs = options.minBackoffMs ?? 500;
     this.description = `${this.root}${options.modelName ? ` ${options.modelName}` : ""}`;
+    this.source = { backend: "OPENAI_COMPATIBLE", baseUrl: this.root, modelName: options.modelName ?? null };
+  }
+
+  /**
+   * Llama 2's SentencePiece tokenizer, run here: the OpenAI API has no tokenize endpoint, and every
+   * Llama 2 checkpoint (7B to 70B, chat or not) shares the vocabulary. With Meta's chat template
+   * the server feeds a chat completion exactly these ids (openai-backend.test.ts).
+   */
+  tokenizer(): PolicyTokenizer {
+    return { encode: (text) => llamaTokenizer.encode(text, false) as number[], bos: 1, eos: 2 };
   }
 
   /**
@@ -228,20 +246,38 @@ export class OpenAiBackend implements PolicyBackend {
     });
   }
 
-  async embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {
-    const vectors: number[][] = [];
-    // In slices, so one request stays within the server's batch and body limits.
-    for (let first = 0; first < texts.length; first += 32) {
-      const input = texts.slice(first, first + 32);
+  /**
+   * Texts, or token ids (the OpenAI API takes arrays of ids as `input`; llama-server and vLLM feed
+   * them to the model as they are, without adding BOS). The pooling is the server's.
+   */
+  async embed(inputs: EmbedInput[], options: EmbedOptions = {}): Promise<Float32Array[]> {
+    const { pooling, signal } = options;
+    if (pooling !== undefined) {
+      throw new Error(`${this.root} pools embeddings as its server was started (llama-server --pooling, vLLM's pooler config); "${pooling}" cannot be chosen per request.`);
+    }
+    const vectors: Float32Array[] = [];
+    // Requests of one kind of input each (the API takes strings or id arrays, not a mix).
+    for (let first = 0; first < inputs.length; ) {
+      const text = typeof inputs[first] === "string";
+      let end = first + 1;
+      while (end < inputs.length && end - first < EMBED_REQUEST_INPUTS && (typeof inputs[end] === "string") === text) end++;
+      const slice = inputs.slice(first, end);
+      const input = slice.map((item) => (typeof item === "string" ? item : [...item.tokens]));
       const body = { ...(this.options.modelName ? { model: this.options.modelName } : { model: "default" }), input };
       const result = await this.request("/v1/embeddings", body, signal, async (response) => {
         return parseJson(await response.text(), this.root) as { data?: { index: number; embedding: number[] }[] };
       });
       const data = result.data;
       if (!Array.isArray(data) || data.length !== input.length) {
-        throw new PolicyServerError(`Policy server ${this.root} returned ${Array.isArray(data) ? data.length : "no"} embeddings for ${input.length} texts.`);
+        throw new PolicyServerError(`Policy server ${this.root} returned ${Array.isArray(data) ? data.length : "no"} embeddings for ${input.length} inputs.`);
       }
-      vectors.push(...[...data].sort((a, b) => a.index - b.index).map((item) => item.embedding));
+      for (const item of [...data].sort((a, b) => a.index - b.index)) {
+        if (!Array.isArray(item.embedding) || (item.embedding.length > 0 && Array.isArray(item.embedding[0]))) {
+          throw new PolicyServerError(`Policy server ${this.root} returned per-token embeddings: start it with a pooling (llama-server --pooling mean or last).`);
+        }
+        vectors.push(Float32Array.from(item.embedding));
+      }
+      first = end;
     }
     return vectors;
   }

@@ -1,10 +1,23 @@
 // node-llama-cpp's runtime, loaded once per process: the native binding (CUDA where the machine
 // has it, else CPU) and each GGUF file, kept for the life of the worker, because loading a 7B model
 // takes seconds and its weights are gigabytes.
+import fs from "node:fs";
 import { getLlama, type Llama, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
 
 let llama: Promise<Llama> | undefined;
 const models = new Map<string, Promise<LlamaModel>>();
+const loadedVersions = new Map<string, ModelFileVersion>();
+
+/** A model file's size and modification time when it was loaded. */
+export type ModelFileVersion = { size: number; mtimeMs: number };
+
+/**
+ * The version of the file a loaded model was read from: a file replaced at the same path while
+ * the worker runs is not the model in memory (feature identities check this).
+ */
+export function loadedModelVersion(modelPath: string): ModelFileVersion | undefined {
+  return loadedVersions.get(modelPath);
+}
 
 /**
  * The binding. `gpu: "auto"` with `build: "never"` tries node-llama-cpp's prebuilt binaries from
@@ -32,6 +45,12 @@ export function llamaRuntime(): Promise<Llama> {
 export function loadPolicyModel(modelPath: string): Promise<LlamaModel> {
   let model = models.get(modelPath);
   if (!model) {
+    try {
+      const { size, mtimeMs } = fs.statSync(modelPath);
+      loadedVersions.set(modelPath, { size, mtimeMs });
+    } catch {
+      // a missing file fails in loadModel below, with its message
+    }
     model = llamaRuntime()
       .then((runtime) =>
         runtime.loadModel({
@@ -42,6 +61,7 @@ export function loadPolicyModel(modelPath: string): Promise<LlamaModel> {
       )
       .catch((error: unknown) => {
         models.delete(modelPath);
+        loadedVersions.delete(modelPath);
         throw new Error(`Cannot load the GGUF model ${modelPath}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       });
     models.set(modelPath, model);
@@ -53,5 +73,6 @@ export function loadPolicyModel(modelPath: string): Promise<LlamaModel> {
 export async function unloadPolicyModel(modelPath: string) {
   const model = models.get(modelPath);
   models.delete(modelPath);
+  loadedVersions.delete(modelPath);
   if (model) await (await model.catch(() => undefined))?.dispose();
 }
