@@ -9,6 +9,7 @@
 // marker for every input, so last-token pooling reads the state after the whole response, as a
 // reward head on a causal LM does (Hugging Face's template renders a dialogue ending with the
 // assistant the same way).
+import fs from "node:fs";
 import type { Prisma } from "@prisma/client";
 import { llama2AnsweredTokens, llama2ChatTokens } from "../../server/prompts/llama2-chat";
 import type { ChatDialogue, EmbeddingPooling, PolicyBackend } from "../policy/policy-backend";
@@ -149,6 +150,13 @@ export async function policyEmbeddingIdentity(
   options: { hash?: (modelPath: string) => Promise<ModelFileHash> } = {},
 ): Promise<PolicyEmbeddingIdentity> {
   const { source } = backend;
+  if (source.backend === "LLAMA_CPP" && source.loaded) {
+    // The hash is of the file now; the weights in memory are the file as it was when loaded.
+    const now = await fs.promises.stat(source.modelPath).catch(() => null);
+    if (!now || now.size !== source.loaded.size || now.mtimeMs !== source.loaded.mtimeMs) {
+      throw new Error(`The model file ${source.modelPath} changed since this worker loaded it: restart the worker to compute features with the new weights.`);
+    }
+  }
   const model =
     source.backend === "LLAMA_CPP"
       ? await (options.hash ?? modelFileSha256)(source.modelPath)

@@ -11,8 +11,10 @@ import { ensureTinyModel } from "../policy/default-policy";
 import { backendForVariant, closePolicyBackends } from "../policy/open-backend";
 import { OpenAiBackend } from "../policy/openai-backend";
 import { extract } from "./extractor";
-import { extractorForVariant, type FeatureVariant, pickFeatureExtractor } from "./for-variant";
+import { extractorForVariant, extractorWithKey, type FeatureVariant, pickFeatureExtractor } from "./for-variant";
 import { modelFileSha256 } from "./model-hash";
+import { unloadPolicyModel } from "../policy/llama-cpp/runtime";
+import { TINY_LLAMA2, writeTinyLlama2 } from "../policy/tiny-llama2/tiny-llama2";
 
 let modelPath: string;
 let dir: string;
@@ -81,5 +83,34 @@ describe("extractor for a policy variant", () => {
     const tiny = await prisma.policyVariant.create({ data: { name: "tiny-in-service", backend: "LLAMA_CPP", modelPath, defaults } });
     expect((await pickFeatureExtractor(prisma, { hash, open })).variantId).toBe(tiny.id);
     await prisma.policyVariant.deleteMany({ where: { id: { in: [served.id, gone.id, tiny.id] } } });
+  });
+
+  it("finds again the extractor a reward model was trained with, by its key, and refuses when the weights changed", async () => {
+    const file = path.join(dir, "trained-with.gguf");
+    fs.copyFileSync(modelPath, file);
+    const variant = await prisma.policyVariant.create({ data: { name: "trained-with", backend: "LLAMA_CPP", modelPath: file, defaults, retiredAt: new Date() } });
+    const trained = await extractorForVariant(variant, { pooling: "last", hash });
+    // Retired since, but still the one recorded: found.
+    const again = await extractorWithKey(prisma, trained.key, { variantId: variant.id, hash });
+    expect(again.key).toBe(trained.key);
+    expect(again.variantId).toBe(variant.id);
+    // Another variant in service over the same weights serves as well when the recorded one is gone.
+    const twin = await prisma.policyVariant.create({ data: { name: "same-weights", backend: "LLAMA_CPP", modelPath, defaults } });
+    expect((await extractorWithKey(prisma, trained.key, { variantId: "deleted", hash })).variantId).toBe(twin.id);
+    await prisma.policyVariant.delete({ where: { id: twin.id } });
+    // The file replaced by other weights while this worker holds the old ones in memory: refused.
+    await closePolicyBackends();
+    writeTinyLlama2(file, TINY_LLAMA2, 99);
+    fs.utimesSync(file, new Date(), new Date(Date.now() + 10_000));
+    await expect(extractorWithKey(prisma, trained.key, { variantId: variant.id, hash })).rejects.toThrow(
+      /^No policy variant gives the features .* any more .*: "trained-with": The model file .*trained-with\.gguf changed since this worker loaded it: restart the worker/,
+    );
+    // A restarted worker loads the new weights: their identity is another, named in the refusal.
+    await closePolicyBackends();
+    await unloadPolicyModel(file);
+    await expect(extractorWithKey(prisma, trained.key, { variantId: variant.id, hash })).rejects.toThrow(
+      /^No policy variant gives the features .* any more .*: "trained-with" gives \{.*"pooling":"last"/,
+    );
+    await expect(extractorWithKey(prisma, "not json")).rejects.toThrow("Not a feature extractor key: not json");
   });
 });

@@ -93,3 +93,42 @@ export async function pickFeatureExtractor(db: DbOrTx, options: ExtractorOptions
       : `No policy variant can compute reward features. ${reasons.join("; ")}.`,
   );
 }
+
+/**
+ * An extractor giving exactly the features of `key` (a reward model's FeatureSpace key), for
+ * scoring with a trained head: the variant it was trained with first (retired or not), then any
+ * variant in service over the same weights. Refuses when none gives that identity any more (the
+ * GGUF changed, the variant is gone, the server serves another model).
+ */
+export async function extractorWithKey(db: DbOrTx, key: string, options: Omit<ExtractorOptions, "pooling"> & { variantId?: string | null } = {}): Promise<PolicyEmbeddingExtractor> {
+  let identity: { kind?: unknown; pooling?: unknown };
+  try {
+    identity = JSON.parse(key) as typeof identity;
+  } catch {
+    throw refuse("invalid", `Not a feature extractor key: ${key.slice(0, 200)}`);
+  }
+  if (identity.kind !== "policy-embedding" || !["mean", "last", "server"].includes(String(identity.pooling))) {
+    throw refuse("invalid", `This worker has no extractor of the kind in ${key.slice(0, 200)}.`);
+  }
+  const pooling = identity.pooling as FeaturePooling;
+  const select = { id: true, name: true, backend: true, modelPath: true, baseUrl: true, modelName: true } as const;
+  const recorded = options.variantId ? await db.policyVariant.findUnique({ where: { id: options.variantId }, select }) : null;
+  const others = await db.policyVariant.findMany({ where: { retiredAt: null, ...(recorded ? { id: { not: recorded.id } } : {}) }, select, orderBy: { createdAt: "asc" } });
+  const reasons: string[] = [];
+  for (const variant of [...(recorded ? [recorded] : []), ...others]) {
+    if ((pooling === "server") !== (variant.backend === "OPENAI_COMPATIBLE")) continue;
+    try {
+      const extractor = await extractorForVariant(variant, { ...options, pooling });
+      if (extractor.key === key) return extractor;
+      reasons.push(`"${variant.name}" gives ${extractor.key}`);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      reasons.push(message.replace(/^Policy variant (".*?") cannot compute reward features: /, "$1: "));
+    }
+  }
+  throw refuse(
+    "precondition",
+    `No policy variant gives the features ${key} any more (the model file changed, its variant is gone, or the server serves another model)` +
+      (reasons.length ? `: ${reasons.join("; ")}.` : "."),
+  );
+}
