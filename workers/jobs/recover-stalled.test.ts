@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { prisma } from "../../server/db/prisma";
 import { waitFor } from "../../server/testing/wait-for";
 import { enqueueJob } from "../../server/jobs/enqueue";
+import { cancelJob } from "../../server/jobs/job-control";
 import { recoverStalledJobs } from "./recover-stalled";
 import { handlersByType } from "./register";
 import { fixtureSource, stepsHandler } from "./testing/fixture-handlers";
@@ -84,6 +85,8 @@ describe("a worker killed mid-job", () => {
     expect(log).toEqual(["Partial results removed.", "gone stopped responding during attempt 1 of 2; queued again."]);
     // And the next pass finds nothing left to recover.
     expect(await recoverStalledJobs(prisma, slow, 500)).toEqual({ requeued: [], failed: [], cancelled: [] });
+    // Not for the fixture workers of the next tests to take.
+    await cancelJob(prisma, id, { name: "the test" });
   });
 
   it("ends FAILED, naming the worker, when no attempts are left", { timeout: 60_000 }, async () => {
