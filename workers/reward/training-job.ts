@@ -70,7 +70,7 @@ export function makeRewardTrainingHandler(openBackend: (variant: PolicyVariant) 
       const { parameters: p, db, job } = ctx;
       const kind = p.data.kind;
       const tf = await loadTensorflow();
-      await ctx.log(`TensorFlow.js backend: ${tf.backend}.`);
+      await ctx.log(`TensorFlow.js backend: ${tf.backend}${tf.fallbacks.length ? ` (tried first: ${tf.fallbacks.join("; ")})` : ""}.`);
 
       await ctx.progress(0.01, "building the training set");
       const set = await buildTrainingSet(db, p.data);

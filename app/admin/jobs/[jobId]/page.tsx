@@ -5,19 +5,14 @@ import { use } from "react";
 import { useLiveJob } from "../../../_trpc/useLiveJob";
 import { JobActions } from "../_components/JobActions";
 import { formatTime, JobProgress } from "../_components/JobProgress";
+import { TrainingCurve } from "../_components/TrainingCurve";
 import "../jobs.css";
 import { ErrorAlert } from "../../../_components/ErrorAlert";
 
 export default function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
   const { jobId } = use(params);
   const { job: data, error } = useLiveJob(jobId);
-  if (error) {
-    return (
-      <p className="error" role="alert">
-        {error.message}
-      </p>
-    );
-  }
+  if (error) return <ErrorAlert error={error} />;
   if (!data) return <p className="muted">Loading…</p>;
   return (
     <section className="stack">
@@ -47,6 +42,7 @@ export default function JobPage({ params }: { params: Promise<{ jobId: string }>
           {data.workerId ? ` (worker ${data.workerId})` : ""}
         </dd>
       </dl>
+      {data.type === "REWARD_TRAINING" && <TrainingCurve live={data.live} result={data.result} />}
       <h2>Parameters</h2>
       <pre className="job-json">{JSON.stringify(data.parameters, null, 2)}</pre>
       {data.result !== null && (
