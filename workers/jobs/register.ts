@@ -10,6 +10,7 @@ import { promptWritingHandler } from "../prompt-writing/prompt-writing-job";
 import { importHandler } from "../import/import-job";
 import { rewardScoringHandler } from "../reward/scoring-job";
 import { rewardTrainingHandler } from "../reward/training-job";
+import { rejectionSamplingHandler } from "../rounds/rejection-sampling-job";
 
 export const jobHandlers: JobHandler<any>[] = [
   pairGenerationHandler,
@@ -17,6 +18,7 @@ export const jobHandlers: JobHandler<any>[] = [
   importHandler,
   rewardTrainingHandler,
   rewardScoringHandler,
+  rejectionSamplingHandler,
 ];
 
 export function handlersByType(handlers: JobHandler<any>[] = jobHandlers): Map<string, JobHandler<any>> {
