@@ -20,6 +20,9 @@ let other: CurrentUser;
 let variantId: string;
 
 beforeAll(async () => {
+  // These tests queue more writing jobs per author than the pending-jobs cap allows without
+  // running them all; the cap has its own test (server/prompt-writing/pending-limit.test.ts).
+  process.env.PROMPT_WRITING_MAX_PENDING = "100";
   const modelPath = ensureTinyModel(path.join(os.tmpdir(), "preference-studio-test-models"));
   author = await makeUser("ANNOTATOR");
   other = await makeUser("ANNOTATOR");
