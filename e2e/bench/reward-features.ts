@@ -27,6 +27,7 @@ import type { ChatTurn, PolicyTokenizer } from "../../workers/policy/policy-back
 import { writeFileOnce } from "../../workers/policy/tiny-llama2/gguf-writer";
 import { BENCH_LLAMA2, parameterCount, writeTinyLlama2 } from "../../workers/policy/tiny-llama2/tiny-llama2";
 import type { RewardFeaturesResult } from "./reward";
+import { createRandom } from "../../server/random/seeded";
 
 const PAIRS = Number(process.env.BENCH_REWARD_FEATURE_PAIRS ?? 100);
 const PREFIX_PAIRS = Math.min(PAIRS, Number(process.env.BENCH_REWARD_PREFIX_PAIRS ?? 20));
@@ -42,17 +43,6 @@ const WORDS = (
   "careful answers explain steps give examples compare options mention risks and suggest sources"
 ).split(" ");
 
-/** mulberry32: the same seed, the same dialogues. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Text of about `tokens` tokens for this tokenizer, ending with a full stop. */
 function text(next: () => number, tokenizer: PolicyTokenizer, tokens: number) {
@@ -66,7 +56,7 @@ function text(next: () => number, tokenizer: PolicyTokenizer, tokens: number) {
 }
 
 export function llama2ShapedPairs(tokenizer: PolicyTokenizer, pairs: number, seed = 14): FeatureInput[] {
-  const next = random(seed);
+  const next = createRandom(seed);
   const inputs: FeatureInput[] = [];
   for (let p = 0; p < pairs; p++) {
     const turn = 1 + (p % 4);

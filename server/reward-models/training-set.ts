@@ -16,6 +16,7 @@ import { exportOptionsSchema } from "../export/export.schema";
 import { trainingExamplesQuery } from "../export/export-query";
 import { OWN_LABELS } from "../import/sources";
 import type { Protocol, SafetyLabel, Strength } from "../preferences/vocabulary";
+import { createRandom, shuffleInPlace } from "../random/seeded";
 import type { TrainingSetRequest } from "./reward-models.schema";
 
 export type TrainingExample = {
@@ -66,27 +67,12 @@ export async function selectExamples(db: DbOrTx, request: TrainingSetRequest): P
   return db.$queryRawUnsafe<Row[]>(trainingExamplesQuery(options, literal));
 }
 
-/** A small seeded generator (mulberry32): the same seed draws the same mixture. */
-function seeded(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `count` items drawn uniformly without replacement, in a stable order (by pair id). */
 function drawUniformly<T extends { pairId: string }>(pool: T[], count: number, seed: number): T[] {
   if (count >= pool.length) return [...pool];
-  const random = seeded(seed);
+  const random = createRandom(seed);
   const items = [...pool].sort((a, b) => (a.pairId < b.pairId ? -1 : a.pairId > b.pairId ? 1 : 0));
-  for (let i = items.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
+  shuffleInPlace(items, random);
   return items.slice(0, count).sort((a, b) => (a.pairId < b.pairId ? -1 : a.pairId > b.pairId ? 1 : 0));
 }
 

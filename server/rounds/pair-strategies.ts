@@ -11,6 +11,7 @@
 //   - mix: these in stated shares.
 // Every pair records its strategy and the scores that chose it.
 import { type CombinedReward, combinedGap, compareCombined, type SampleScores } from "./combined-reward";
+import { createRandom } from "../random/seeded";
 
 export const PAIR_STRATEGIES = ["llama2", "best-vs-worst", "least-sure"] as const;
 export type PairStrategy = (typeof PAIR_STRATEGIES)[number];
@@ -42,17 +43,8 @@ type SelectionSide = SampleScores & CombinedReward & { responseId: string; varia
 
 export type ChosenPair = { a: Candidate; b: Candidate; selection: PairSelection };
 
-/** A deterministic generator in [0, 1) (mulberry32): the same seed draws the same pairs. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A deterministic generator in [0, 1): the same seed draws the same pairs. */
+export const seededRandom = createRandom;
 
 /** A 32-bit seed from a number and a string (a round's seed and a prompt's id). */
 export function seedFor(seed: number, key: string): number {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { STRENGTHS, type SafetyLabel, type Strength } from "../../server/preferences/vocabulary";
 import { calibrationCurve, evaluatePairs, scoreHistogram, type ScoredPair } from "./evaluate";
 import { rankingLoss, sigmoid } from "./loss";
-import { createNormal, createRandom } from "./random";
+import { createNormal, createRandom } from "../../server/random/seeded";
 import { applyCalibration, CalibrationInputError, fitPlattScaling, perResponseSafety, responseSafety, unsafePrecisionRecall } from "./safety-calibration";
 
 const pair = (scoreChosen: number, scoreRejected: number, strength: Strength, source?: string): ScoredPair => ({ scoreChosen, scoreRejected, strength, source });

@@ -5,7 +5,7 @@
 // (which cancels in r_c − r_r, as the prompt does in a real pair).
 import { STRENGTHS_BY_RANK, type Strength } from "../../server/preferences/vocabulary";
 import { sigmoid } from "./loss";
-import { createNormal, createRandom, deriveSeed } from "./random";
+import { createNormal, createRandom, deriveSeed } from "../../server/random/seeded";
 import type { RewardPair } from "./train";
 
 export type SyntheticPair = RewardPair & {

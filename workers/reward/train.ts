@@ -12,7 +12,7 @@ import {
 } from "../../server/reward-models/reward-models.schema";
 import { RewardHead, type HeadArchitecture, type HeadWeights, type Standardization } from "./head";
 import { rankingLossTensor } from "./loss";
-import { createNormal, createRandom, deriveSeed, shuffleInPlace } from "./random";
+import { createNormal, createRandom, deriveSeed, shuffleInPlace } from "../../server/random/seeded";
 import { learningRateAt } from "./schedule";
 import { loadTensorflow, type LoadedTf, type Tf } from "./tf-backend";
 

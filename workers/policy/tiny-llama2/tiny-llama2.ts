@@ -4,6 +4,7 @@
 // llama-2-7b-chat GGUF replaces this file through POLICY_MODEL_PATH.
 import llamaTokenizer from "llama-tokenizer-js";
 import { type MetadataValue, type Tensor, writeGguf } from "./gguf-writer";
+import { createRandom } from "../../../server/random/seeded";
 
 export type TinyLlama2Config = { embedding: number; heads: number; kvHeads: number; layers: number; feedForward: number; context: number };
 
@@ -49,21 +50,10 @@ export function llama2Vocabulary() {
   return { tokens, scores, types };
 }
 
-/** mulberry32: a small seeded PRNG, so the same seed writes the same file. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Matrices are stored as `weights` says; norm vectors stay F32, as in real checkpoints. */
 export function tinyLlama2Tensors(config: TinyLlama2Config, seed: number, weights: WeightType = "f32"): Tensor[] {
-  const next = random(seed);
+  const next = createRandom(seed);
   const n = config.embedding;
   const kv = (n / config.heads) * config.kvHeads;
   const scale = 1 / Math.sqrt(n);

@@ -1,5 +1,6 @@
-// Seeded randomness for the reward trainer: initial weights and the order of pairs come from here,
-// never from Math.random or a backend's RNG, so one seed gives one model on every backend.
+// Seeded randomness, written once: the reward trainer's initial weights and pair order, the
+// training-set mixture, a round's pair draws, the tiny model's weights and the benchmarks' data
+// come from here, never from Math.random or a backend's RNG, so one seed gives one result.
 
 /** mulberry32: a small 32-bit generator; uniform in [0, 1). */
 export function createRandom(seed: number): () => number {
