@@ -59,6 +59,8 @@ export const procedureAccess: Record<string, Access> = {
   "rewardModels.score": ["ADMIN"],
   "rewardModels.activate": ["ADMIN"],
   "rewardModels.retire": ["ADMIN"],
+  "rounds.list": ["RESEARCHER", "ADMIN"],
+  "rounds.get": ["RESEARCHER", "ADMIN"],
   "rounds.setupOptions": ["ADMIN"],
   "rounds.start": ["ADMIN"],
   "rounds.discard": ["ADMIN"],

@@ -12,6 +12,7 @@ import { lockHeldJob } from "../../server/jobs/fence";
 import type { JobContext } from "../../server/jobs/job-handler";
 import { stopJobProducer } from "../../server/jobs/job-queue";
 import { leaseNextTask } from "../../server/queue/lease";
+import { getRound, listRounds } from "../../server/rounds/round-report";
 import { startRound } from "../../server/rounds/round-setup";
 import type { RejectionSamplingParameters, RoundRequest } from "../../server/rounds/rounds.schema";
 import { makeUser } from "../../server/testing/fixtures";
@@ -204,6 +205,22 @@ describe("rejection-sampling round", () => {
     const task = await leaseNextTask(prisma, annotator.id);
     expect(task?.batchName).toBe("Batch 1");
     reference = await outcome(roundId);
+
+    // The round's page: the best-of-N curve per arm (K = 3) and over both arms (6 samples); with
+    // no pooling, the best of all 6 is the kept one, so the curve ends at the kept rewards' mean.
+    const report = await getRound(prisma, roundId);
+    expect(report.curves.map((c) => [c.label, c.points.length])).toEqual([["every arm", 6], ["tiny T=0.7", 3], ["tiny T=1.3", 3]]);
+    const all = report.curves[0]!.points;
+    expect(all.at(-1)!.expectedBest).toBeCloseTo(kept.reduce((n, k) => n + k.reward, 0) / kept.length, 9);
+    for (let n = 1; n < all.length; n++) expect(all[n]!.expectedBest).toBeGreaterThanOrEqual(all[n - 1]!.expectedBest - 1e-9);
+    expect(report.samples).toEqual({ count: 24, scored: 24, unscored: 0 });
+    expect(report.arms.map((a) => a.samples)).toEqual([12, 12]);
+    expect(report.arms.reduce((n, a) => n + a.kept, 0)).toBe(4);
+    const histogramTotal = report.distributions.reduce((n, d) => n + d.arms.reduce((m, a) => m + a.all.reduce((x, y) => x + y, 0), 0), 0);
+    expect(histogramTotal + report.arms.reduce((n, a) => n + a.flaggedUnsafe, 0)).toBe(24);
+    expect(report.batch).toMatchObject({ id: batch.id, pairs: 4, status: "OPEN" });
+    expect(report.previousRound).not.toBeNull();
+    expect((await listRounds(prisma)).find((r) => r.id === roundId)).toMatchObject({ kept: 4, samples: 24, pairs: 4, batches: 1, safety: { id: models.SAFETY } });
     // A job's sample cannot be stored twice, whatever the code does (manual_response_job_sample).
     const one = responses[0]!;
     await expect(prisma.response.create({ data: { promptId: one.promptId, jobId, sampleIndex: one.sampleIndex, text: "again" } })).rejects.toThrow();
