@@ -31,6 +31,9 @@ export default function AdminHome() {
         <li>
           <Link href="/admin/reward-models">Reward models: train, evaluate, activate and score (helpfulness and safety)</Link>
         </li>
+        <li>
+          <Link href="/admin/rounds">Rounds: rejection sampling with the live policy, the next batch of pairs, the loop&apos;s history</Link>
+        </li>
       </ul>
       <h2>System</h2>
       {health.data && (
