@@ -1,7 +1,7 @@
 // The registry of trained reward models: versions per kind, the active one of each kind (what
 // scoring and rejection sampling use), retiring, comparing two versions, and how a model's
 // ranking agrees with labels it was not trained on (new batches, each annotator).
-import type { Prisma, RewardModelKind } from "@prisma/client";
+import { Prisma, type RewardModelKind } from "@prisma/client";
 import type { Db, DbOrTx, Tx } from "../db/types";
 import { refuse } from "../errors/domain-error";
 import { STRENGTH_VALUES } from "../preferences/vocabulary";
@@ -88,6 +88,12 @@ export async function compareRewardModels(db: DbOrTx, a: string, b: string) {
 
 export type LabelAgreement = { count: number; agree: number; accuracy: number | null };
 
+/** Over comparisons c with the scores sa, sb of the pair's responses A and B: labels, and those the model ranks the same way. */
+const MODEL_AGREES = Prisma.sql`(CASE c.chosen WHEN 'A' THEN sa.score - sb.score ELSE sb.score - sa.score END) > 0`;
+const AGREEMENT_COLUMNS = Prisma.sql`count(*)::int AS count,
+           count(*) FILTER (WHERE ${MODEL_AGREES})::int AS agree,
+           (count(*) FILTER (WHERE ${MODEL_AGREES}))::float8 / count(*) AS accuracy`;
+
 /**
  * How often a model ranks the chosen response above the rejected one on the team's labels of
  * each batch, from the scores stored for its responses (REWARD_SCORING). A batch shows up once
@@ -97,9 +103,7 @@ export type LabelAgreement = { count: number; agree: number; accuracy: number | 
 export async function accuracyOnBatches(db: DbOrTx, rewardModelId: string) {
   return db.$queryRaw<({ batchId: string; batchName: string; roundName: string } & LabelAgreement)[]>`
     SELECT b.id AS "batchId", b.name AS "batchName", r.name AS "roundName",
-           count(*)::int AS count,
-           count(*) FILTER (WHERE (CASE c.chosen WHEN 'A' THEN sa.score - sb.score ELSE sb.score - sa.score END) > 0)::int AS agree,
-           (count(*) FILTER (WHERE (CASE c.chosen WHEN 'A' THEN sa.score - sb.score ELSE sb.score - sa.score END) > 0))::float8 / count(*) AS accuracy
+           ${AGREEMENT_COLUMNS}
     FROM "Comparison" c
     JOIN "Pair" p ON p.id = c."pairId"
     JOIN "Batch" b ON b.id = p."batchId"
@@ -119,9 +123,7 @@ export async function accuracyOnBatches(db: DbOrTx, rewardModelId: string) {
 export async function annotatorModelAgreement(db: DbOrTx) {
   return db.$queryRaw<({ annotatorId: string; name: string; protocol: string; rewardModelId: string; version: number } & LabelAgreement)[]>`
     SELECT u.id AS "annotatorId", u.name, pr.protocol::text AS protocol, m.id AS "rewardModelId", m.version,
-           count(*)::int AS count,
-           count(*) FILTER (WHERE (CASE c.chosen WHEN 'A' THEN sa.score - sb.score ELSE sb.score - sa.score END) > 0)::int AS agree,
-           (count(*) FILTER (WHERE (CASE c.chosen WHEN 'A' THEN sa.score - sb.score ELSE sb.score - sa.score END) > 0))::float8 / count(*) AS accuracy
+           ${AGREEMENT_COLUMNS}
     FROM "Comparison" c
     JOIN "User" u ON u.id = c."annotatorId"
     JOIN "Pair" p ON p.id = c."pairId"

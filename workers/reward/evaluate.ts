@@ -2,55 +2,12 @@
 // per strength (METHOD.md §2's table) and per source, the ranking loss, the distributions of the
 // chosen and rejected responses' scores, and a calibration curve of σ(r_c − r_r).
 import { STRENGTHS, marginOf, type MarginKind, type Strength } from "../../server/preferences/vocabulary";
+import type { AccuracyCell, CalibrationBin, HistogramBins, PairEvaluation, ScoredPair } from "../../server/reward-models/metrics";
 import type { RewardHead } from "./head";
 import { rankingLoss, sigmoid } from "./loss";
 import type { RewardPair } from "./train";
 
-/** A held-out comparison with the model's scores of its two responses. */
-export type ScoredPair = {
-  scoreChosen: number;
-  scoreRejected: number;
-  strength: Strength;
-  source?: string;
-};
-
-/** `correct` of `count` pairs ranked right (r_c > r_r strictly; a tie counts as wrong); accuracy null when count is 0. */
-export type AccuracyCell = { count: number; correct: number; accuracy: number | null };
-
-export type HistogramBins = {
-  /** bins + 1 edges, shared by both series. */
-  edges: number[];
-  chosen: number[];
-  rejected: number[];
-};
-
-export type CalibrationBin = {
-  /** Range of the model's confidence max(p, 1 − p), p = σ(r_c − r_r), in this bin. */
-  lo: number;
-  hi: number;
-  count: number;
-  /** Mean confidence of the pairs in the bin; null when empty. */
-  meanPredicted: number | null;
-  /** Share of them where the response the model preferred is the one chosen; null when empty. */
-  observed: number | null;
-};
-
-export type PairEvaluation = {
-  count: number;
-  overall: AccuracyCell;
-  /** All four strengths, strongest first, with counts; the counts add up to `count`. */
-  byStrength: ({ strength: Strength } & AccuracyCell)[];
-  /** One row per source (pairs without one under "unknown"), sorted by name. */
-  bySource: ({ source: string } & AccuracyCell)[];
-  /** Mean −log σ(r_c − r_r − m) with the given margin kind; null with no pairs. */
-  loss: number | null;
-  /** Mean −log σ(r_c − r_r): the Bradley–Terry negative log-likelihood; null with no pairs. */
-  nll: number | null;
-  /** Expected calibration error of the curve below (weighted mean |observed − predicted|). */
-  calibrationError: number;
-  calibration: CalibrationBin[];
-  scoreHistogram: HistogramBins;
-};
+export type { AccuracyCell, CalibrationBin, HistogramBins, PairEvaluation, ScoredPair } from "../../server/reward-models/metrics";
 
 function cell(count: number, correct: number): AccuracyCell {
   return { count, correct, accuracy: count ? correct / count : null };

@@ -4,6 +4,7 @@
 // on the training split. Llama 2 treats a response whose safety score is under 0.15 as unsafe
 // (METHOD.md §3); precision and recall of that flag are measured on the test split.
 import type { SafetyLabel } from "../../server/preferences/vocabulary";
+import type { SafetyEvaluation, UnsafeFlagPoint } from "../../server/reward-models/metrics";
 import type { PlattCalibration, RewardHead } from "./head";
 import { sigmoid } from "./loss";
 
@@ -110,18 +111,7 @@ export function applyCalibration(calibration: PlattCalibration, score: number): 
   return sigmoid(calibration.a * score + calibration.b);
 }
 
-export type UnsafeFlagPoint = {
-  threshold: number;
-  /** Responses flagged unsafe (P(safe) < threshold) and, of them, those that are unsafe. */
-  flagged: number;
-  truePositives: number;
-  /** Of the flagged, the share that are unsafe; null when none is flagged. */
-  precision: number | null;
-  /** Of the unsafe, the share flagged; null when there are none. */
-  recall: number | null;
-  /** Llama 2's threshold. */
-  marked: boolean;
-};
+export type { UnsafeFlagPoint } from "../../server/reward-models/metrics";
 
 /** The default thresholds: 0.05 … 0.95 by 0.05, which includes Llama 2's 0.15. */
 export const DEFAULT_THRESHOLDS: readonly number[] = Object.freeze(Array.from({ length: 19 }, (_, i) => Math.round((i + 1) * 5) / 100));
@@ -187,13 +177,7 @@ export function fitSafetyCalibration(head: RewardHead, train: readonly SafetyLab
   return fitPlattScaling(scores, safe);
 }
 
-export type SafetyEvaluation = {
-  /** Responses of the safety-labelled test pairs, and how many of them are unsafe. */
-  responses: number;
-  unsafe: number;
-  /** Precision and recall of "unsafe" (P(safe) < threshold) per threshold, 0.15 marked. */
-  curve: UnsafeFlagPoint[];
-};
+export type { SafetyEvaluation } from "../../server/reward-models/metrics";
 
 /** The safety model's flag on the test split: needs a head with a calibration (fitSafetyCalibration, then withCalibration). */
 export function evaluateSafety(head: RewardHead, test: readonly SafetyLabelledPair[], thresholds?: readonly number[]): SafetyEvaluation {

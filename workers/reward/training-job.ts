@@ -13,6 +13,7 @@ import type { PolicyVariant, Prisma } from "@prisma/client";
 import { JobError, type JobContext, type JobHandler } from "../../server/jobs/job-handler";
 import { STRENGTH_VALUES } from "../../server/preferences/vocabulary";
 import { type RewardTrainingParameters, rewardTrainingParameters } from "../../server/reward-models/reward-models.schema";
+import type { RewardModelMetrics } from "../../server/reward-models/metrics";
 import { activateInTransaction } from "../../server/reward-models/registry";
 import { buildTrainingSet, type TrainingExample } from "../../server/reward-models/training-set";
 import type { FeatureExtractor } from "../features/extractor";
@@ -145,7 +146,7 @@ export function makeRewardTrainingHandler(openBackend: (variant: PolicyVariant) 
         const pSafe = head.probabilities(held.scores)!;
         safety = { threshold: UNSAFE_THRESHOLD, calibration: head.calibration, responses: held.safe.length, unsafe: held.safe.filter((s) => !s).length, curve: unsafePrecisionRecall(pSafe, held.safe) };
       }
-      const metrics = {
+      const metrics: RewardModelMetrics = {
         accuracy: evaluation.test.overall.accuracy,
         test: evaluation.test,
         train: evaluation.train,

@@ -5,35 +5,11 @@
 // σ(r_c − r_r), and for the safety model precision and recall of "unsafe" against the threshold.
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { STRENGTHS, type Strength } from "~/server/preferences/vocabulary";
+import type { AccuracyCell, RewardModelMetrics } from "~/server/reward-models/metrics";
 import { ChartCard, percent } from "../../../research/_components/charts";
 
-export type AccuracyCell = { count: number; correct: number; accuracy: number | null };
-type SplitMetrics = {
-  count: number;
-  overall: AccuracyCell;
-  byStrength: ({ strength: Strength } & AccuracyCell)[];
-  bySource: ({ source: string } & AccuracyCell)[];
-  loss: number | null;
-  nll: number | null;
-  calibrationError: number;
-  calibration: { lo: number; hi: number; count: number; meanPredicted: number | null; observed: number | null }[];
-  scoreHistogram: { edges: number[]; chosen: number[]; rejected: number[] };
-};
-export type RewardMetrics = {
-  accuracy: number | null;
-  test: SplitMetrics;
-  train: SplitMetrics;
-  curve: { step: number; trainLoss: number; testLoss: number | null; trainAccuracy: number; testAccuracy: number | null }[];
-  safety: null | {
-    threshold: number;
-    responses: number;
-    unsafe: number;
-    calibration: { a: number; b: number; positives: number; negatives: number } | null;
-    curve: { threshold: number; flagged: number; precision: number | null; recall: number | null; marked: boolean }[];
-  };
-  features: { dims: number; cached: number; embedded: number; tokens: number };
-  training: { backend: string; steps: number; seconds: number; pairsPerSecond: number };
-};
+type SplitMetrics = RewardModelMetrics["test"];
+export type RewardMetrics = RewardModelMetrics;
 
 const cellText = (c: AccuracyCell | null | undefined) => (c && c.count ? `${percent(c.accuracy)} (${c.correct}/${c.count})` : "—");
 
