@@ -31,6 +31,12 @@ export class HttpUser {
     this.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
   }
 
+  /** A POST with this user's cookie (e.g. a file to /api/import/upload); the JSON answer and status. */
+  async post<T>(path: string, body: Buffer | string): Promise<{ status: number; body: T }> {
+    const response = await this.pool.request({ path, method: "POST", headers: { cookie: this.cookie }, body });
+    return { status: response.statusCode, body: (await response.body.json()) as T };
+  }
+
   /** One tRPC call as httpBatchLink sends it (batch of one, superjson). */
   async call<T>(procedure: string, kind: "query" | "mutation", input?: unknown): Promise<T> {
     const response =

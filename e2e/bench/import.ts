@@ -44,12 +44,14 @@ function text(next: () => number, bytes: number): string {
   return out.trim();
 }
 
-async function writeFile(file: string) {
-  const next = random(42);
+/** Writes the bench's HH-RLHF file: `rows` rows, or fewer once the next could pass `maxBytes`;
+ *  `tag` makes the questions of one file differ from another's (so neither is a duplicate). */
+export async function writeHhFile(file: string, { rows: rowCount = ROWS, maxBytes = Infinity, tag = "", seed = 42 } = {}) {
+  const next = random(seed);
   const out = fs.createWriteStream(file);
   const rows: string[] = [];
   let bytes = 0;
-  for (let i = 0; i < ROWS; i++) {
+  for (let i = 0; i < rowCount && bytes < maxBytes - 8192; i++) {
     let line: string;
     if (i > 0 && i % DUPLICATE_EVERY === 0) {
       line = rows[Math.floor(next() * rows.length)]!;
@@ -57,7 +59,7 @@ async function writeFile(file: string) {
       const turns = 1 + Math.floor(next() * 4);
       let prefix = "";
       for (let t = 0; t < turns; t++) {
-        prefix += `\n\nHuman: Question ${i}.${t}: ${text(next, 40 + next() * 110)}`;
+        prefix += `\n\nHuman: Question ${tag}${i}.${t}: ${text(next, 40 + next() * 110)}`;
         if (t < turns - 1) prefix += `\n\nAssistant: ${text(next, 40 + next() * 110)}`;
       }
       const chosen = `${prefix}\n\nAssistant: ${text(next, 120 + next() * 220)}`;
@@ -112,7 +114,7 @@ export async function benchImport() {
     await applyMigrations(database.url);
     const file = path.join(dataRoot, "hh-rlhf-bench.jsonl");
     let t = performance.now();
-    const bytes = await writeFile(file);
+    const bytes = await writeHhFile(file);
     console.log(`Wrote ${ROWS} rows, ${(bytes / 2 ** 20).toFixed(0)} MiB (${Math.round(bytes / ROWS)} bytes a row) in ${((performance.now() - t) / 1000).toFixed(1)} s.`);
 
     const peak = rssSampler();

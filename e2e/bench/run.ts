@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<void>> = {
   export: async () => (await import("./export")).benchExport(),
   generate: async () => (await import("./generate")).benchGenerate(),
   import: async () => (await import("./import")).benchImport(),
+  "import-latency": async () => (await import("./import-latency")).benchImportLatency(),
   reward: async () => (await import("./reward")).benchReward(),
 };
 
