@@ -10,6 +10,7 @@ import { useState } from "react";
 import type { ImportPreview } from "~/server/import/run-import";
 import { useTRPC } from "../../_trpc/client";
 import { ErrorAlert } from "../../_components/ErrorAlert";
+import { Markdown } from "../../_components/Markdown";
 
 type Uploaded = { uploadId: string; fileName: string; size: number; preview: ImportPreview };
 type Format = "auto" | "prompts" | "hh-rlhf" | "trl" | "raw";
@@ -158,14 +159,14 @@ export default function ImportPage() {
                   <td>
                     {row.dialogue.map((t, i) => (
                       <div key={i}>
-                        <strong>{t.role}:</strong> {t.content}
+                        <strong>{t.role}:</strong> <Markdown text={t.content} />
                       </div>
                     ))}
                   </td>
                   {isPreferences && (
                     <>
-                      <td>{row.chosen}</td>
-                      <td>{row.rejected}</td>
+                      <td>{row.chosen !== undefined && <Markdown text={row.chosen} />}</td>
+                      <td>{row.rejected !== undefined && <Markdown text={row.rejected} />}</td>
                       <td>{row.strength?.toLowerCase().replace(/_/g, " ")}</td>
                     </>
                   )}
@@ -231,7 +232,7 @@ export default function ImportPage() {
           <ol data-testid="imported-prompts">
             {prompts.data.prompts.map((p) => (
               <li key={p.id}>
-                <span className="muted">{p.protocol.toLowerCase()}</span> {p.turns.at(-1)?.content}
+                <span className="muted">{p.protocol.toLowerCase()}</span> <Markdown text={p.turns.at(-1)?.content ?? ""} />
                 {p.turns.length > 1 && <span className="muted"> ({p.turns.length} turns)</span>}
                 {p.riskCategory && <span className="muted"> · {p.riskCategory}</span>}
               </li>

@@ -2,7 +2,7 @@
 // The dialogue so far: the system prompt (collapsed) and every turn, oldest first.
 import { memo } from "react";
 import type { Task } from "~/server/annotation/annotation.schema";
-import { Markdown } from "./Markdown";
+import { Markdown } from "../../_components/Markdown";
 
 const roleLabel = { USER: "User", ASSISTANT: "Assistant" } as const;
 

@@ -1,7 +1,7 @@
 "use client";
 // One of the two candidate responses. "A" is always task.left, "B" task.right.
 import { memo } from "react";
-import { Markdown } from "./Markdown";
+import { Markdown } from "../../_components/Markdown";
 
 export const ResponsePanel = memo(function ResponsePanel({
   side,

@@ -11,7 +11,7 @@ import { useEffect, useState } from "react";
 import { useTRPC } from "../../_trpc/client";
 import { jobEnded, streaming } from "../../_trpc/useLiveJob";
 import { Dialogue } from "../_components/Dialogue";
-import { Markdown } from "../_components/Markdown";
+import { Markdown } from "../../_components/Markdown";
 import { useCompareKeyboard } from "../_components/useCompareKeyboard";
 import { ErrorAlert } from "../../_components/ErrorAlert";
 

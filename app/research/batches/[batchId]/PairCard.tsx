@@ -1,5 +1,6 @@
 "use client";
-// One pair of a batch under review: the dialogue, both stored responses side by side, and the
+// One pair of a batch under review: the dialogue, both stored responses side by side (rendered as
+// annotators see them), and the
 // researcher's gold controls (mark the pair gold with its expected answer, or remove gold).
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -11,6 +12,7 @@ import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../../_trpc/client";
 import { protocolName, safetyLabel as safetyLabelInfo, strength as strengthInfo } from "~/server/preferences/vocabulary";
 import { ErrorAlert } from "../../../_components/ErrorAlert";
+import { Markdown } from "../../../_components/Markdown";
 
 export type BatchPair = inferRouterOutputs<AppRouter>["batches"]["pairs"]["pairs"][number];
 
@@ -49,7 +51,7 @@ export function PairCard({ pair, index }: { pair: BatchPair; index: number }) {
         {turns.map((t, i) => (
           <li key={i} className={t.role === "USER" ? "turn turn-user" : "turn"}>
             <div className="turn-role">{t.role === "USER" ? "User" : "Assistant"}</div>
-            <p className="pre">{t.content}</p>
+            <Markdown text={t.content} />
           </li>
         ))}
       </ol>
@@ -57,11 +59,11 @@ export function PairCard({ pair, index }: { pair: BatchPair; index: number }) {
       <div className="responses">
         <section className="response" aria-label="Response A">
           <h3>Response A</h3>
-          <p className="pre">{pair.responseA.text}</p>
+          <Markdown text={pair.responseA.text} />
         </section>
         <section className="response" aria-label="Response B">
           <h3>Response B</h3>
-          <p className="pre">{pair.responseB.text}</p>
+          <Markdown text={pair.responseB.text} />
         </section>
       </div>
 
