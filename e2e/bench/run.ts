@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<void>> = {
   import: async () => (await import("./import")).benchImport(),
   "import-latency": async () => (await import("./import-latency")).benchImportLatency(),
   reward: async () => (await import("./reward")).benchReward(),
+  round: async () => (await import("./round")).benchRound(),
 };
 
 async function main() {
