@@ -6,6 +6,7 @@
 // COPY takes no bind parameters, so every value that enters the SQL is either validated by
 // exportOptionsSchema (enums, numbers) or quoted with the driver's literal escaping.
 import { OWN_LABELS, sourceSelection } from "../import/sources";
+import { sqlPairResponsesDiffer } from "../pair-generation/identical-responses";
 import { sqlRoleAtOrdinal } from "../prompts/dialogue";
 import { SQL_STRENGTH_OF_RANK, sqlMargin, sqlNotUnsure, sqlStrengthRank } from "../preferences/vocabulary";
 import type { ExportOptions } from "./export.schema";
@@ -29,6 +30,8 @@ function whereClause(options: ExportOptions, part: ExportPart, literal: Literal,
   if (options.batchIds?.length) conditions.push(`p."batchId" IN (${list(options.batchIds)})`);
   if (options.protocol) conditions.push(`pr.protocol = ${literal(options.protocol)}`);
   conditions.push(sourceCondition(options.sources, literal));
+  // A pair whose responses are the same text is no preference (made before the rule, or by hand).
+  conditions.push(sqlPairResponsesDiffer("p"));
   const cut = Math.round(options.testFraction * 10000);
   if (part === "test") conditions.push(`${PAIR_BUCKET} < ${cut}`);
   if (part === "train") conditions.push(`${PAIR_BUCKET} >= ${cut}`);

@@ -16,6 +16,7 @@ import { type ChatDialogue, turnOrderProblem } from "../prompts/dialogue";
 import { protocolSchema, safetyLabelSchema, sideSchema, strengthSchema } from "../preferences/preferences.schema";
 import { strengthFromMargin, type Protocol, type SafetyLabel, type Strength } from "../preferences/vocabulary";
 import { dialogueHash } from "../prompts/content-hash";
+import { identicalResponses } from "../pair-generation/identical-responses";
 import { conversationalPreferencePair, DialogueFormatError, hhPreferencePair, parseLlama2Chat, type PreferencePair, splitHhTranscript } from "./dialogue-formats";
 
 export const importFormats = ["prompts", "hh-rlhf", "trl", "raw"] as const;
@@ -180,7 +181,10 @@ function pairHash(promptHash: string, a: string, b: string): string {
   return crypto.createHash("sha256").update(promptHash).update("\u0000").update(first).update("\u0000").update(second).digest("hex");
 }
 
+const IDENTICAL = "is the same text as the other response (after trimming whitespace): a pair needs two different responses";
+
 function preference(pair: PreferencePair, defaults: RowDefaults, strength: Strength, field: string): PreferenceRecord {
+  if (identicalResponses(pair.chosen, pair.rejected)) throw new RowError("rejected", IDENTICAL);
   const prompt = promptRecord(pair.dialogue, defaults.protocol, null, null, field);
   const hash = pairHash(prompt.hash, pair.chosen, pair.rejected);
   return { prompt, responseA: pair.chosen, responseB: pair.rejected, chosen: "A", strength, safetyLabel: null, pairHash: hash, importKey: hash };
@@ -227,6 +231,7 @@ function standardPair(prompt: string | undefined, chosen: string, rejected: stri
 
 function toRaw(row: unknown): PreferenceRecord {
   const r = parseWith(rawRow, row);
+  if (identicalResponses(r.response_a, r.response_b)) throw new RowError("response_b", IDENTICAL);
   const prompt = promptRecord(messagesToDialogue(r.prompt, "prompt"), r.protocol, r.risk_category, r.attack_vector, "prompt");
   const hash = pairHash(prompt.hash, r.response_a, r.response_b);
   const who = r.annotator ?? r.comparison_id ?? "";

@@ -7,6 +7,7 @@ import type { CurrentUser } from "../auth/current-user";
 import type { Db, DbOrTx } from "../db/types";
 import { enqueueJob } from "../jobs/enqueue";
 import { cancelJob, retryJob } from "../jobs/job-control";
+import { IDENTICAL_RESPONSES_MESSAGE } from "../pair-generation/identical-responses";
 import { dialogueHash, type DialogueTurn } from "../prompts/content-hash";
 import { textsFromTurns, turnsFromTexts } from "../prompts/turns";
 import {
@@ -127,6 +128,7 @@ export const WRITING_FAILED_MESSAGE = "The model could not generate the response
 
 function errorFor(user: CurrentUser, job: { status: string; error: string | null }): string | null {
   if (!job.error || user.role === "ADMIN") return job.error;
+  if (job.error.startsWith(IDENTICAL_RESPONSES_MESSAGE)) return IDENTICAL_RESPONSES_MESSAGE;
   return job.status === "CANCELLED" ? "The job was cancelled." : WRITING_FAILED_MESSAGE;
 }
 

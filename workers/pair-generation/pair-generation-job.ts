@@ -12,9 +12,10 @@ import {
   pairStrategy,
   responseSeed,
 } from "../../server/pair-generation/pair-generation.schema";
+import { MAX_IDENTICAL_RESAMPLES } from "../../server/pair-generation/identical-responses";
 import { backendForVariant } from "../policy/open-backend";
 import type { PolicyBackend } from "../policy/policy-backend";
-import { type PairSide, samplePair, storePair, variantOrFail } from "./sample-pair";
+import { type PairSide, sampleDistinctPair, storePair, variantOrFail } from "./sample-pair";
 
 type Context = JobContext<PairGenerationParameters>;
 
@@ -61,6 +62,9 @@ export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) 
 
       let generated = 0;
       let missing = 0;
+      // Prompts whose sides kept giving the same text: reported, no pair (a re-run tries them again).
+      const identical: string[] = [];
+      const reported = () => `${done.size} of ${total} prompts${identical.length ? ` (${identical.length} skipped: the same text on both sides)` : ""}`;
       for (const [index, promptId] of p.promptIds.entries()) {
         if (done.has(promptId)) continue;
         throwIfCancelled();
@@ -79,7 +83,7 @@ export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) 
           { variant: variantB, temperature: p.b.temperature, seed: responseSeed(p.seed, index, "B") },
         ];
         const live = { prompt: index + 1, of: total, a: "", b: "" };
-        const [a, b] = await samplePair({
+        const sampled = await sampleDistinctPair({
           prompt,
           sides,
           topP: p.topP,
@@ -91,6 +95,16 @@ export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) 
             setLive({ ...live });
           },
         });
+        if (sampled.kind === "identical") {
+          identical.push(promptId);
+          await log(
+            `Prompt ${promptId}: side B gave the same text as side A with seeds ${sampled.seeds.join(", ")}; skipped, no pair.`,
+            "warn",
+          );
+          await progress((done.size + identical.length) / total, reported());
+          continue;
+        }
+        if (sampled.resampled) await log(`Prompt ${promptId}: side B drawn again ${sampled.resampled} time(s) with the next seed (the same text as side A).`);
         await transaction((tx) =>
           storePair(tx, {
             promptId,
@@ -101,24 +115,39 @@ export function makePairGenerationHandler(openBackend: (variant: PolicyVariant) 
             roundId: p.roundId,
             topP: p.topP,
             maxTokens: p.maxTokens,
-            sides: [{ ...sides[0], generation: a }, { ...sides[1], generation: b }],
+            sides: sampled.sides,
           }),
         );
         done.add(promptId);
         generated++;
-        await progress(done.size / total, `${done.size} of ${total} prompts`);
+        await progress((done.size + identical.length) / total, reported());
       }
 
       throwIfCancelled();
       const pairs = await db.pair.count({ where: { batchId: batch.id } });
-      if (pairs === 0) throw new JobError("None of the chosen prompts exists any more; no pairs were made.");
+      if (pairs === 0) {
+        throw new JobError(
+          identical.length
+            ? `No pairs were made: on ${identical.length} prompts both sides gave the same text, ${MAX_IDENTICAL_RESAMPLES + 1} times each${missing ? `, and ${missing} prompts no longer exist` : ""}.`
+            : "None of the chosen prompts exists any more; no pairs were made.",
+        );
+      }
       if (p.openWhenDone) {
         await transaction((tx) => tx.batch.update({ where: { id: batch.id }, data: { status: "OPEN", openedAt: batch.openedAt ?? new Date() } }));
         await log(`Batch "${batch.name}" opened: its ${pairs} pairs are in annotators' queues.`);
       } else {
         await log(`Batch "${batch.name}" has ${pairs} pairs and stays a draft until an admin opens it.`);
       }
-      return { batchId: batch.id, batchName: batch.name, pairs, generated, skippedMissingPrompts: missing, opened: p.openWhenDone };
+      if (identical.length) await log(`${identical.length} prompts skipped: both sides gave the same text ${MAX_IDENTICAL_RESAMPLES + 1} times.`, "warn");
+      return {
+        batchId: batch.id,
+        batchName: batch.name,
+        pairs,
+        generated,
+        skippedMissingPrompts: missing,
+        skippedIdenticalPrompts: identical,
+        opened: p.openWhenDone,
+      };
     },
 
     /** Removes the job's draft batch (its pairs go with it) and every response the job stored. */

@@ -1,9 +1,11 @@
 // One pair, the way Llama 2 collected them: the same dialogue answered once by side A and once
 // by side B (two variants, or one variant at two temperatures), each response stored with how it
-// was made. Shared by pair generation and prompt writing.
+// was made; never two responses with the same text (sampleDistinctPair). Shared by pair
+// generation and prompt writing.
 import type { PolicyVariant, Prompt } from "@prisma/client";
 import type { DbOrTx, Tx } from "../../server/db/types";
 import { JobError } from "../../server/jobs/job-handler";
+import { identicalResponses, MAX_IDENTICAL_RESAMPLES, nextSeed } from "../../server/pair-generation/identical-responses";
 import { turnsFromTexts } from "../../server/prompts/turns";
 import type { ChatDialogue, Generation, PolicyBackend } from "../policy/policy-backend";
 
@@ -38,23 +40,48 @@ export type SamplePairRequest = {
   onDone?: (side: 0 | 1, generation: Generation) => void;
 };
 
+async function sampleSide(request: SamplePairRequest, index: 0 | 1, side: PairSide): Promise<Generation> {
+  const backend = await request.openBackend(side.variant);
+  const [generation] = await backend.generate({
+    dialogue: dialogueFor(request.prompt, side.variant),
+    sampling: { temperature: side.temperature, topP: request.topP, maxTokens: request.maxTokens, seed: side.seed },
+    n: 1,
+    signal: request.signal,
+    onText: request.onText ? (_i, text) => request.onText!(index, text) : undefined,
+  });
+  if (!generation) throw new Error(`${side.variant.name} returned no sample.`);
+  request.onDone?.(index, generation);
+  return generation;
+}
+
 /** Both responses; the two run at once (a backend serialises them if it must). */
 export async function samplePair(request: SamplePairRequest): Promise<[Generation, Generation]> {
-  const sample = async (index: 0 | 1) => {
-    const side = request.sides[index];
-    const backend = await request.openBackend(side.variant);
-    const [generation] = await backend.generate({
-      dialogue: dialogueFor(request.prompt, side.variant),
-      sampling: { temperature: side.temperature, topP: request.topP, maxTokens: request.maxTokens, seed: side.seed },
-      n: 1,
-      signal: request.signal,
-      onText: request.onText ? (_i, text) => request.onText!(index, text) : undefined,
-    });
-    if (!generation) throw new Error(`${side.variant.name} returned no sample.`);
-    request.onDone?.(index, generation);
-    return generation;
-  };
-  return Promise.all([sample(0), sample(1)]);
+  return Promise.all([sampleSide(request, 0, request.sides[0]), sampleSide(request, 1, request.sides[1])]);
+}
+
+export type SampledSide = PairSide & { generation: Generation };
+
+/** A pair to store (side B as finally drawn, with the seed that drew it), or why there is none. */
+export type DistinctPair =
+  | { kind: "pair"; sides: [SampledSide, SampledSide]; resampled: number }
+  | { kind: "identical"; text: string; seeds: number[] };
+
+/**
+ * Both responses, different after trimming: while side B gives the same text as side A, B is
+ * drawn again with the next seed, at most MAX_IDENTICAL_RESAMPLES times; after that the prompt
+ * gets no pair ("identical", with every seed B was drawn with), for the caller to report.
+ */
+export async function sampleDistinctPair(request: SamplePairRequest): Promise<DistinctPair> {
+  const [a, first] = await samplePair(request);
+  let side: SampledSide = { ...request.sides[1], generation: first };
+  const seeds = [side.seed];
+  while (identicalResponses(a.text, side.generation.text)) {
+    if (seeds.length > MAX_IDENTICAL_RESAMPLES) return { kind: "identical", text: a.text, seeds };
+    const next = { ...request.sides[1], seed: nextSeed(side.seed) };
+    seeds.push(next.seed);
+    side = { ...next, generation: await sampleSide(request, 1, next) };
+  }
+  return { kind: "pair", sides: [{ ...request.sides[0], generation: a }, side], resampled: seeds.length - 1 };
 }
 
 export type StorePairRequest = {
@@ -66,7 +93,7 @@ export type StorePairRequest = {
   roundId: string | null;
   topP: number;
   maxTokens: number;
-  sides: [PairSide & { generation: Generation }, PairSide & { generation: Generation }];
+  sides: [SampledSide, SampledSide];
 };
 
 /**
@@ -75,6 +102,9 @@ export type StorePairRequest = {
  * copy of either, from the same job, is refused by the schema (manual_response_job_sample).
  */
 export async function storePair(tx: Tx, request: StorePairRequest) {
+  if (identicalResponses(request.sides[0].generation.text, request.sides[1].generation.text)) {
+    throw new Error(`The two responses to prompt ${request.promptId} are the same text; no pair is stored.`);
+  }
   const ids: string[] = [];
   for (const [sampleIndex, side] of request.sides.entries()) {
     const response = await tx.response.create({

@@ -7,6 +7,7 @@ import crypto from "node:crypto";
 import type { PolicyVariant } from "@prisma/client";
 import type { Db, DbOrTx, Tx } from "../../server/db/types";
 import { JobError, type JobHandler } from "../../server/jobs/job-handler";
+import { IDENTICAL_RESPONSES_MESSAGE } from "../../server/pair-generation/identical-responses";
 import { pairStrategy } from "../../server/pair-generation/pair-generation.schema";
 import {
   type PromptWritingParameters,
@@ -17,7 +18,7 @@ import {
 import { LEASE_SECONDS } from "../../server/queue/lease";
 import { backendForVariant } from "../policy/open-backend";
 import type { PolicyBackend } from "../policy/policy-backend";
-import { type PairSide, samplePair, storePair, variantOrFail } from "../pair-generation/sample-pair";
+import { type PairSide, sampleDistinctPair, storePair, variantOrFail } from "../pair-generation/sample-pair";
 
 /** The round written prompts go to: the active round with the highest number, else the newest. */
 async function currentRound(tx: DbOrTx) {
@@ -79,7 +80,7 @@ export function makePromptWritingHandler(openBackend: (variant: PolicyVariant) =
         { variant: variantA, temperature: p.a.temperature, seed: p.seed },
         { variant: variantB, temperature: p.b.temperature, seed: (p.seed + 1) % 2_147_483_648 },
       ];
-      const [a, b] = await samplePair({
+      const sampled = await sampleDistinctPair({
         prompt,
         sides,
         topP: p.topP,
@@ -98,6 +99,11 @@ export function makePromptWritingHandler(openBackend: (variant: PolicyVariant) =
         },
       });
 
+      if (sampled.kind === "identical") {
+        throw new JobError(`${IDENTICAL_RESPONSES_MESSAGE} (Side B was drawn with seeds ${sampled.seeds.join(", ")}.)`);
+      }
+      if (sampled.resampled) await log(`Side B drawn again ${sampled.resampled} time(s) with the next seed: it gave the same text as side A.`);
+
       const stored = await transaction(async (tx) => {
         const round = await currentRound(tx);
         if (!round) throw new JobError("There is no round yet to put the pair in: an admin must create one.");
@@ -111,7 +117,7 @@ export function makePromptWritingHandler(openBackend: (variant: PolicyVariant) =
           roundId: round.id,
           topP: p.topP,
           maxTokens: p.maxTokens,
-          sides: [{ ...sides[0], generation: a }, { ...sides[1], generation: b }],
+          sides: sampled.sides,
         });
         // The author's lease: newest of their leases, so annotate.current serves it next.
         const assignment = await tx.assignment.create({
