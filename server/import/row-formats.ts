@@ -7,8 +7,9 @@
 //    `messages` ([{role, content}], an optional system message first, ending with the user's),
 //    with optional `system`, `protocol`, `risk_category`, `attack_vector`.
 //  - hh-rlhf: Anthropic transcripts `chosen` / `rejected`; their shared prefix is the prompt.
-//  - trl: TRL / Hugging Face preference rows, standard (Llama 2 chat strings) or conversational
-//    (messages), explicit `prompt` or implicit, optional `margin` (strength read back from it).
+//  - trl: TRL / Hugging Face preference rows, standard (strings) or conversational (messages),
+//    explicit `prompt` or implicit, optional `margin` (strength read back from it). Strings in
+//    the Llama 2 chat template are read as its dialogue; plain strings as a single-turn one.
 //  - raw: the platform's own raw export (one row per annotation, response_a / response_b).
 import crypto from "node:crypto";
 import { z } from "zod";
@@ -17,6 +18,7 @@ import { protocolSchema, safetyLabelSchema, sideSchema, strengthSchema } from ".
 import { strengthFromMargin, type Protocol, type SafetyLabel, type Strength } from "../preferences/vocabulary";
 import { dialogueHash } from "../prompts/content-hash";
 import { identicalResponses } from "../pair-generation/identical-responses";
+import { B_INST } from "../prompts/llama2-chat";
 import { conversationalPreferencePair, DialogueFormatError, hhPreferencePair, parseLlama2Chat, type PreferencePair, splitHhTranscript } from "./dialogue-formats";
 
 export const importFormats = ["prompts", "hh-rlhf", "trl", "raw"] as const;
@@ -46,7 +48,19 @@ export type PreferenceRecord = {
   pairHash: string;
   /** The comparison's identity: the pair, and in raw exports the pseudonymous annotator. */
   importKey: string;
+  /** How the row's text was read (for the preview): see READINGS. */
+  reading?: Reading;
 };
+
+/** The ways a preference row is read, as the preview names them. */
+export const READINGS = {
+  "llama2-chat": "strings in the Llama 2 chat template",
+  plain: "plain strings: the prompt as a single user turn",
+  messages: "conversational messages",
+  "hh-transcript": "HH-RLHF transcripts",
+  raw: "the platform's raw export",
+} as const;
+export type Reading = keyof typeof READINGS;
 
 /** What a row cannot say for itself, chosen when importing. */
 export type RowDefaults = {
@@ -192,7 +206,7 @@ function preference(pair: PreferencePair, defaults: RowDefaults, strength: Stren
 
 function toHh(row: unknown, defaults: RowDefaults): PreferenceRecord {
   const r = parseWith(hhRow, row);
-  return preference(dialogueField("chosen", () => hhPreferencePair(r.chosen, r.rejected)), defaults, defaults.strength, "chosen");
+  return { ...preference(dialogueField("chosen", () => hhPreferencePair(r.chosen, r.rejected)), defaults, defaults.strength, "chosen"), reading: "hh-transcript" };
 }
 
 function toTrl(row: unknown, defaults: RowDefaults): PreferenceRecord {
@@ -202,31 +216,70 @@ function toTrl(row: unknown, defaults: RowDefaults): PreferenceRecord {
     if (typeof r.chosen !== "string" || typeof r.rejected !== "string" || (r.prompt !== undefined && typeof r.prompt !== "string")) {
       throw new RowError("chosen", "standard rows hold strings in prompt, chosen and rejected; conversational rows hold message lists");
     }
-    return preference(dialogueField("prompt", () => standardPair(r.prompt as string | undefined, r.chosen as string, r.rejected as string)), defaults, strength, "prompt");
+    const prompt = r.prompt as string | undefined;
+    const reading = standardReading(prompt, r.chosen);
+    const pair = dialogueField(prompt !== undefined ? "prompt" : "chosen", () =>
+      reading === "llama2-chat" ? templatePair(prompt, r.chosen as string, r.rejected as string) : plainPair(prompt, r.chosen as string, r.rejected as string),
+    );
+    return { ...preference(pair, defaults, strength, prompt !== undefined ? "prompt" : "chosen"), reading };
   }
   if (typeof r.prompt === "string") throw new RowError("prompt", "conversational rows hold the prompt as a message list");
   const pair = dialogueField("chosen", () => conversationalPreferencePair({ prompt: r.prompt as z.infer<typeof messages> | undefined, chosen: r.chosen as z.infer<typeof messages>, rejected: r.rejected as z.infer<typeof messages> }));
-  return preference(pair, defaults, strength, r.prompt ? "prompt" : "chosen");
+  return { ...preference(pair, defaults, strength, r.prompt ? "prompt" : "chosen"), reading: "messages" };
 }
 
+/**
+ * How a standard (string) row is read: in the Llama 2 chat template when its prompt (or, with an
+ * implicit prompt, its chosen text) starts with the template, with or without the leading BOS
+ * "<s>" (the platform's own exports leave it to the tokenizer); else as plain text, the way most
+ * preference sets on the Hub are written.
+ */
+function standardReading(prompt: string | undefined, chosen: string): "llama2-chat" | "plain" {
+  const start = prompt ?? chosen;
+  return start.startsWith(`<s>${B_INST}`) || start.startsWith(B_INST) ? "llama2-chat" : "plain";
+}
+
+/** The template text with its leading BOS, as parseLlama2Chat reads it. */
+const withBos = (text: string) => (text.startsWith("<s>") ? text : `<s>${text}`);
+
 /** Standard TRL rows in the Llama 2 chat template: the answer follows "[/INST] " (and, implicit, the whole prompt). */
-function standardPair(prompt: string | undefined, chosen: string, rejected: string): PreferencePair {
+function templatePair(prompt: string | undefined, chosen: string, rejected: string): PreferencePair {
   if (prompt !== undefined) {
     const answer = (s: string, field: string) => {
-      if (!s.startsWith(" ")) throw new DialogueFormatError(`${field}: an answer after [/INST] starts with a space`);
+      if (!s.startsWith(" ")) throw new RowError(field, "an answer after [/INST] starts with a space");
       return s.slice(1);
     };
-    return { dialogue: parseLlama2Chat(prompt), chosen: answer(chosen, "chosen"), rejected: answer(rejected, "rejected") };
+    return { dialogue: parseLlama2Chat(withBos(prompt)), chosen: answer(chosen, "chosen"), rejected: answer(rejected, "rejected") };
   }
   const split = (s: string, field: string) => {
     const at = s.lastIndexOf(" [/INST] ");
-    if (at === -1) throw new DialogueFormatError(`${field}: no "[/INST] " before the answer`);
+    if (at === -1) throw new RowError(field, 'no "[/INST] " before the answer');
     return { prompt: s.slice(0, at + " [/INST]".length), answer: s.slice(at + " [/INST] ".length) };
   };
   const a = split(chosen, "chosen");
   const b = split(rejected, "rejected");
   if (a.prompt !== b.prompt) throw new DialogueFormatError("chosen and rejected must share the prompt before their answers");
-  return { dialogue: parseLlama2Chat(a.prompt), chosen: a.answer, rejected: b.answer };
+  return { dialogue: parseLlama2Chat(withBos(a.prompt)), chosen: a.answer, rejected: b.answer };
+}
+
+/**
+ * Plain standard rows: a single-turn dialogue whose user turn is the prompt, the strings as the
+ * responses. With an implicit prompt, the prompt is what chosen and rejected share at their
+ * start, a space before the first difference going with the answers (TRL's extract_prompt).
+ */
+function plainPair(prompt: string | undefined, chosen: string, rejected: string): PreferencePair {
+  const single = (text: string) => ({ systemPrompt: null, turns: [{ role: "USER" as const, content: text }] });
+  if (prompt !== undefined) {
+    if (!prompt.trim()) throw new DialogueFormatError("the prompt is empty");
+    return { dialogue: single(prompt), chosen, rejected };
+  }
+  let shared = 0;
+  while (shared < chosen.length && shared < rejected.length && chosen[shared] === rejected[shared]) shared++;
+  if (shared > 0 && chosen[shared - 1] === " ") shared--;
+  if (!chosen.slice(0, shared).trim()) {
+    throw new DialogueFormatError("chosen and rejected share no text at their start, so the prompt cannot be told from them: give it in a prompt field");
+  }
+  return { dialogue: single(chosen.slice(0, shared)), chosen: chosen.slice(shared), rejected: rejected.slice(shared) };
 }
 
 function toRaw(row: unknown): PreferenceRecord {
@@ -244,6 +297,7 @@ function toRaw(row: unknown): PreferenceRecord {
     safetyLabel: r.safety_label ?? null,
     pairHash: hash,
     importKey: sha256(`${hash}\u0000${who}`),
+    reading: "raw",
   };
 }
 

@@ -3,7 +3,7 @@
 // And the preview the admin page shows before confirming: the detected format and the first rows.
 import { FileError, type FileKind, fileKindOf, type ImportLimits, importLimits, ImportRowError, openRows, type Row, rowError } from "./readers";
 import { type ImportOptions, type ImportOptionsInput, importOptionsSchema } from "./import.schema";
-import { detectFormat, type ImportFormat, preferenceConverter, promptConverter, type RowDefaults } from "./row-formats";
+import { detectFormat, type ImportFormat, preferenceConverter, promptConverter, READINGS, type RowDefaults } from "./row-formats";
 import { type ImportResult, writeImport } from "./write-import";
 
 export type ImportFile = { path: string; fileName: string };
@@ -64,8 +64,26 @@ export async function runImport(connectionString: string, file: ImportFile, inpu
   return { ...result, format };
 }
 
-export type PreviewRow = { where: string; protocol: string; dialogue: { role: string; content: string }[]; chosen?: string; rejected?: string; strength?: string };
-export type ImportPreview = { fileKind: FileKind; format: ImportFormat; detectedFormat: ImportFormat | null; size: number; rows: PreviewRow[]; error: string | null };
+export type PreviewRow = {
+  where: string;
+  protocol: string;
+  dialogue: { role: string; content: string }[];
+  chosen?: string;
+  rejected?: string;
+  strength?: string;
+  /** How a preference row's text was read (READINGS), e.g. plain strings or the Llama 2 template. */
+  reading?: string;
+};
+export type ImportPreview = {
+  fileKind: FileKind;
+  format: ImportFormat;
+  detectedFormat: ImportFormat | null;
+  size: number;
+  rows: PreviewRow[];
+  /** The readings of the previewed rows, each once, in the order first met. */
+  readings: string[];
+  error: string | null;
+};
 
 const clip = (s: string, n = 300) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
@@ -98,7 +116,15 @@ export async function previewImport(file: ImportFile, input: Partial<ImportOptio
       ];
       rows.push(
         "prompt" in record
-          ? { where: row.where, protocol: prompt.protocol, dialogue, chosen: clip(record.chosen === "A" ? record.responseA : record.responseB), rejected: clip(record.chosen === "A" ? record.responseB : record.responseA), strength: record.strength }
+          ? {
+              where: row.where,
+              protocol: prompt.protocol,
+              dialogue,
+              chosen: clip(record.chosen === "A" ? record.responseA : record.responseB),
+              rejected: clip(record.chosen === "A" ? record.responseB : record.responseA),
+              strength: record.strength,
+              ...(record.reading ? { reading: READINGS[record.reading] } : {}),
+            }
           : { where: row.where, protocol: prompt.protocol, dialogue },
       );
       if (rows.length >= count) break;
@@ -107,5 +133,6 @@ export async function previewImport(file: ImportFile, input: Partial<ImportOptio
     if (!(e instanceof ImportRowError) && !(e instanceof FileError)) throw e;
     error = e.message;
   }
-  return { fileKind: kind, format: format ?? detectedFormat ?? "prompts", detectedFormat, size: opened.size, rows, error };
+  const readings = [...new Set(rows.flatMap((r) => (r.reading ? [r.reading] : [])))];
+  return { fileKind: kind, format: format ?? detectedFormat ?? "prompts", detectedFormat, size: opened.size, rows, readings, error };
 }

@@ -134,6 +134,12 @@ export default function ImportPage() {
               {preview.format}
               {format === "auto" ? " (detected)" : preview.detectedFormat && preview.detectedFormat !== preview.format ? ` (the rows look like ${preview.detectedFormat})` : ""}
             </dd>
+            {preview.readings.length > 0 && (
+              <>
+                <dt>Read as</dt>
+                <dd data-testid="import-reading">{preview.readings.join("; ")}</dd>
+              </>
+            )}
           </dl>
           <ErrorAlert error={preview.error} />
           <table className="data" aria-label="First rows">
