@@ -8,9 +8,10 @@ import { closePolicyBackends } from "./policy/open-backend";
 import { startHeartbeat } from "./heartbeat";
 import { recoverStalledJobs, STALE_AFTER_MS } from "./jobs/recover-stalled";
 import { handlersByType, registerJobHandlers } from "./jobs/register";
+import { config } from "../server/config/config";
 
 async function main() {
-  const url = process.env.DATABASE_URL;
+  const url = config().DATABASE_URL;
   if (!url) {
     throw new Error("DATABASE_URL is not set. `npm start` provides it; a standalone worker needs the web app's database URL.");
   }

@@ -5,8 +5,9 @@
 import path from "node:path";
 import { disconnectPrisma, prisma } from "../server/db/prisma";
 import { ensureDefaultPolicyVariant } from "./policy/default-policy";
+import { config } from "../server/config/config";
 
-const dataRoot = path.resolve(process.env.DATA_DIR ?? path.join(process.cwd(), ".data"));
+const dataRoot = path.resolve(config().DATA_DIR);
 
 try {
   const variant = await ensureDefaultPolicyVariant(prisma, dataRoot);

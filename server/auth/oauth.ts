@@ -3,6 +3,7 @@
 // or to a lax identity provider could sign in as the user who owns that address here.
 import type { DbOrTx } from "../db/types";
 import type { OAuthRefusal } from "./oauth-refusals";
+import { config } from "../config/config";
 
 export type OAuthIdentity = {
   /** next-auth's provider id: "github", "google", "oidc". */
@@ -33,7 +34,7 @@ export async function verifiedEmail(identity: OAuthIdentity, options: { fetch?: 
       return truthy(identity.profile?.email_verified) ? email : null;
     case "oidc":
       if (truthy(identity.profile?.email_verified)) return email;
-      return env.OIDC_TRUST_EMAILS === "true" && identity.profile?.email_verified === undefined ? email : null;
+      return config(env).OIDC_TRUST_EMAILS && identity.profile?.email_verified === undefined ? email : null;
     case "github": {
       if (!identity.accessToken) return null;
       const response = await (options.fetch ?? fetch)("https://api.github.com/user/emails", {
@@ -65,7 +66,7 @@ export async function oauthSignIn(
   if (!email) return "EmailNotVerified";
   const existing = await db.user.findUnique({ where: { email } });
   if (existing) return existing.deactivatedAt === null ? true : "AccessDenied";
-  const signupRole = env.OAUTH_SIGNUP_ROLE;
+  const signupRole = config(env).OAUTH_SIGNUP_ROLE;
   if (signupRole !== "ANNOTATOR" && signupRole !== "RESEARCHER") return "AccessDenied";
   await db.user.create({ data: { email, name: identity.name ?? email, role: signupRole } });
   return true;

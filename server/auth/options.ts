@@ -12,8 +12,10 @@ import { signInWithPassword } from "./credentials";
 import { oauthSignIn } from "./oauth";
 import { noteSignInRefused } from "./sign-in-answer";
 import { clientAddress } from "./sign-in-limits";
+import { config } from "../config/config";
 
-function oauthProviders(env = process.env): Provider[] {
+function oauthProviders(environment: Record<string, string | undefined> = process.env): Provider[] {
+  const env = config(environment);
   const providers: Provider[] = [];
   if (env.GITHUB_CLIENT_ID && env.GITHUB_CLIENT_SECRET) {
     providers.push(GitHubProvider({ clientId: env.GITHUB_CLIENT_ID, clientSecret: env.GITHUB_CLIENT_SECRET }));

@@ -6,6 +6,7 @@
 // it, Origin's host must be this app's; a request with neither is not from a browser and passes.
 // Requests that authenticate with a personal API token (Authorization: Bearer) never use the
 // cookie (api-tokens.ts), so scripts are not asked for any of this.
+import { config } from "../config/config";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -18,9 +19,10 @@ function ownHosts(request: Request, env: Record<string, string | undefined>): Se
   try {
     add(new URL(request.url).host);
   } catch {}
-  if (env.NEXTAUTH_URL) {
+  const { NEXTAUTH_URL } = config(env);
+  if (NEXTAUTH_URL) {
     try {
-      add(new URL(env.NEXTAUTH_URL).host);
+      add(new URL(NEXTAUTH_URL).host);
     } catch {}
   }
   return hosts;

@@ -4,6 +4,7 @@
 // cost of an annotation request. Here the key is derived once per secret.
 import hkdf from "@panva/hkdf";
 import { jwtDecrypt } from "jose";
+import { config } from "../config/config";
 
 let cachedKey: { secret: string; key: Uint8Array } | null = null;
 
@@ -16,7 +17,7 @@ async function encryptionKey(secret: string) {
   return cachedKey.key;
 }
 
-export function sessionCookieName(nextAuthUrl = process.env.NEXTAUTH_URL) {
+export function sessionCookieName(nextAuthUrl = config().NEXTAUTH_URL) {
   return nextAuthUrl?.startsWith("https://") ? "__Secure-next-auth.session-token" : "next-auth.session-token";
 }
 
@@ -37,7 +38,7 @@ export function sessionCookieValue(cookieHeader: string | null, name = sessionCo
 
 export async function sessionUserId(cookieHeader: string | null): Promise<string | null> {
   const token = sessionCookieValue(cookieHeader);
-  const secret = process.env.NEXTAUTH_SECRET;
+  const secret = config().NEXTAUTH_SECRET;
   if (!token || !secret) return null;
   try {
     const { payload } = await jwtDecrypt(token, await encryptionKey(secret), { clockTolerance: 15 });

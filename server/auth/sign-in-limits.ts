@@ -7,6 +7,7 @@
 import crypto from "node:crypto";
 import pg from "pg";
 import { RateLimiterPostgres, RateLimiterRes } from "rate-limiter-flexible";
+import { config } from "../config/config";
 
 export type SignInLimitSettings = {
   /** Attempts per account (email) per window, from any address. */
@@ -16,17 +17,9 @@ export type SignInLimitSettings = {
   windowSeconds: number;
 };
 
-function positiveInteger(value: string | undefined, fallback: number) {
-  const number = Number(value);
-  return value && Number.isInteger(number) && number > 0 ? number : fallback;
-}
-
 export function signInLimitSettings(env: Record<string, string | undefined> = process.env): SignInLimitSettings {
-  return {
-    perAccount: positiveInteger(env.SIGNIN_MAX_ATTEMPTS_PER_ACCOUNT, 10),
-    perAddress: positiveInteger(env.SIGNIN_MAX_ATTEMPTS_PER_ADDRESS, 50),
-    windowSeconds: positiveInteger(env.SIGNIN_WINDOW_SECONDS, 15 * 60),
-  };
+  const c = config(env);
+  return { perAccount: c.SIGNIN_MAX_ATTEMPTS_PER_ACCOUNT, perAddress: c.SIGNIN_MAX_ATTEMPTS_PER_ADDRESS, windowSeconds: c.SIGNIN_WINDOW_SECONDS };
 }
 
 // A small pool of its own (the Prisma client's pool is not reachable as a pg.Pool), one per
@@ -85,7 +78,7 @@ export async function takeSignInAttempt(
   email: string,
   clientAddress: string | null,
   settings: SignInLimitSettings = signInLimitSettings(),
-  connectionString: string = process.env.DATABASE_URL!,
+  connectionString: string = config().DATABASE_URL!,
 ): Promise<SignInAttempt> {
   const { account, address } = limitersFor(settings, connectionString);
   const accountId = accountKey(email);

@@ -6,11 +6,13 @@ import path from "node:path";
 import { openDatabase } from "./database";
 import { isRunning } from "./embedded-postgres";
 import { applyMigrations } from "./migrate";
+import { config } from "../config/config";
 
 export type AppDatabase = { url: string; close(): Promise<void> };
 
-export async function appDatabase(dataRoot = path.resolve(process.env.DATA_DIR ?? ".data")): Promise<AppDatabase> {
-  if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, close: async () => {} };
+export async function appDatabase(dataRoot = path.resolve(config().DATA_DIR)): Promise<AppDatabase> {
+  const { DATABASE_URL } = config();
+  if (DATABASE_URL) return { url: DATABASE_URL, close: async () => {} };
   const runtimeFile = path.join(dataRoot, "runtime.json");
   if (fs.existsSync(runtimeFile)) {
     const runtime = JSON.parse(fs.readFileSync(runtimeFile, "utf8")) as { databaseUrl: string; pid: number };

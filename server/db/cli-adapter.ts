@@ -9,6 +9,7 @@
 // all; server/db/prisma-cli.ts therefore diffs against a schema snapshot instead.
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
+import { config } from "../config/config";
 
 const TEXT_OID = 25;
 const TEXT_ARRAY_OID = 1009;
@@ -46,7 +47,7 @@ class CatalogTypesAsTextClient extends pg.Client {
 }
 
 export async function cliAdapterFactory() {
-  const connectionString = process.env.DATABASE_URL;
+  const connectionString = config().DATABASE_URL;
   if (!connectionString) {
     throw new Error(
       "DATABASE_URL is not set. Run Prisma commands through the npm scripts (npm run db:migration, npm run db:status), which start the embedded database, or set DATABASE_URL.",

@@ -10,6 +10,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { config } from "../config/config";
 
 export type Account = { uid: number; gid: number };
 
@@ -54,7 +55,7 @@ export async function platformNative(): Promise<string> {
 }
 
 export function runtimeDir(env: Record<string, string | undefined> = process.env): string {
-  return path.resolve(env.EMBEDDED_POSTGRES_DIR || "/var/lib/preference-studio");
+  return path.resolve(config(env).EMBEDDED_POSTGRES_DIR);
 }
 
 function describeMode(dir: string) {

@@ -19,6 +19,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { passwordFileOf, startEmbeddedPostgres } from "./embedded-postgres";
 import { generatedStamp, schemaHash } from "./generated-client";
+import { config } from "../config/config";
 
 const root = process.cwd();
 const prismaBin = path.join(root, "node_modules", ".bin", "prisma");
@@ -35,7 +36,7 @@ function runPrisma(args: string[], env: NodeJS.ProcessEnv, capture = false) {
 }
 
 async function withDatabase<T>(work: (env: NodeJS.ProcessEnv) => Promise<T> | T): Promise<T> {
-  if (process.env.DATABASE_URL) return work({ ...process.env });
+  if (config().DATABASE_URL) return work({ ...process.env });
   const dataDir = path.join(root, ".data", "prisma-cli");
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.rmSync(passwordFileOf(dataDir), { force: true });

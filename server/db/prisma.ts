@@ -1,14 +1,15 @@
 // The one Prisma client of a process. Queries go through @prisma/adapter-pg (no native engine).
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
+import { config } from "../config/config";
 
 function createPrismaClient() {
-  const connectionString = process.env.DATABASE_URL;
+  const { DATABASE_URL: connectionString, DATABASE_POOL_SIZE } = config();
   if (!connectionString) {
     throw new Error("DATABASE_URL is not set: start the app with `npm start`, which provides the database.");
   }
   return new PrismaClient({
-    adapter: new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) }),
+    adapter: new PrismaPg({ connectionString, max: DATABASE_POOL_SIZE }),
   });
 }
 

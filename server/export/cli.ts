@@ -9,6 +9,7 @@ import { authSecret } from "../runtime/prepare";
 import { exportOptionsSchema } from "./export.schema";
 import { exportToDirectory } from "./export-to-directory";
 import { pseudonymSalt } from "./pseudonyms";
+import { config } from "../config/config";
 
 const usage = `Usage: npm run export -- --format trl|hh-rlhf|raw --out DIR [options]
   --file jsonl|parquet              (default jsonl)
@@ -41,7 +42,7 @@ async function main() {
   if (!parsed.success) {
     throw new Error(`${z.prettifyError(parsed.error)}\n${usage}`);
   }
-  const dataRoot = path.resolve(process.env.DATA_DIR ?? ".data");
+  const dataRoot = path.resolve(config().DATA_DIR);
   const database = await appDatabase(dataRoot);
   try {
     const started = performance.now();

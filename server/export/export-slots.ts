@@ -3,10 +3,10 @@
 // advisory lock on a connection of its own, which the database lets go the moment that
 // connection closes, whether the export finished, failed or was abandoned.
 import pg from "pg";
+import { config } from "../config/config";
 
 export function maxExportsPerUser(env: Record<string, string | undefined> = process.env): number {
-  const value = Number(env.EXPORT_MAX_CONCURRENT_PER_USER);
-  return Number.isInteger(value) && value > 0 ? value : 2;
+  return config(env).EXPORT_MAX_CONCURRENT_PER_USER;
 }
 
 export type ExportSlot = { release(): Promise<void> };

@@ -8,6 +8,7 @@ import { type ExportOptions, type ExportOptionsInput, exportOptionsSchema } from
 import { exportCountsQuery, type ExportPart, exportQuery } from "./export-query";
 import { jsonlToParquet } from "./parquet";
 import { streamLines } from "./stream-export";
+import { config } from "../config/config";
 
 export type ExportSink = {
   /** A stream for one file; it is ended by the export. */
@@ -16,7 +17,7 @@ export type ExportSink = {
 };
 
 /** Connections that build lines at once: one per core is what a 2-core database server has. */
-const shardCount = () => Math.max(1, Number(process.env.EXPORT_SHARDS ?? 2));
+const shardCount = () => config().EXPORT_SHARDS;
 
 export async function runExport(connectionString: string, input: ExportOptionsInput, pseudonymSalt: string, sink: ExportSink) {
   const options: ExportOptions = exportOptionsSchema.parse(input);

@@ -8,6 +8,7 @@ import { appDatabase } from "../db/app-database";
 import { importOptionsSchema } from "./import.schema";
 import { FileError, ImportRowError } from "./readers";
 import { runImport } from "./run-import";
+import { config } from "../config/config";
 
 const usage = `Usage: npm run import -- --file FILE --source NAME [options]
   FILE: .jsonl (.json, .ndjson), .csv or .parquet
@@ -32,7 +33,7 @@ async function main() {
     strength: values.strength, marginScale: values["margin-scale"],
   });
   if (!parsed.success) throw new Error(`${z.prettifyError(parsed.error)}\n${usage}`);
-  const database = await appDatabase(path.resolve(process.env.DATA_DIR ?? ".data"));
+  const database = await appDatabase(path.resolve(config().DATA_DIR));
   try {
     const started = performance.now();
     const result = await runImport(database.url, { path: values.file, fileName: path.basename(values.file) }, parsed.data, { createdById: null });

@@ -14,6 +14,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { config } from "../config/config";
 
 export interface ImportConnection {
   /** Whether the connection runs on its own thread. */
@@ -40,7 +41,7 @@ const APPLICATION_NAME = "preference-import";
 
 export async function openImportConnection(connectionString: string): Promise<ImportConnection> {
   const threadFile = connectionThreadFile();
-  if (process.env.IMPORT_CONNECTION_THREAD !== "off" && threadFile) return threadConnection(connectionString, threadFile);
+  if (config().IMPORT_CONNECTION_THREAD !== "off" && threadFile) return threadConnection(connectionString, threadFile);
   return inlineConnection(connectionString);
 }
 

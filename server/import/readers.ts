@@ -9,6 +9,7 @@ import fs from "node:fs";
 import { parse as parseCsv } from "csv-parse";
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from "hyparquet";
 import { RowError } from "./row-formats";
+import { config } from "../config/config";
 
 export type FileKind = "jsonl" | "csv" | "parquet";
 export type Row = { where: string; value: unknown };
@@ -18,8 +19,8 @@ export type ImportLimits = { maxBytes: number; maxRows: number };
 /** IMPORT_MAX_BYTES (default 2 GiB) and IMPORT_MAX_ROWS (default 2,000,000). */
 export function importLimits(env: NodeJS.ProcessEnv = process.env): ImportLimits {
   return {
-    maxBytes: Number(env.IMPORT_MAX_BYTES) || 2 * 1024 ** 3,
-    maxRows: Number(env.IMPORT_MAX_ROWS) || 2_000_000,
+    maxBytes: config(env).IMPORT_MAX_BYTES,
+    maxRows: config(env).IMPORT_MAX_ROWS,
   };
 }
 

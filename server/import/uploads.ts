@@ -9,11 +9,12 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { DbOrTx } from "../db/types";
 import { FileError, fileKindOf, type ImportLimits, importLimits, checkSize } from "./readers";
+import { config } from "../config/config";
 
 export type Upload = { uploadId: string; fileName: string; path: string; size: number };
 
 export function uploadsDir(): string {
-  return path.resolve(process.env.DATA_DIR ?? ".data", "imports");
+  return path.resolve(config().DATA_DIR, "imports");
 }
 
 const UPLOAD_ID = /^[0-9a-f]{32}$/;
@@ -69,8 +70,7 @@ export function removeUpload(uploadId: string, fileName: string) {
 
 /** How long an upload may wait for its import (IMPORT_UPLOAD_RETENTION_HOURS, default 24). */
 export function uploadRetentionMs(env: Record<string, string | undefined> = process.env): number {
-  const hours = Number(env.IMPORT_UPLOAD_RETENTION_HOURS);
-  return (Number.isFinite(hours) && hours > 0 ? hours : 24) * 3600_000;
+  return config(env).IMPORT_UPLOAD_RETENTION_HOURS * 3600_000;
 }
 
 const UPLOAD_FILE = /^([0-9a-f]{32})-/;

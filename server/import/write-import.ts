@@ -22,6 +22,7 @@ import { BinaryCopyRows, CopyBufferPool, TextArena } from "./copy-binary";
 import { type ImportConnection, openImportConnection } from "./import-connection";
 import { ImportRowError, type Row, rowError } from "./readers";
 import type { PreferenceRecord, PromptRecord } from "./row-formats";
+import { config } from "../config/config";
 
 export type ImportProvenance = {
   kind: "PROMPTS" | "PREFERENCES";
@@ -50,8 +51,8 @@ export type ImportResult = {
 type Converted = { kind: "PROMPTS"; convert: (row: unknown) => PromptRecord } | { kind: "PREFERENCES"; convert: (row: unknown) => PreferenceRecord };
 
 /** Rows per chunk: large enough for COPY and the lookups to pay off, small enough to bound memory. */
-const CHUNK_ROWS = Number(process.env.IMPORT_CHUNK_ROWS) || 4000;
-const CHUNKS_AHEAD = Number(process.env.IMPORT_CHUNKS_AHEAD) || 2;
+const CHUNK_ROWS = config().IMPORT_CHUNK_ROWS;
+const CHUNKS_AHEAD = config().IMPORT_CHUNKS_AHEAD;
 
 /** The round that holds every imported dataset's batch: number 0, complete, never sampled from. */
 export const IMPORT_ROUND = { number: 0, name: "Imported datasets" };
@@ -415,7 +416,7 @@ const IMPORT_TABLES = ["Prompt", "Response", "Pair", "Comparison"];
  * import runs with every trigger, only slower. SET LOCAL ends with the transaction.
  */
 async function skipRowTriggers(connection: ImportConnection): Promise<boolean> {
-  if (process.env.IMPORT_ROW_TRIGGERS === "on") return false;
+  if (config().IMPORT_ROW_TRIGGERS === "on") return false;
   const [own] = await connection.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = ANY(ARRAY(SELECT format('%I', t)::regclass FROM unnest($1::text[]) t))`,
     [IMPORT_TABLES],

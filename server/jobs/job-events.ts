@@ -9,6 +9,7 @@
 // nothing more than a re-read ("resync", sent to everyone when the connection comes back).
 import { EventEmitter } from "node:events";
 import pg from "pg";
+import { config } from "../config/config";
 
 export const JOB_EVENTS_CHANNEL = "job_events";
 export type JobChange = "status" | "progress" | "live" | "log" | "resync";
@@ -111,7 +112,7 @@ class JobEventHub {
 const globalForEvents = globalThis as unknown as { jobEventHub?: { url: string; hub: JobEventHub } };
 
 export function jobEventHub(): JobEventHub {
-  const url = process.env.DATABASE_URL;
+  const url = config().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set; job updates cannot be listened to.");
   if (globalForEvents.jobEventHub?.url !== url) globalForEvents.jobEventHub = { url, hub: new JobEventHub(url) };
   return globalForEvents.jobEventHub.hub;

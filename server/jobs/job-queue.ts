@@ -6,6 +6,7 @@ import crypto from "node:crypto";
 import type { JobType } from "@prisma/client";
 import PgBoss from "pg-boss";
 import type { Tx } from "../db/types";
+import { config } from "../config/config";
 
 export type QueueMessage = { jobId: string };
 
@@ -71,7 +72,7 @@ export async function sendToQueue(tx: Tx, job: { id: string; type: JobType; queu
 const globalForQueue = globalThis as unknown as { jobProducer?: { url: string; boss: Promise<PgBoss> } };
 
 export function jobProducer(): Promise<PgBoss> {
-  const url = process.env.DATABASE_URL;
+  const url = config().DATABASE_URL;
   if (!url) throw new Error("DATABASE_URL is not set; jobs cannot be queued.");
   if (globalForQueue.jobProducer?.url !== url) {
     const boss = createBoss(url, "producer");

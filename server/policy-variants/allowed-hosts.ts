@@ -2,11 +2,12 @@
 // POLICY_ALLOWED_HOSTS (comma-separated host names or host:port, "*.example.org" for a domain's
 // hosts) when the operator sets it; any host otherwise. Workers check it before every connection
 // (workers/policy/open-backend.ts); the web app when a variant is registered.
+import { config } from "../config/config";
 
 type Env = Record<string, string | undefined>;
 
 export function allowedHosts(env: Env = process.env): string[] | null {
-  const list = (env.POLICY_ALLOWED_HOSTS ?? "").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const list = config(env).POLICY_ALLOWED_HOSTS.map((s) => s.toLowerCase());
   return list.length ? list : null;
 }
 

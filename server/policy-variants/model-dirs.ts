@@ -5,18 +5,21 @@
 // Workers check the real path after following links (workers/policy/model-paths.ts); the web
 // app checks the path as written, so an admin hears at once when a path cannot work.
 import path from "node:path";
+import { config } from "../config/config";
 
 type Env = Record<string, string | undefined>;
 
 export function allowedModelDirs(env: Env = process.env): string[] {
-  const dataModels = path.resolve(env.DATA_DIR ?? ".data", "models");
-  const named = (env.POLICY_MODEL_DIRS ?? "").split(",").map((s) => s.trim()).filter(Boolean).map((dir) => path.resolve(dir));
+  const c = config(env);
+  const dataModels = path.resolve(c.DATA_DIR, "models");
+  const named = c.POLICY_MODEL_DIRS.map((dir) => path.resolve(dir));
   return [...new Set([dataModels, ...named])];
 }
 
 /** The one model file the operator named for the default policy, if any. */
 export function defaultModelFile(env: Env = process.env): string | null {
-  return env.POLICY_MODEL_PATH ? path.resolve(env.POLICY_MODEL_PATH) : null;
+  const file = config(env).POLICY_MODEL_PATH;
+  return file ? path.resolve(file) : null;
 }
 
 export function isInside(file: string, dir: string): boolean {

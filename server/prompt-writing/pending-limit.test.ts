@@ -60,6 +60,6 @@ describe("pending prompt-writing jobs per person", () => {
   it("reads the cap from the environment", () => {
     expect(maxPendingWrites({})).toBe(3);
     expect(maxPendingWrites({ PROMPT_WRITING_MAX_PENDING: "10" })).toBe(10);
-    expect(maxPendingWrites({ PROMPT_WRITING_MAX_PENDING: "0" })).toBe(3);
+    expect(() => maxPendingWrites({ PROMPT_WRITING_MAX_PENDING: "0" })).toThrow(/PROMPT_WRITING_MAX_PENDING="0": at least 1/);
   });
 });

@@ -3,10 +3,10 @@
 // without a cap one annotator could queue any amount of model time ahead of everyone else.
 import type { Db } from "../db/types";
 import { refuse } from "../errors/domain-error";
+import { config } from "../config/config";
 
 export function maxPendingWrites(env: Record<string, string | undefined> = process.env): number {
-  const value = Number(env.PROMPT_WRITING_MAX_PENDING);
-  return Number.isInteger(value) && value > 0 ? value : 3;
+  return config(env).PROMPT_WRITING_MAX_PENDING;
 }
 
 export function pendingWrites(db: Pick<Db, "job">, userId: string, excludeJobId?: string) {

@@ -7,9 +7,10 @@
 import type { DbOrTx } from "../db/types";
 import type { Task } from "../annotation/annotation.schema";
 import { sqlRoleAtOrdinal } from "../prompts/dialogue";
+import { config } from "../config/config";
 
 /** How long a lease holds a place before the pair returns to the queue. */
-export const LEASE_SECONDS = Number(process.env.ANNOTATION_LEASE_SECONDS ?? 20 * 60);
+export const LEASE_SECONDS = config().ANNOTATION_LEASE_SECONDS;
 
 type TaskRow = Omit<Task, "turns"> & { turns: Task["turns"] };
 

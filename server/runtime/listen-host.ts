@@ -1,13 +1,14 @@
 // Where `npm start` listens. The demo accounts' passwords are in the README, so while any of
 // them is still active with its published password the app listens on loopback only, unless
 // the operator chose an interface with HOST.
+import { config } from "../config/config";
 export type ListenChoice = { host: string; notice: string | null };
 
 const isLoopback = (host: string) => /^(127\.\d+\.\d+\.\d+|::1|localhost)$/i.test(host);
 
 export function listenHost(env: Record<string, string | undefined>, publishedDemoAccounts: { email: string }[]): ListenChoice {
   const emails = publishedDemoAccounts.map((a) => a.email).join(", ");
-  const explicit = env.HOST?.trim();
+  const explicit = config(env).HOST;
   if (explicit) {
     const notice =
       publishedDemoAccounts.length && !isLoopback(explicit)

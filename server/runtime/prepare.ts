@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { generatedStamp, schemaHash } from "../db/generated-client";
+import { config } from "../config/config";
 
 const root = process.cwd();
 
@@ -52,7 +53,8 @@ export function ensureBuild() {
 /** next-auth signs sessions with this; kept under .data/ so sessions survive restarts. Exports
  * derive their pseudonymous annotator ids from it too. */
 export function authSecret(dataRoot: string): string {
-  if (process.env.NEXTAUTH_SECRET) return process.env.NEXTAUTH_SECRET;
+  const { NEXTAUTH_SECRET } = config();
+  if (NEXTAUTH_SECRET) return NEXTAUTH_SECRET;
   const file = path.join(dataRoot, "auth-secret");
   if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
   fs.mkdirSync(dataRoot, { recursive: true });

@@ -12,10 +12,11 @@ import { openDatabase } from "../db/database";
 import { applyMigrations } from "../db/migrate";
 import { listenHost } from "./listen-host";
 import { authSecret, ensureBuild, ensurePrismaClient } from "./prepare";
+import { config } from "../config/config";
 
 const root = process.cwd();
-const dataRoot = path.resolve(process.env.DATA_DIR ?? path.join(root, ".data"));
-const port = Number(process.env.PORT ?? 3000);
+const dataRoot = path.resolve(root, config().DATA_DIR);
+const port = config().PORT;
 /** Where a running instance says how to reach it (tools, benchmarks and e2e checks read it). */
 export const runtimeFile = path.join(dataRoot, "runtime.json");
 
@@ -57,7 +58,7 @@ async function main() {
 
     process.env.DATABASE_URL = database.url;
     const { prisma, disconnectPrisma } = await import("../db/prisma");
-    if ((process.env.SEED_DEMO ?? "true") !== "false") {
+    if (config().SEED_DEMO) {
       const { seedDemoWorkspaceIfEmpty, demoCredentialsText } = await import("../../prisma/seed");
       if (await seedDemoWorkspaceIfEmpty(prisma)) console.log(demoCredentialsText());
     }
@@ -84,7 +85,7 @@ async function main() {
     ...process.env,
     DATABASE_URL: database.url,
     NEXTAUTH_SECRET: authSecret(dataRoot),
-    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? `http://localhost:${port}`,
+    NEXTAUTH_URL: config().NEXTAUTH_URL ?? `http://localhost:${port}`,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
   };

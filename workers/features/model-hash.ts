@@ -6,13 +6,14 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
+import { config } from "../../server/config/config";
 
 export type ModelFileHash = { sha256: string; bytes: number };
 
 const memo = new Map<string, Promise<ModelFileHash>>();
 
 export function defaultHashCacheDir() {
-  return path.resolve(process.env.DATA_DIR ?? ".data", "cache", "model-sha256");
+  return path.resolve(config().DATA_DIR, "cache", "model-sha256");
 }
 
 /** Counts of files actually read, for tests. */

@@ -13,8 +13,9 @@ import { type JobFence, JobLost, lockHeldJob } from "../../server/jobs/fence";
 import type { JobHandler } from "../../server/jobs/job-handler";
 import { newQueueJobId } from "../../server/jobs/job-queue";
 import { cleanUpJob, fencedLog, holdJob } from "./run-job";
+import { config } from "../../server/config/config";
 
-export const STALE_AFTER_MS = Number(process.env.JOB_STALE_AFTER_SECONDS ?? 60) * 1000;
+export const STALE_AFTER_MS = config().JOB_STALE_AFTER_SECONDS * 1000;
 
 type Stalled = { id: string; type: string; attempts: number; maxAttempts: number; workerId: string | null; cancelRequested: boolean; parameters: unknown; fence: number };
 type Outcome = "requeued" | "failed" | "cancelled";

@@ -11,6 +11,7 @@ import { importHandler } from "../import/import-job";
 import { rewardScoringHandler } from "../reward/scoring-job";
 import { rewardTrainingHandler } from "../reward/training-job";
 import { rejectionSamplingHandler } from "../rounds/rejection-sampling-job";
+import { config } from "../../server/config/config";
 
 export const jobHandlers: JobHandler<any>[] = [
   pairGenerationHandler,
@@ -31,7 +32,7 @@ export function handlersByType(handlers: JobHandler<any>[] = jobHandlers): Map<s
  * worker to some types, e.g. model jobs on GPU machines. Returns the types taken.
  */
 export async function registerJobHandlers(boss: PgBoss, db: Db, workerId: string, stopping: AbortSignal, handlers = jobHandlers): Promise<string[]> {
-  const only = process.env.WORKER_JOB_TYPES?.split(",").map((t) => t.trim()).filter(Boolean);
+  const only = config().WORKER_JOB_TYPES;
   const taken = handlers.filter((handler) => !only?.length || only.includes(handler.type));
   for (const handler of taken) {
     const queue = await ensureQueue(boss, handler.type);

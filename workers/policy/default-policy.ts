@@ -8,6 +8,7 @@ import type { PolicyBackendConfig } from "./policy-backend";
 import { writeFileOnce } from "./tiny-llama2/gguf-writer";
 import { writeTinyLlama2 } from "./tiny-llama2/tiny-llama2";
 import { isUniqueViolation } from "../../server/db/sql-errors";
+import { config } from "../../server/config/config";
 
 /** The environment variables read here (process.env, or a plain object in tests). */
 export type PolicyEnv = Record<string, string | undefined>;
@@ -33,7 +34,8 @@ export type DefaultPolicy = { name: string; description: string; config: PolicyB
  * The policy when none is registered: POLICY_BASE_URL (with POLICY_MODEL_NAME, POLICY_API_KEY) →
  * that server; else POLICY_MODEL_PATH → that GGUF; else the tiny test model in the data folder.
  */
-export function defaultPolicyConfig(env: PolicyEnv, dataDir: string): DefaultPolicy {
+export function defaultPolicyConfig(environment: PolicyEnv, dataDir: string): DefaultPolicy {
+  const env = config(environment);
   if (env.POLICY_BASE_URL) {
     const modelName = env.POLICY_MODEL_NAME || null;
     return {

@@ -13,6 +13,7 @@ import { sharePromptState } from "./llama-cpp/prompt-state";
 import { SequenceEmbedder } from "./llama-cpp/embedding";
 import { SequencePool } from "./llama-cpp/sequence-pool";
 import type { EmbedInput, EmbedOptions, EmbeddingPooling, GenerateRequest, Generation, PolicyBackend, PolicySource, PolicyTokenizer } from "./policy-backend";
+import { config } from "../../server/config/config";
 
 export type LlamaCppOptions = {
   modelPath: string;
@@ -44,8 +45,8 @@ export const DEFAULT_PARALLEL = 4;
  * sizes; set POLICY_THREADS when a model in between matters.
  */
 export function defaultThreads(modelBytes: number, cores: number = os.availableParallelism()) {
-  const env = Number(process.env.POLICY_THREADS);
-  if (Number.isInteger(env) && env > 0) return env;
+  const configured = config().POLICY_THREADS;
+  if (configured) return configured;
   return modelBytes < 64 * 1024 * 1024 ? 1 : Math.max(1, cores);
 }
 
@@ -91,7 +92,7 @@ export class LlamaCppBackend implements PolicyBackend {
    * on a small GPU.
    */
   private contextSize() {
-    const configured = this.options.contextSize ?? (Number(process.env.POLICY_CONTEXT_SIZE) || 4096);
+    const configured = this.options.contextSize ?? config().POLICY_CONTEXT_SIZE;
     return Math.min(configured, this.model.trainContextSize);
   }
 

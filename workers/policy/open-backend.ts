@@ -10,16 +10,13 @@ import { allowedModelFile } from "./model-paths";
 import { OpenAiBackend } from "./openai-backend";
 import type { ChatDialogue, ChatTurn, PolicyBackend, PolicyBackendConfig, SamplingParams } from "./policy-backend";
 import type { PolicyEnv } from "./default-policy";
+import { config as settings } from "../../server/config/config";
 
 export type VariantBackendFields = Pick<PolicyVariant, "backend" | "modelPath" | "baseUrl" | "modelName"> & Partial<Pick<PolicyVariant, "apiKeyEnv">>;
 
 
 const backends = new Map<string, Promise<PolicyBackend>>();
 
-function positive(value: string | undefined) {
-  const number = Number(value);
-  return Number.isInteger(number) && number > 0 ? number : undefined;
-}
 
 /** Opens (or reuses) the backend for a configuration. */
 export function openPolicyBackend(config: PolicyBackendConfig): Promise<PolicyBackend> {
@@ -36,8 +33,8 @@ export function openPolicyBackend(config: PolicyBackendConfig): Promise<PolicyBa
         modelName: config.modelName,
         apiKey: config.apiKey,
         // Per worker process; a server's own limit (llama-server's slots, vLLM's batch) is the other bound.
-        concurrency: positive(process.env.POLICY_HTTP_CONCURRENCY),
-        timeoutMs: positive(process.env.POLICY_HTTP_TIMEOUT_MS),
+        concurrency: settings().POLICY_HTTP_CONCURRENCY,
+        timeoutMs: settings().POLICY_HTTP_TIMEOUT_MS,
       });
     })().catch((error: unknown) => {
       backends.delete(key);

@@ -4,10 +4,11 @@
 import fs from "node:fs";
 import path from "node:path";
 import { RewardHead } from "./head";
+import { config } from "../../server/config/config";
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-export function artifactDir(dataDir = process.env.DATA_DIR ?? ".data"): string {
+export function artifactDir(dataDir = config().DATA_DIR): string {
   return path.resolve(dataDir, "reward-models");
 }
 

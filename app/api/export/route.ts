@@ -9,13 +9,14 @@ import { maxExportsPerUser, takeExportSlot } from "~/server/export/export-slots"
 import { exportToJsonl } from "~/server/export/export-to-jsonl";
 import { exportToZip } from "~/server/export/export-to-zip";
 import { pseudonymSalt } from "~/server/export/pseudonyms";
+import { config } from "~/server/config/config";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
   const parsed = await parseExportRequest(prisma, new URL(request.url), request.headers);
   if (!parsed.ok) return Response.json({ error: parsed.error }, { status: parsed.status });
-  const databaseUrl = process.env.DATABASE_URL!;
+  const databaseUrl = config().DATABASE_URL!;
   const slot = await takeExportSlot(databaseUrl, parsed.user.id);
   if (!slot) {
     const max = maxExportsPerUser();
@@ -24,7 +25,7 @@ export async function GET(request: Request) {
       { status: 429, headers: { "retry-after": "30" } },
     );
   }
-  const salt = pseudonymSalt(process.env.NEXTAUTH_SECRET ?? "");
+  const salt = pseudonymSalt(config().NEXTAUTH_SECRET ?? "");
   const base = `preferences-${parsed.options.format}-${new Date().toISOString().replace(/[:.]/g, "-")}`;
   const [stream, type, extension] =
     parsed.as === "jsonl"

@@ -3,6 +3,7 @@
 // takes seconds and its weights are gigabytes.
 import fs from "node:fs";
 import { getLlama, type Llama, LlamaLogLevel, type LlamaModel } from "node-llama-cpp";
+import { config } from "../../../server/config/config";
 
 let llama: Promise<Llama> | undefined;
 const models = new Map<string, Promise<LlamaModel>>();
@@ -28,7 +29,7 @@ export function loadedModelVersion(modelPath: string): ModelFileVersion | undefi
 export function llamaRuntime(): Promise<Llama> {
   llama ??= getLlama({
     build: "never",
-    gpu: process.env.POLICY_GPU === "false" ? false : "auto",
+    gpu: config().POLICY_GPU === "false" ? false : "auto",
     logLevel: LlamaLogLevel.warn,
   }).catch((error: unknown) => {
     llama = undefined;
