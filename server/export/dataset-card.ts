@@ -24,10 +24,15 @@ export function manifest(options: ExportOptions, files: ExportedFile[], createdA
   };
 }
 
+/** What a tokenizer must do with the standard style's strings to read Meta's token ids. */
+export const STANDARD_BOS_NOTE =
+  "The strings leave out the leading BOS `<s>`: tokenise them with a tokenizer that adds BOS, as Hugging Face's Llama 2 tokenizer does by default (and TRL with it), and the ids are exactly those of Meta's chat format; a tokenizer that adds no BOS needs it prepended. The `</s><s>` between turns stay: they are the EOS and BOS of each earlier exchange.";
+
 const formatDescriptions: Record<ExportOptions["format"], (o: ExportOptions) => string> = {
   trl: (o) =>
     `TRL / Hugging Face preference format, ${o.style} (${o.style === "conversational" ? "lists of {role, content} messages" : "strings in the Llama 2 chat template"}), ` +
-    `${o.prompt} prompt${o.margin === "none" ? "" : `, with a \`margin\` column (Llama 2 margin ${o.margin}: ${o.margin === "small" ? "1, 2/3, 1/3, 0" : "3, 2, 1, 0"} for significantly better … negligibly better / unsure)`}.`,
+    `${o.prompt} prompt${o.margin === "none" ? "" : `, with a \`margin\` column (Llama 2 margin ${o.margin}: ${o.margin === "small" ? "1, 2/3, 1/3, 0" : "3, 2, 1, 0"} for significantly better … negligibly better / unsure)`}.` +
+    (o.style === "standard" ? ` ${STANDARD_BOS_NOTE}` : ""),
   "hh-rlhf": () => "Anthropic HH-RLHF style: `chosen` and `rejected` transcripts (`\\n\\nHuman: …\\n\\nAssistant: …`); system prompts are not part of this format and are left out.",
   raw: () =>
     "Raw annotations: one row per comparison with a pseudonymous annotator id, the chosen response (A/B of the pair), strength, safety label, which response was shown on the left, time on task, batch and round, the dialogue and both responses.",

@@ -121,14 +121,15 @@ const MESSAGES = `
 const strip = (sql: string) => `btrim(${sql}, E' \\t\\n\\r\\x0b\\x0c')`;
 
 /**
- * In the Llama 2 chat template, as Hugging Face's Llama 2 tokenizer config renders it:
- * "<s>[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {assistant} </s><s>[INST] {user} [/INST]".
+ * In the Llama 2 chat template, as Hugging Face's Llama 2 tokenizer config renders it, less the
+ * leading BOS, which the tokenizer adds (llama2ChatTextForTokenizer):
+ * "[INST] <<SYS>>\n{system}\n<</SYS>>\n\n{user} [/INST] {assistant} </s><s>[INST] {user} [/INST]".
  * server/prompts/llama2-chat.ts is the reference; export.test.ts checks they agree.
  */
 const LLAMA2_PROMPT = `
   string_agg(
     CASE t.role
-      WHEN 'USER' THEN '<s>[INST] ' ||
+      WHEN 'USER' THEN CASE WHEN t.position = 0 THEN '' ELSE '<s>' END || '[INST] ' ||
         ${strip(`CASE WHEN t.position = 0 AND pr."systemPrompt" IS NOT NULL
              THEN E'<<SYS>>\\n' || pr."systemPrompt" || E'\\n<</SYS>>\\n\\n' ELSE '' END || t.content`)} || ' [/INST]'
       ELSE ' ' || ${strip("t.content")} || ' </s>'

@@ -7,7 +7,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../db/prisma";
 import { makeAnnotators } from "../testing/fixtures";
-import { llama2ChatText } from "../prompts/llama2-chat";
+import { llama2ChatTextForTokenizer } from "../prompts/llama2-chat";
 import { exportOptionsSchema, type ExportOptionsInput } from "./export.schema";
 import { exportToDirectory } from "./export-to-directory";
 
@@ -117,15 +117,16 @@ describe("export", () => {
     expect(fs.readFileSync(path.join(dir, "README.md"), "utf8")).toContain("| data.jsonl | all | 9 | 2 | 3 | 2 | 2 |");
   });
 
-  it("TRL standard strings follow the Llama 2 chat template; implicit prompts repeat it", async () => {
+  it("TRL standard strings follow the Llama 2 chat template (less the leading BOS); implicit prompts repeat it", async () => {
     const { read } = await runExport({ format: "trl", style: "standard", prompt: "explicit", aggregate: "majority" });
     const row = read("data.jsonl").find((r) => String(r.prompt).includes("First question"))!;
+    // Without the leading BOS "<s>": the tokenizer adds it (issue 13 item 5).
     expect(row.prompt).toBe(
-      `<s>[INST] <<SYS>>\nYou are a helpful assistant.\n<</SYS>>\n\nFirst question? [/INST] First answer. </s><s>[INST] Follow-up: ${NASTY} [/INST]`,
+      `[INST] <<SYS>>\nYou are a helpful assistant.\n<</SYS>>\n\nFirst question? [/INST] First answer. </s><s>[INST] Follow-up: ${NASTY} [/INST]`,
     );
     // The export's SQL and the policy model's implementation of the template agree.
     expect(row.prompt).toBe(
-      llama2ChatText({
+      llama2ChatTextForTokenizer({
         systemPrompt: "You are a helpful assistant.",
         turns: [
           { role: "USER", content: "First question?" },

@@ -77,3 +77,13 @@ export function llama2ChatText(dialogue: ChatDialogue): string {
     .map(({ user, assistant }) => `<s>${B_INST} ${user} ${E_INST}${assistant === undefined ? "" : ` ${assistant} </s>`}`)
     .join("");
 }
+
+/**
+ * The prompt as text for a tokenizer that adds BOS itself (Hugging Face's Llama tokenizer does,
+ * and TRL tokenises with it): the template without its leading "<s>", so that BOS is not there
+ * twice. The "</s><s>" between exchanges stays: they are the text of EOS and BOS there. What the
+ * standard-style exports write.
+ */
+export function llama2ChatTextForTokenizer(dialogue: ChatDialogue): string {
+  return llama2ChatText(dialogue).slice("<s>".length);
+}
