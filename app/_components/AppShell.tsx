@@ -2,10 +2,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { CurrentUser } from "~/server/auth/current-user";
-import { demoAccountsWithPublishedPassword } from "~/server/auth/demo-accounts";
-import { prisma } from "~/server/db/prisma";
 import { type Area, mayEnter } from "~/server/auth/roles";
-import { requireArea } from "~/server/auth/guard";
+import { demoAccountsToWarnAbout, requireArea } from "~/server/auth/guard";
 import { SignOutButton } from "./SignOutButton";
 
 const areas: { area: Area; href: string; label: string }[] = [
@@ -68,7 +66,7 @@ export function Forbidden({ area }: { area: Area }) {
 /** The layout of an area: sign-in required, and the role must admit the area. */
 export async function AreaLayout({ area, children }: { area: Area; children: ReactNode }) {
   const { user, allowed } = await requireArea(area);
-  const demoAccounts = user.role === "ADMIN" ? await demoAccountsWithPublishedPassword(prisma) : [];
+  const demoAccounts = await demoAccountsToWarnAbout(user);
   return (
     <AppShell user={user} demoAccounts={demoAccounts}>
       {allowed ? children : <Forbidden area={area} />}

@@ -1,5 +1,6 @@
 // Checks an email and password against the database. Kept apart from next-auth so it can be
 // tested directly.
+import "server-only";
 import { prisma } from "../db/prisma";
 import { credentialsSchema } from "./credentials.schema";
 import { DUMMY_PASSWORD_HASH, verifyPassword } from "./password";

@@ -1,5 +1,6 @@
 // The signed-in user as the database knows them now. Everything that authorises a request
 // goes through here, so a role change or deactivation applies to the very next request.
+import "server-only";
 import type { Role } from "@prisma/client";
 import { headers } from "next/headers";
 import { prisma } from "../db/prisma";

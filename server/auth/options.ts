@@ -2,6 +2,7 @@
 // when their environment variables are set. Sessions are JWTs that carry only the user id:
 // the role is read from the database on every request (server/auth/current-user.ts), so a
 // role change or a deactivation takes effect at once.
+import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import type { Provider } from "next-auth/providers/index";
 import CredentialsProvider from "next-auth/providers/credentials";

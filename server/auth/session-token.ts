@@ -2,6 +2,7 @@
 // JWE tokens (dir + A256GCM) keyed by HKDF of NEXTAUTH_SECRET; next-auth's own getServerSession
 // re-derives that key and builds a whole session object on every call, which is most of the
 // cost of an annotation request. Here the key is derived once per secret.
+import "server-only";
 import hkdf from "@panva/hkdf";
 import { jwtDecrypt } from "jose";
 import { config } from "../config/config";

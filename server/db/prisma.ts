@@ -1,4 +1,5 @@
 // The one Prisma client of a process. Queries go through @prisma/adapter-pg (no native engine).
+import "server-only";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@prisma/client";
 import { config } from "../config/config";

@@ -6,6 +6,7 @@ import { mayEnter } from "../auth/roles";
 import type { DbOrTx } from "../db/types";
 import { describeZodError } from "../validation/describe-zod-error";
 import { type ExportOptions, exportOptionsSchema } from "./export.schema";
+import { prisma } from "../db/prisma";
 
 export type ExportRequest =
   | { ok: true; user: CurrentUser; options: ExportOptions; as: "zip" | "jsonl" }
@@ -32,6 +33,7 @@ export async function parseExportRequest(db: DbOrTx, url: URL, headers: Headers)
     sources: list("sources"),
     dropUnsure: flag("dropUnsure"),
     testFraction: q.has("testFraction") ? Number(q.get("testFraction")) : undefined,
+    license: q.get("license") ?? undefined,
   });
   if (!parsed.success) return { ok: false, status: 400, error: `Invalid export: ${describeZodError(parsed.error)}` };
   const as = q.get("as") ?? "zip";
@@ -43,4 +45,9 @@ export async function parseExportRequest(db: DbOrTx, url: URL, headers: Headers)
     return { ok: false, status: 400, error: "as: Parquet comes in the zip; as=jsonl streams JSON lines" };
   }
   return { ok: true, user, options: parsed.data, as };
+}
+
+/** The same for the export route handler, against the app's database. */
+export function exportRequestFromHttp(request: Request): Promise<ExportRequest> {
+  return parseExportRequest(prisma, new URL(request.url), request.headers);
 }

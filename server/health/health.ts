@@ -5,6 +5,8 @@ import type { CurrentUser } from "../auth/current-user";
 import { mayEnter } from "../auth/roles";
 import type { DbOrTx } from "../db/types";
 import { liveWorkers } from "../jobs/job-queries";
+import { userForRequest } from "../api-tokens/api-tokens";
+import { prisma } from "../db/prisma";
 
 export type PublicHealth = { status: "ok" | "degraded" };
 
@@ -41,4 +43,10 @@ export async function healthFor(db: DbOrTx, user: CurrentUser | null): Promise<{
   const health = await checkHealth(db);
   const body = user && mayEnter(user.role, "admin") ? health : { status: health.status };
   return { status: health.database.ok ? 200 : 503, body };
+}
+
+/** /api/health's answer to an HTTP request: public status, details for an admin (session or token). */
+export async function healthForRequest(headers: Headers) {
+  const user = await userForRequest(prisma, headers).catch(() => null);
+  return healthFor(prisma, user);
 }

@@ -3,8 +3,7 @@
 // At most EXPORT_MAX_CONCURRENT_PER_USER exports per person at once; a download the client
 // abandons ends the export and frees its connections.
 import { Readable } from "node:stream";
-import { prisma } from "~/server/db/prisma";
-import { parseExportRequest } from "~/server/export/export-request";
+import { exportRequestFromHttp } from "~/server/export/export-request";
 import { maxExportsPerUser, takeExportSlot } from "~/server/export/export-slots";
 import { exportToJsonl } from "~/server/export/export-to-jsonl";
 import { exportToZip } from "~/server/export/export-to-zip";
@@ -14,7 +13,7 @@ import { config } from "~/server/config/config";
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
-  const parsed = await parseExportRequest(prisma, new URL(request.url), request.headers);
+  const parsed = await exportRequestFromHttp(request);
   if (!parsed.ok) return Response.json({ error: parsed.error }, { status: parsed.status });
   const databaseUrl = config().DATABASE_URL!;
   const slot = await takeExportSlot(databaseUrl, parsed.user.id);
