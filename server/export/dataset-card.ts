@@ -2,6 +2,7 @@
 import { OWN_LABELS } from "../import/sources";
 import { STRENGTHS } from "../preferences/vocabulary";
 import type { ExportOptions } from "./export.schema";
+import { hubMetadata, hubSplit } from "./hub-metadata";
 import type { StreamedFile } from "./stream-export";
 
 export type ExportedFile = StreamedFile & { name: string; split: "all" | "train" | "test"; strengths: Record<string, number> };
@@ -59,7 +60,12 @@ export function datasetCard(options: ExportOptions, files: ExportedFile[], creat
     `| --- | --- | ---: | ${STRENGTHS.map(() => "---:").join(" | ")} |`,
     ...files.map((f) => `| ${f.name} | ${f.split} | ${f.rows} | ${STRENGTHS.map((s) => f.strengths[s.value] ?? 0).join(" | ")} |`),
   ];
+  const licence =
+    options.license === "other"
+      ? "**Licence.** None was stated when exporting (`license=` names one). The licences of imported sources are recorded with their imports (Admin → Import)."
+      : `**Licence.** ${options.license}.`;
   return [
+    hubMetadata(options, files),
     "# Preference dataset",
     "",
     `Exported ${createdAt.toISOString()} from the preference annotation platform.`,
@@ -74,6 +80,10 @@ export function datasetCard(options: ExportOptions, files: ExportedFile[], creat
           "",
         ]
       : []),
+    licence,
+    "",
+    `**Loading.** The YAML header above is the Hugging Face Hub's dataset metadata: \`datasets.load_dataset("path/to/this/folder")\` (or the Hub repository the folder is pushed to) gives the splits ${[...new Set(files.map((f) => hubSplit(f.split)))].join(" and ")} with the features listed there.`,
+    "",
     "**Rows and labels.**",
     "",
     ...table,

@@ -29,6 +29,11 @@ export const exportOptionsSchema = z
     dropUnsure: z.boolean().default(false),
     /** Share of pairs held out as test data, chosen deterministically from the pair id. 0: no split. */
     testFraction: z.number().min(0).max(0.5).default(0),
+    /** The licence the dataset card states, as a Hugging Face Hub licence id (cc-by-4.0, mit, …); "other" when none is stated. */
+    license: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.+-]{0,63}$/, "a Hugging Face Hub licence id such as cc-by-4.0, mit or other")
+      .default("other"),
   })
   .superRefine((options, ctx) => {
     if (options.format === "raw" && options.aggregate !== "none") {

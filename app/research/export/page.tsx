@@ -31,7 +31,12 @@ export default function ExportPage() {
     defaultValues: { format: "trl", file: "jsonl", style: "conversational", prompt: "explicit", margin: "small", aggregate: "none", sources: [OWN_LABELS], dropUnsure: false, testFraction: 0 },
   });
   const values = useWatch({ control: form.control }) as Fields;
-  const parsed = exportOptionsSchema.safeParse({ ...values, protocol: values.protocol || undefined, batchIds: values.batchIds?.filter(Boolean) });
+  const parsed = exportOptionsSchema.safeParse({
+    ...values,
+    protocol: values.protocol || undefined,
+    batchIds: values.batchIds?.filter(Boolean),
+    license: values.license?.trim() || undefined,
+  });
   const noSource = !values.sources?.length;
   const isTrl = values.format === "trl";
 
@@ -117,6 +122,10 @@ export default function ExportPage() {
         <label>
           Test split (share of pairs)
           <input type="number" step="0.01" min="0" max="0.5" {...form.register("testFraction", { valueAsNumber: true })} />
+        </label>
+        <label>
+          Licence (a Hugging Face Hub id, for the dataset card)
+          <input type="text" placeholder="other (none stated)" {...form.register("license")} />
         </label>
         <Controller
           control={form.control}
