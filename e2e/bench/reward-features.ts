@@ -109,6 +109,7 @@ export async function benchRewardFeatures(): Promise<RewardFeaturesResult> {
     };
     const half = 2 * Math.ceil(PAIRS / 2);
     const rawFirstMs = await raw(formatted.slice(0, half));
+    console.log(`  raw, first half: ${seconds(rawFirstMs).toFixed(1)} s`);
 
     let started = performance.now();
     const job = await featuresFor(db, extractor, inputs);

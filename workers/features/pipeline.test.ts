@@ -131,6 +131,18 @@ describe("featuresFor", () => {
     expect(rest.stats.cached).toBe(written);
   });
 
+  it("fails with the error of a later chunk's read while an earlier chunk embeds, and keeps what was written", async () => {
+    const real = await extractor("bad-input");
+    const inputs = pairInputs(4);
+    // Ends with the assistant: not a prompt, so formatting it (in the read of the second chunk) throws.
+    inputs[5] = { dialogue: { turns: [{ role: "USER", content: "Hi" }, { role: "ASSISTANT", content: "Hello" }] }, response: "x" };
+    const counting = new CountingExtractor(real);
+    await expect(featuresFor(prisma, counting, inputs, { readBatch: 4, embedBatch: 2 })).rejects.toThrow(/ends with a user turn/);
+    expect(counting.calls).toBeGreaterThanOrEqual(1);
+    const space = await findFeatureSpace(prisma, real.key);
+    expect(await prisma.featureVector.count({ where: { spaceId: space!.id } })).toBe(counting.embedded);
+  });
+
   it("returns nothing for no inputs, without touching the model", async () => {
     const counting = new CountingExtractor(await extractor("empty"));
     expect(await featuresFor(prisma, counting, [])).toMatchObject({ vectors: [], dims: 64, stats: { inputs: 0, embedded: 0 } });

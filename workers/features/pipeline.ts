@@ -132,12 +132,18 @@ export async function featuresFor(db: Db, extractor: FeatureExtractor, inputs: F
   let writeFailure: { error: unknown } | undefined;
   let reading: Promise<Item[]> | undefined;
   const pending: Item[] = [];
+  // A read that fails while the model works is rethrown where it is awaited, not reported unhandled.
+  const read = (from: number) => {
+    const promise = prepare(from, Math.min(from + readBatch, total));
+    promise.catch(() => {});
+    return promise;
+  };
   try {
-    reading = prepare(0, Math.min(readBatch, total));
+    reading = read(0);
     for (let from = 0; from < total; from += readBatch) {
       const missing = (await reading) ?? [];
       const next = from + readBatch;
-      reading = next < total ? prepare(next, Math.min(next + readBatch, total)) : undefined;
+      reading = next < total ? read(next) : undefined;
       pending.push(...missing);
       report();
       const last = next >= total;
