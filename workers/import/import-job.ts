@@ -1,13 +1,15 @@
-// The IMPORT job: a big uploaded file imported by a worker instead of the web request, with
-// progress on the job's page. The import is one transaction, so a failed or cancelled run has
-// written nothing and a retry starts over. The upload is removed once the import succeeded, or
-// when the file itself is at fault (a retry could not help; it must be fixed and uploaded again).
+// The IMPORT job: every uploaded file is imported by a worker, not the web request, with its
+// progress pushed to the import page and the job's page. The import is one transaction, so a
+// failed or cancelled run has written nothing and a retry starts over. The upload is removed once
+// the import succeeded, or when the file itself is at fault: then the job's result says where
+// (line and field) and that a retry would fail the same way; the file must be fixed and uploaded again.
 import fs from "node:fs";
 import { lockHeldJobRaw } from "../../server/jobs/fence";
 import { JobError, type JobHandler } from "../../server/jobs/job-handler";
 import { type ImportJobParameters, importJobParameters } from "../../server/import/import.schema";
 import { FileError, ImportRowError } from "../../server/import/readers";
 import { runImport } from "../../server/import/run-import";
+import { importFailureOf } from "../../server/import/start-import";
 import { removeUpload, uploadPath } from "../../server/import/uploads";
 
 export const importHandler: JobHandler<ImportJobParameters> = {
@@ -41,7 +43,7 @@ export const importHandler: JobHandler<ImportJobParameters> = {
       // A bad row or file is the file's fault: retrying cannot fix it.
       if (error instanceof ImportRowError || error instanceof FileError) {
         removeUpload(p.uploadId, p.fileName);
-        throw new JobError(`Nothing was imported. ${error.message} Fix the file and upload it again.`);
+        throw new JobError(`Nothing was imported. ${error.message} Fix the file and upload it again.`, { failure: importFailureOf(error), retryable: false });
       }
       throw error;
     }

@@ -9,6 +9,7 @@ import { dispatchJob } from "../../server/jobs/enqueue";
 import { type JobFence, JobLost, lockHeldJob } from "../../server/jobs/fence";
 import { type JobContext, JobError, type JobHandler } from "../../server/jobs/job-handler";
 import { newQueueJobId } from "../../server/jobs/job-queue";
+import type { JobFailure } from "../../server/jobs/jobs.schema";
 import type { Db, Tx } from "../../server/db/types";
 import { describeZodError } from "../../server/validation/describe-zod-error";
 import { ZodError } from "zod";
@@ -199,7 +200,9 @@ async function execute(db: Db, handler: JobHandler<any>, job: Job, workerId: str
       }
       const message = errorMessage(reason);
       const stack = !(reason instanceof JobError) && reason instanceof Error && reason.stack ? reason.stack : null;
-      await finish({ status: "FAILED", error: message }, [[message, "error"], ...(stack ? [[stack, "error"] as [string, Level]] : [])]);
+      const outcome = reason instanceof JobError ? reason.outcome : undefined;
+      const failure = outcome ? { result: { failure: outcome.failure ?? null, retryable: outcome.retryable ?? true } satisfies JobFailure as Prisma.InputJsonValue } : {};
+      await finish({ status: "FAILED", error: message, ...failure }, [[message, "error"], ...(stack ? [[stack, "error"] as [string, Level]] : [])]);
       return "FAILED" as const;
     }
   } catch (error) {
