@@ -60,3 +60,30 @@ test("a file with a bad row is refused with its line and field, and nothing is w
   const stored = await withDatabase((db) => db.query(`SELECT count(*)::int AS n FROM "Prompt" p, unnest(p.turns) t WHERE t LIKE '%again'`));
   expect(stored.rows[0].n).toBe(0);
 });
+
+test("a bad row past the preview fails the import job: its line and field on the import page, nothing written, no Retry", async ({ page }) => {
+  await signInAs(page, "ADMIN");
+  await page.goto("/admin/import");
+  const late = `late-${tag}`;
+  const lines = Array.from({ length: 14 }, (_, i) => ({ prompt: `Fine question ${i} (${late})` }) as { prompt: unknown });
+  lines[11] = { prompt: 42 };
+  await page.getByLabel("File to import").setInputFiles({ name: "late.jsonl", mimeType: "application/jsonl", buffer: jsonl(lines) });
+  await page.getByRole("button", { name: "Upload and preview" }).click();
+  // The first ten rows are fine: the preview cannot see the twelfth.
+  await expect(page.getByRole("table", { name: "First rows" }).getByRole("row")).toHaveCount(11);
+  await page.getByLabel("Source name").fill(late);
+  await page.getByRole("button", { name: "Import", exact: true }).click();
+  const failure = page.getByTestId("import-failure");
+  await expect(failure.getByRole("alert")).toContainText("Nothing was imported. line 12, prompt:");
+  await expect(page.getByTestId("import-failure-where")).toHaveText("line 12");
+  await expect(page.getByTestId("import-failure-field")).toHaveText("prompt");
+  await expect(failure).toContainText("a retry would fail the same way");
+  await expect(failure.getByRole("button", { name: "Retry" })).toHaveCount(0);
+  const stored = await withDatabase((db) => db.query(`SELECT count(*)::int AS n FROM "Prompt" p, unnest(p.turns) t WHERE t LIKE $1`, [`%(${late})`]));
+  expect(stored.rows[0].n).toBe(0);
+  // The job's own page offers no Retry either.
+  await failure.getByRole("link", { name: "the job's page and log" }).click();
+  await expect(page.getByTestId("job-status")).toContainText("failed");
+  await expect(page.getByTestId("job-error")).toContainText("line 12, prompt:");
+  await expect(page.getByRole("button", { name: "Retry" })).toHaveCount(0);
+});

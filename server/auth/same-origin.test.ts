@@ -1,27 +1,38 @@
 // Cookie-authenticated route handlers that change state refuse requests another site makes the
-// browser send; same-site pages and scripts with a personal API token keep working.
+// browser send; same-site pages and scripts with a personal API token keep working (a worker
+// process runs the script's import, which the request waits for).
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as importFile } from "../../app/api/import/route";
 import { POST as upload } from "../../app/api/import/upload/route";
 import { POST as trpc } from "../../app/api/trpc/[trpc]/route";
 import { createApiToken } from "../api-tokens/api-tokens";
 import { prisma } from "../db/prisma";
+import { stopJobEvents } from "../jobs/job-events";
+import { stopJobProducer } from "../jobs/job-queue";
 import { makeUser } from "../testing/fixtures";
 import { sessionCookieFor } from "../testing/session-cookie";
+import { startWorkerProcess, type WorkerProcess } from "../testing/worker-process";
 import { crossSiteRefusal } from "./same-origin";
 
 let cookie: string;
 let token: string;
 let uploads: string;
+let worker: WorkerProcess;
 beforeAll(async () => {
   process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "same-origin-"));
   uploads = path.join(process.env.DATA_DIR, "imports");
   const admin = await makeUser("ADMIN");
   cookie = await sessionCookieFor(admin.id);
   token = (await createApiToken(prisma, admin.id, { name: "script" })).token;
+  worker = await startWorkerProcess("import");
+}, 60_000);
+afterAll(async () => {
+  worker?.stop();
+  await stopJobEvents();
+  await stopJobProducer();
 });
 
 const prompts = '{"prompt": "Write a haiku about rain."}\n';

@@ -51,7 +51,6 @@ export const configSchema = z.object({
   PROMPT_WRITING_MAX_PENDING: positiveInt(3),
   IMPORT_MAX_BYTES: positiveInt(2 * 1024 ** 3),
   IMPORT_MAX_ROWS: positiveInt(2_000_000),
-  IMPORT_INLINE_BYTES: positiveInt(20 * 1024 ** 2),
   IMPORT_UPLOAD_RETENTION_HOURS: z.coerce.number({ error: "a number of hours" }).positive("more than 0").default(24),
   IMPORT_CHUNK_ROWS: positiveInt(4000),
   IMPORT_CHUNKS_AHEAD: positiveInt(2),

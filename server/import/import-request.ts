@@ -1,6 +1,6 @@
 // The import endpoints' rules, apart from Next.js (app/api/import/…): who may import (admins,
 // signed in or with a personal API token, as for exports), the options a query string asks for,
-// and the answers: the result, the job that runs a big file, or what is wrong and where.
+// and the answers: the import job's result, or what is wrong and where.
 import { userForRequest } from "../api-tokens/api-tokens";
 import type { CurrentUser } from "../auth/current-user";
 import { mayEnter } from "../auth/roles";
@@ -9,6 +9,8 @@ import { describeZodError } from "../validation/describe-zod-error";
 import { type ImportOptions, importOptionsSchema } from "./import.schema";
 import { FileError, ImportRowError } from "./readers";
 import { DomainError, httpStatusOf } from "../errors/domain-error";
+import type { ImportOutcome } from "./import-outcome";
+import { importFailureError } from "./start-import";
 
 type Refusal = { ok: false; status: number; error: string };
 
@@ -46,4 +48,16 @@ export function importErrorResponse(error: unknown): Refusal {
   if (error instanceof FileError) return { ok: false, status: /limit/.test(error.message) ? 413 : 400, error: `Nothing was imported. ${error.message}` };
   if (error instanceof DomainError) return { ok: false, status: httpStatusOf(error), error: error.message };
   throw error;
+}
+
+/** How an import job ended, as the HTTP answer a script gets: the same as the import's own. */
+export function importOutcomeResponse(jobId: string, outcome: ImportOutcome | null): { status: number; body: unknown } {
+  if (!outcome) return { status: 202, body: { jobId } };
+  if (outcome.status === "SUCCEEDED") return { status: 200, body: outcome.result };
+  if (outcome.status === "CANCELLED") return { status: 409, body: { error: "The import was cancelled; nothing was imported.", jobId } };
+  if (outcome.failure) {
+    const refusal = importErrorResponse(importFailureError(outcome.failure));
+    return { status: refusal.status, body: { error: refusal.error, jobId } };
+  }
+  return { status: 500, body: { error: outcome.error, jobId } };
 }

@@ -1,32 +1,47 @@
-// Running an uploaded file's import: small files at once, in the request; big ones as a worker
-// job (IMPORT) with progress on its page, so no web request holds a long import.
+// Running an uploaded file's import: always a worker job (IMPORT), whatever the file's size, so
+// parsing never runs on the web process's event loop (only the preview does, for ten rows). The
+// admin page follows the job's pushed updates; /api/import waits here for the job to end (its
+// NOTIFY) and answers with its result, as a script expects.
 import fs from "node:fs";
-import type { DbOrTx } from "../db/types";
+import type { Db, DbOrTx } from "../db/types";
 import { enqueueJob } from "../jobs/enqueue";
+import { jobHasEnded, watchJob } from "../jobs/job-watch";
 import { type StartImportInput, importJobParameters } from "./import.schema";
-import { FileError } from "./readers";
-import { runImport } from "./run-import";
-import { removeUpload, uploadPath } from "./uploads";
+import { type ImportFailure, type ImportOutcome, importOutcome } from "./import-outcome";
+import { FileError, ImportRowError } from "./readers";
+import { uploadPath } from "./uploads";
 
-/** Files up to this size (IMPORT_INLINE_BYTES, default 20 MB) are imported in the request. */
-export const inlineImportBytes = () => Number(process.env.IMPORT_INLINE_BYTES) || 20 * 1024 ** 2;
-
-export type StartedImport =
-  | { mode: "done"; result: Awaited<ReturnType<typeof runImport>> }
-  | { mode: "job"; jobId: string };
-
-export async function startImport(db: DbOrTx, connectionString: string, input: StartImportInput, userId: string): Promise<StartedImport> {
+/** Queues the import of an upload (refused at once when the upload is gone); the job's id. */
+export async function startImport(db: DbOrTx, input: StartImportInput, userId: string): Promise<{ jobId: string }> {
   const parameters = importJobParameters.parse(input);
-  const file = uploadPath(parameters.uploadId, parameters.fileName);
-  if (!fs.existsSync(file)) throw new FileError("The upload is gone (already imported, or never finished); upload the file again.");
-  if (fs.statSync(file).size > inlineImportBytes()) {
-    const job = await enqueueJob(db, { type: "IMPORT", parameters, createdById: userId, maxAttempts: 2 });
-    return { mode: "job", jobId: job.id };
+  if (!fs.existsSync(uploadPath(parameters.uploadId, parameters.fileName))) {
+    throw new FileError("The upload is gone (already imported, or never finished); upload the file again.");
   }
-  try {
-    const result = await runImport(connectionString, { path: file, fileName: parameters.fileName }, parameters.options, { createdById: userId });
-    return { mode: "done", result };
-  } finally {
-    removeUpload(parameters.uploadId, parameters.fileName);
-  }
+  // A second attempt only after a worker died under the first: the import is one transaction.
+  const job = await enqueueJob(db, { type: "IMPORT", parameters, createdById: userId, maxAttempts: 2 });
+  return { jobId: job.id };
+}
+
+/** The error the file's failure stands for, as the import itself threw it. */
+export function importFailureError(failure: ImportFailure): ImportRowError | FileError {
+  return failure.kind === "row" ? new ImportRowError(failure.where ?? "", failure.field ?? "", failure.problem) : new FileError(failure.problem);
+}
+
+/** The failure recorded for a job whose file was at fault. */
+export function importFailureOf(error: ImportRowError | FileError): ImportFailure {
+  return error instanceof ImportRowError
+    ? { kind: "row", where: error.where, field: error.field || null, problem: error.problem }
+    : { kind: "file", where: null, field: null, problem: error.message };
+}
+
+/**
+ * Waits for the import job to end, woken by its NOTIFY (no polling); null when `signal` aborts
+ * first (the client went away: the job carries on).
+ */
+export async function waitForImport(db: Db, jobId: string, signal?: AbortSignal): Promise<ImportOutcome | null> {
+  if (signal?.aborted) return null;
+  const read = () => db.job.findUniqueOrThrow({ where: { id: jobId }, select: { status: true, result: true, error: true } });
+  let last: Awaited<ReturnType<typeof read>> | null = null;
+  for await (const job of watchJob(jobId, signal, read, (job) => jobHasEnded(job.status))) last = job;
+  return last && jobHasEnded(last.status) ? importOutcome(last) : null;
 }

@@ -5,6 +5,7 @@ import { Prisma } from "@prisma/client";
 import type { Db, Tx } from "../db/types";
 import { dispatchJob } from "./enqueue";
 import { newQueueJobId } from "./job-queue";
+import { jobRetryable } from "./jobs.schema";
 import { refuse } from "../errors/domain-error";
 
 export async function cancelJob(db: Db, jobId: string, by: { name: string }) {
@@ -36,6 +37,8 @@ export async function retryJob(db: Db, jobId: string, by: { name: string }) {
 }
 
 async function requeueForRetry(db: Tx, jobId: string, by: { name: string }) {
+  const failed = await db.job.findUnique({ where: { id: jobId }, select: { status: true, result: true, error: true } });
+  if (failed && !jobRetryable(failed) && failed.status === "FAILED") throw refuse("conflict", `A retry would fail the same way: ${failed.error}`);
   const queueJobId = newQueueJobId();
   const { count } = await db.job.updateMany({
     where: { id: jobId, status: { in: ["FAILED", "CANCELLED"] } },

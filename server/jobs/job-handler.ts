@@ -51,5 +51,17 @@ export type JobHandler<P = unknown> = {
   resumable?: boolean;
 };
 
-/** A handler's error that retrying cannot fix (bad parameters, missing rows); shown as is. */
-export class JobError extends Error {}
+/**
+ * A handler's error that retrying cannot fix (bad parameters, missing rows); shown as is. With
+ * `failure` (what went wrong, as data for the page that started the job) or `retryable: false`
+ * (a retry would fail the same way), the failed job's result becomes a JobFailure
+ * (server/jobs/jobs.schema.ts): the page shows the details, and no retry is offered or accepted.
+ */
+export class JobError extends Error {
+  constructor(
+    message: string,
+    readonly outcome?: { failure?: Record<string, unknown>; retryable?: boolean },
+  ) {
+    super(message);
+  }
+}

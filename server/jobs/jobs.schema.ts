@@ -22,3 +22,15 @@ export const jobListInput = z.object({
 export type JobListInput = z.infer<typeof jobListInput>;
 
 export const jobIdInput = z.object({ jobId: z.string().min(1) });
+
+/** A failed job's result when its handler said why in data (JobError's outcome). */
+export const jobFailureSchema = z.object({ failure: z.record(z.string(), z.unknown()).nullable(), retryable: z.boolean() });
+export type JobFailure = z.infer<typeof jobFailureSchema>;
+
+/** Whether Retry may run the job again: it failed or was cancelled, and not in a way a retry would repeat. */
+export function jobRetryable(job: { status: string; result?: unknown }): boolean {
+  if (job.status === "CANCELLED") return true;
+  if (job.status !== "FAILED") return false;
+  const failed = jobFailureSchema.safeParse(job.result);
+  return !failed.success || failed.data.retryable;
+}

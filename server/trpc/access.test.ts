@@ -122,7 +122,7 @@ const requests: Record<string, (headers: Headers) => Request> = {
   "GET /api/health": (headers) => new Request("http://localhost/api/health", { headers }),
   "GET /api/export": (headers) => new Request("http://localhost/api/export?format=raw&as=jsonl", { headers }),
   "POST /api/import": (headers) =>
-    new Request(`http://localhost/api/import?fileName=p.jsonl&source=access-${crypto.randomUUID()}`, { method: "POST", headers, body: '{"prompt": "Access?"}\n', duplex: "half" } as RequestInit),
+    new Request(`http://localhost/api/import?fileName=p.jsonl&source=access-${crypto.randomUUID()}&wait=false`, { method: "POST", headers, body: '{"prompt": "Access?"}\n', duplex: "half" } as RequestInit),
   "POST /api/import/upload": (headers) =>
     new Request("http://localhost/api/import/upload?fileName=p.jsonl", { method: "POST", headers, body: '{"prompt": "Access?"}\n', duplex: "half" } as RequestInit),
 };

@@ -1,6 +1,6 @@
-// A big file's import through the real job runner and PostgreSQL: startImport hands it to an
-// IMPORT job (the inline limit set low here), the job imports it with progress and provenance,
-// and a bad file fails the job with the line, leaving nothing written.
+// An import through the real job runner and PostgreSQL: startImport hands every file to an
+// IMPORT job, the job imports it with progress and provenance, and a bad file fails the job with
+// the line and field (in its error and its result), leaving nothing written and no retry.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -8,6 +8,7 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../../server/db/prisma";
 import { JobLost } from "../../server/jobs/fence";
+import { retryJob } from "../../server/jobs/job-control";
 import type { JobContext } from "../../server/jobs/job-handler";
 import { stopJobProducer } from "../../server/jobs/job-queue";
 import { type ImportJobParameters, importJobParameters } from "../../server/import/import.schema";
@@ -20,7 +21,6 @@ import { importHandler } from "./import-job";
 let adminId: string;
 beforeAll(async () => {
   process.env.DATA_DIR = fs.mkdtempSync(path.join(os.tmpdir(), "import-job-"));
-  process.env.IMPORT_INLINE_BYTES = "100";
   adminId = (await makeUser("ADMIN")).id;
 });
 afterAll(async () => {
@@ -37,11 +37,11 @@ async function upload(content: string, fileName = "big.jsonl") {
 }
 
 describe("IMPORT job", () => {
-  it("a file over the inline size becomes a job that imports it, with progress and provenance", async () => {
+  it("a file becomes a job that imports it, with progress and provenance", async () => {
     const file = await upload(hhFile(3000));
-    const started = await startImport(prisma, process.env.DATABASE_URL!, { uploadId: file.uploadId, fileName: file.fileName, options: { sourceName: "job-source", licence: "MIT", format: "auto", protocol: "HELPFULNESS", strength: "BETTER", marginScale: "small" } }, adminId);
-    expect(started.mode).toBe("job");
-    const jobId = (started as { jobId: string }).jobId;
+    const started = await startImport(prisma, { uploadId: file.uploadId, fileName: file.fileName, options: { sourceName: "job-source", licence: "MIT", format: "auto", protocol: "HELPFULNESS", strength: "BETTER", marginScale: "small" } }, adminId);
+    const jobId = started.jobId;
+    expect(await prisma.job.findUniqueOrThrow({ where: { id: jobId } })).toMatchObject({ type: "IMPORT", status: "QUEUED" });
     await runJobNow(prisma, importHandler, jobId);
     const job = await prisma.job.findUniqueOrThrow({ where: { id: jobId } });
     expect(job).toMatchObject({ status: "SUCCEEDED", progress: 1, type: "IMPORT" });
@@ -55,19 +55,23 @@ describe("IMPORT job", () => {
   it("a bad row fails the job with its line and field, and nothing is written", async () => {
     const before = await prisma.comparison.count();
     const file = await upload(hhFile(3000, 2500));
-    const started = await startImport(prisma, process.env.DATABASE_URL!, { uploadId: file.uploadId, fileName: file.fileName, options: { sourceName: "bad", format: "auto", protocol: "HELPFULNESS", strength: "BETTER", marginScale: "small" } }, adminId);
-    const jobId = (started as { jobId: string }).jobId;
+    const started = await startImport(prisma, { uploadId: file.uploadId, fileName: file.fileName, options: { sourceName: "bad", format: "auto", protocol: "HELPFULNESS", strength: "BETTER", marginScale: "small" } }, adminId);
+    const jobId = started.jobId;
     await runJobNow(prisma, importHandler, jobId);
     const job = await prisma.job.findUniqueOrThrow({ where: { id: jobId } });
     expect(job.status).toBe("FAILED");
     expect(job.error).toMatch(/line 2501, rejected: /);
     expect(await prisma.comparison.count()).toBe(before);
+    expect(job.result).toMatchObject({ failure: { kind: "row", where: "line 2501", field: "rejected" }, retryable: false });
+    // A retry would fail the same way (and the upload is gone): refused.
+    await expect(retryJob(prisma, jobId, { name: "Ada" })).rejects.toThrow(/^A retry would fail the same way: Nothing was imported\. line 2501, rejected: /);
+    expect((await prisma.job.findUniqueOrThrow({ where: { id: jobId } })).status).toBe("FAILED");
   });
 
   it("an attempt that lost its job (another worker took it over) commits nothing", async () => {
     const file = await upload(hhFile(500).replace(/Job question/g, "Taken-over question"), "taken-over.jsonl");
-    const started = await startImport(prisma, process.env.DATABASE_URL!, { uploadId: file.uploadId, fileName: file.fileName, options: { sourceName: "taken-over", format: "auto", protocol: "HELPFULNESS", strength: "BETTER", marginScale: "small" } }, adminId);
-    const jobId = (started as { jobId: string }).jobId;
+    const started = await startImport(prisma, { uploadId: file.uploadId, fileName: file.fileName, options: { sourceName: "taken-over", format: "auto", protocol: "HELPFULNESS", strength: "BETTER", marginScale: "small" } }, adminId);
+    const jobId = started.jobId;
     const job = await prisma.job.update({ where: { id: jobId }, data: { status: "RUNNING", fence: 2 } });
     const stale: JobContext<ImportJobParameters> = {
       job: { id: jobId, type: "IMPORT", attempt: 1, createdById: adminId },

@@ -1,15 +1,15 @@
 "use client";
 // Import prompts or an open preference dataset: choose a file, watch it upload (progress bar),
-// read the detected format and the first rows as they would be imported, then confirm. Small
-// files are imported at once and their prompts listed; big ones run as a worker job (progress
-// here and on the job's page). Nothing is written before the confirmation, and a bad row
-// anywhere rejects the whole file with its line and field.
+// read the detected format and the first rows as they would be imported, then confirm. Every
+// import runs as a worker job, its progress pushed here (ImportJob), then the prompts listed.
+// Nothing is written before the confirmation, and a bad row anywhere rejects the whole file with
+// its line and field.
 import { useMutation, useQuery } from "@tanstack/react-query";
-import Link from "next/link";
-import { useState } from "react";
+import { useCallback, useState } from "react";
 import type { ImportPreview } from "~/server/import/run-import";
 import { useTRPC } from "../../_trpc/client";
 import { ErrorAlert } from "../../_components/ErrorAlert";
+import { ImportJob } from "./_components/ImportJob";
 import { Markdown } from "../../_components/Markdown";
 
 type Uploaded = { uploadId: string; fileName: string; size: number; preview: ImportPreview };
@@ -53,11 +53,10 @@ export default function ImportPage() {
   const [uploadError, setUploadError] = useState<string | null>(null);
 
   const imports = useQuery(trpc.import.list.queryOptions());
-  const start = useMutation(trpc.import.start.mutationOptions({ onSuccess: () => imports.refetch() }));
-  const done = start.data?.mode === "done" ? start.data.result : null;
-  const jobId = start.data?.mode === "job" ? start.data.jobId : null;
-  const job = useQuery(trpc.jobs.get.queryOptions({ jobId: jobId ?? "" }, { enabled: !!jobId, refetchInterval: 1000 }));
-  const prompts = useQuery(trpc.import.prompts.queryOptions({ importId: done?.importId ?? "", take: 50 }, { enabled: !!done?.importId && done.format === "prompts" }));
+  const start = useMutation(trpc.import.start.mutationOptions());
+  const jobId = start.data?.jobId ?? null;
+  const refetchImports = imports.refetch;
+  const importEnded = useCallback(() => void refetchImports(), [refetchImports]);
 
   async function upload() {
     if (!file) return;
@@ -210,7 +209,7 @@ export default function ImportPage() {
                 </select>
               </label>
               <button type="submit" disabled={start.isPending}>
-                {start.isPending ? "Importing…" : "Import"}
+                {start.isPending ? "Queueing…" : "Import"}
               </button>
             </form>
           )}
@@ -218,34 +217,7 @@ export default function ImportPage() {
       )}
 
       <ErrorAlert error={start.error} />
-      {done && (
-        <p role="status" data-testid="import-result">
-          {done.importId
-            ? `Imported ${done.inserted} of ${done.rows} rows (${done.duplicates} duplicates skipped) as ${done.format}.`
-            : `Nothing new: all ${done.rows} rows are already stored. Nothing was written.`}
-        </p>
-      )}
-      {jobId && (
-        <p role="status">
-          Imported by a worker job:{" "}
-          <progress max={100} value={Math.round((job.data?.progress ?? 0) * 100)} aria-label="Import progress" /> {job.data?.status.toLowerCase() ?? "queued"}{" "}
-          {job.data?.progressMessage ?? ""}. <Link href={`/admin/jobs/${jobId}`}>Follow the job</Link>
-        </p>
-      )}
-      {prompts.data && (
-        <section aria-label="Imported prompts">
-          <h2>Imported prompts ({prompts.data.total})</h2>
-          <ol data-testid="imported-prompts">
-            {prompts.data.prompts.map((p) => (
-              <li key={p.id}>
-                <span className="muted">{p.protocol.toLowerCase()}</span> <Markdown text={p.turns.at(-1)?.content ?? ""} />
-                {p.turns.length > 1 && <span className="muted"> ({p.turns.length} turns)</span>}
-                {p.riskCategory && <span className="muted"> · {p.riskCategory}</span>}
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
+      {jobId && <ImportJob jobId={jobId} onEnded={importEnded} />}
 
       <h2>Past imports</h2>
       <table className="data" aria-label="Past imports">

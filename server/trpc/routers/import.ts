@@ -1,5 +1,6 @@
-// Imports (admins): start an uploaded file's import (the upload and its preview come through
-// app/api/import/upload), list past imports, and an import's prompts.
+// Imports (admins): start an uploaded file's import as a worker job (the upload and its preview
+// come through app/api/import/upload; the page follows the job with jobs.watch), list past
+// imports, and an import's prompts.
 import { TRPCError } from "@trpc/server";
 import { startImportInput } from "../../import/import.schema";
 import { importPrompts, importPromptsInput, listImports } from "../../import/import-queries";
@@ -10,7 +11,7 @@ import { adminProcedure, createTRPCRouter } from "../trpc";
 export const importRouter = createTRPCRouter({
   start: adminProcedure.input(startImportInput).mutation(async ({ ctx, input }) => {
     try {
-      return await startImport(ctx.db, process.env.DATABASE_URL!, input, ctx.user.id);
+      return await startImport(ctx.db, input, ctx.user.id);
     } catch (error) {
       if (error instanceof FileError || error instanceof ImportRowError) {
         throw new TRPCError({ code: "BAD_REQUEST", message: `Nothing was imported. ${error.message}` });

@@ -2,6 +2,7 @@
 // One job: progress, parameters, result or error, and its log, pushed as they change (useLiveJob).
 import Link from "next/link";
 import { use } from "react";
+import { jobRetryable } from "~/server/jobs/jobs.schema";
 import { useLiveJob } from "../../../_trpc/useLiveJob";
 import { JobActions } from "../_components/JobActions";
 import { formatTime, JobProgress } from "../_components/JobProgress";
@@ -22,7 +23,7 @@ export default function JobPage({ params }: { params: Promise<{ jobId: string }>
       <h1>{data.type.toLowerCase().replace(/_/g, " ")}</h1>
       <p data-testid="job-status">
         <JobProgress status={data.status} progress={data.progress} message={data.progressMessage} />{" "}
-        <JobActions jobId={data.id} status={data.status} cancelRequested={!!data.cancelRequestedAt} />
+        <JobActions jobId={data.id} status={data.status} cancelRequested={!!data.cancelRequestedAt} retryable={jobRetryable(data)} />
       </p>
       <ErrorAlert error={data.error} testId="job-error" />
       <dl className="facts">

@@ -1,9 +1,10 @@
 "use client";
-// Cancel (queued or running) and retry (failed or cancelled); the server decides what is allowed.
+// Cancel (queued or running) and retry (failed or cancelled, unless the job said a retry would
+// fail the same way: `retryable`); the server decides what is allowed.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "../../../_trpc/client";
 
-export function JobActions({ jobId, status, cancelRequested }: { jobId: string; status: string; cancelRequested: boolean }) {
+export function JobActions({ jobId, status, cancelRequested, retryable = true }: { jobId: string; status: string; cancelRequested: boolean; retryable?: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const refresh = () =>
@@ -21,7 +22,7 @@ export function JobActions({ jobId, status, cancelRequested }: { jobId: string; 
           {cancelRequested ? "Cancelling…" : "Cancel"}
         </button>
       )}
-      {(status === "FAILED" || status === "CANCELLED") && (
+      {(status === "FAILED" || status === "CANCELLED") && retryable && (
         <button type="button" disabled={retry.isPending} onClick={() => retry.mutate({ jobId })}>
           Retry
         </button>
