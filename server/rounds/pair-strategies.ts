@@ -11,6 +11,7 @@
 //   - mix: these in stated shares.
 // Every pair records its strategy and the scores that chose it.
 import { type CombinedReward, combinedGap, compareCombined, type SampleScores } from "./combined-reward";
+import { identicalResponses } from "../pair-generation/identical-responses";
 import { createRandom } from "../random/seeded";
 
 export const PAIR_STRATEGIES = ["llama2", "best-vs-worst", "least-sure"] as const;
@@ -53,7 +54,7 @@ export function seedFor(seed: number, key: string): number {
   return h;
 }
 
-const sameText = (a: Candidate, b: Candidate) => a.text.trim() === b.text.trim();
+const sameText = (a: Candidate, b: Candidate) => identicalResponses(a.text, b.text);
 const armOf = (c: Candidate) => `${c.variantId}\u0000${c.temperature}`;
 
 function choose(strategy: PairStrategyLabel, all: readonly Candidate[], a: Candidate, b: Candidate): ChosenPair {
