@@ -7,11 +7,13 @@ import { z } from "zod";
 import { appDatabase } from "../db/app-database";
 import { authSecret } from "../runtime/prepare";
 import { exportOptionsSchema } from "./export.schema";
-import { exportToDirectory } from "./export-to-directory";
+import { directorySink, exportToDirectory } from "./export-to-directory";
+import { runSftExport, sftExportSchema } from "../rounds/sft-export";
 import { pseudonymSalt } from "./pseudonyms";
 import { config } from "../config/config";
 
 const usage = `Usage: npm run export -- --format trl|hh-rlhf|raw --out DIR [options]
+       npm run export -- --format sft --rounds ROUND_ID[,ROUND_ID] [--file jsonl|parquet] --out DIR   (a round's fine-tuning set)
   --file jsonl|parquet              (default jsonl)
   --style standard|conversational   (trl, default conversational)
   --prompt explicit|implicit        (trl, default explicit)
@@ -33,6 +35,7 @@ async function main() {
   if (values.help) return console.log(usage);
   if (!values.out) throw new Error(`--out is required.\n${usage}`);
   const list = (v?: string) => (v ? v.split(",").map((s) => s.trim()).filter(Boolean) : undefined);
+  if (values.format === "sft") return exportRoundSft(list(values.rounds) ?? [], values.file, values.out);
   const parsed = exportOptionsSchema.safeParse({
     format: values.format, file: values.file, style: values.style, prompt: values.prompt, margin: values.margin, aggregate: values.aggregate,
     roundIds: list(values.rounds), batchIds: list(values.batches), protocol: values.protocol, sources: list(values.sources),
@@ -50,6 +53,21 @@ async function main() {
     const seconds = (performance.now() - started) / 1000;
     for (const f of files) console.log(`${path.join(values.out, f.name)}: ${f.rows} rows, ${f.bytes} bytes, sha256 ${f.sha256}`);
     console.log(`Done in ${seconds.toFixed(1)} s; README.md and manifest.json written beside the data.`);
+  } finally {
+    await database.close();
+  }
+}
+
+/** `--format sft --rounds ID`: a round's fine-tuning set (server/rounds/sft-export.ts). */
+async function exportRoundSft(roundIds: string[], file: string | undefined, out: string) {
+  const parsed = sftExportSchema.safeParse({ roundIds, file });
+  if (!parsed.success) throw new Error(`${z.prettifyError(parsed.error)}\n${usage}`);
+  const database = await appDatabase(path.resolve(config().DATA_DIR));
+  try {
+    const started = performance.now();
+    const { file: written } = await runSftExport(database.url, parsed.data, directorySink(out));
+    console.log(`${path.join(out, written.name)}: ${written.rows} rows, ${written.bytes} bytes, sha256 ${written.sha256}`);
+    console.log(`Done in ${((performance.now() - started) / 1000).toFixed(1)} s; README.md and manifest.json written beside the data.`);
   } finally {
     await database.close();
   }

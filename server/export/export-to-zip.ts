@@ -4,9 +4,14 @@
 import { PassThrough, type Readable, Writable } from "node:stream";
 import { Zip, ZipDeflate } from "fflate";
 import type { ExportOptionsInput } from "./export.schema";
-import { runExport } from "./run-export";
+import { type ExportSink, runExport } from "./run-export";
 
 export function exportToZip(connectionString: string, input: ExportOptionsInput, pseudonymSalt: string): Readable {
+  return zipExport((sink) => runExport(connectionString, input, pseudonymSalt, sink));
+}
+
+/** Any export that writes to a sink (a preference export, a round's fine-tuning set), as a streamed zip. */
+export function zipExport(run: (sink: ExportSink) => Promise<unknown>): Readable {
   const out = new PassThrough();
   let drained: ((error?: Error) => void) | null = null;
   out.on("drain", () => {
@@ -41,7 +46,7 @@ export function exportToZip(connectionString: string, input: ExportOptionsInput,
     drained = callback;
   };
 
-  runExport(connectionString, input, pseudonymSalt, {
+  run({
     file(name) {
       const file = entry(name);
       return new Writable({

@@ -56,9 +56,9 @@ function schema(columns: ParquetColumn[]) {
 
 const ROWS_PER_GROUP = 10_000;
 
-/** JSONL in, Parquet bytes out. */
-export function jsonlToParquet(options: ExportOptions): Transform {
-  const columns = parquetColumns(options);
+/** JSONL in, Parquet bytes out: an export's columns, or the given ones (a round's fine-tuning set). */
+export function jsonlToParquet(options: ExportOptions | ParquetColumn[]): Transform {
+  const columns = Array.isArray(options) ? options : parquetColumns(options);
   const bytes = new ByteWriter();
   // Chunks may end inside a multi-byte character.
   const decoder = new StringDecoder("utf8");

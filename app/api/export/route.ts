@@ -9,10 +9,13 @@ import { exportToJsonl } from "~/server/export/export-to-jsonl";
 import { exportToZip } from "~/server/export/export-to-zip";
 import { pseudonymSalt } from "~/server/export/pseudonyms";
 import { config } from "~/server/config/config";
+import { roundSftDownload } from "./round-sft";
 
 export const dynamic = "force-dynamic";
 
 export async function GET(request: Request) {
+  // A round's fine-tuning set (format=sft&rounds=…) rather than preference pairs.
+  if (new URL(request.url).searchParams.get("format") === "sft") return roundSftDownload(request);
   const parsed = await exportRequestFromHttp(request);
   if (!parsed.ok) return Response.json({ error: parsed.error }, { status: parsed.status });
   const databaseUrl = config().DATABASE_URL!;

@@ -131,6 +131,17 @@ export default function RoundPage({ params }: { params: Promise<{ roundId: strin
           {r.kept.fromEarlierRounds ? `, of which ${r.kept.fromEarlierRounds} from earlier rounds` : ""}
           {r.kept.flaggedUnsafe ? `, ${r.kept.flaggedUnsafe} flagged unsafe` : ""}
           {p?.poolWithEarlierRounds ? " (pooled with earlier rounds' best)" : ""}
+          {r.kept.count > 0 && (
+            <>
+              {" · TRL SFT: "}
+              <a href={`/api/export?format=sft&rounds=${r.id}`} data-testid="round-sft-jsonl">
+                JSONL
+              </a>
+              {", "}
+              <a href={`/api/export?format=sft&rounds=${r.id}&file=parquet`}>Parquet</a>
+              {` (zip with dataset card; CLI: npm run export -- --format sft --rounds ${r.id} --out DIR)`}
+            </>
+          )}
         </dd>
         <dt>Batch</dt>
         <dd data-testid="round-batch">
