@@ -60,3 +60,6 @@ export type Task = {
 export type Progress = { doneToday: number; waiting: number };
 
 export type SubmitResult = { comparisonId: string; undoUntil: Date; next: Task | null };
+
+/** The reason a skip without one is stored with (the review queue and exports leave such skips out). */
+export const NO_SKIP_REASON = "No reason given";

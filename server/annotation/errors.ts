@@ -10,12 +10,15 @@ type AssignmentState = {
   batchName: string;
   batchStatus: string;
   protocol: string;
+  removed: boolean;
+  promptBad: boolean;
 };
 
 export async function assignmentState(db: DbOrTx, assignmentId: string): Promise<AssignmentState | null> {
   const rows = await db.$queryRaw<AssignmentState[]>`
     SELECT a."annotatorId", a."completedAt", a."skippedAt", a."expiresAt" <= now() AS expired,
-           b.name AS "batchName", b.status::text AS "batchStatus", pr.protocol::text AS protocol
+           b.name AS "batchName", b.status::text AS "batchStatus", pr.protocol::text AS protocol,
+           p."removedAt" IS NOT NULL AS removed, pr."badAt" IS NOT NULL AS "promptBad"
     FROM "Assignment" a
     JOIN "Pair" p ON p.id = a."pairId"
     JOIN "Batch" b ON b.id = p."batchId"
@@ -37,5 +40,7 @@ export async function explainRefusal(db: DbOrTx, annotatorId: string, assignment
   if (state.batchStatus !== "OPEN") {
     throw refuse("conflict", `${state.batchName} is ${state.batchStatus.toLowerCase()}; its pairs take no labels.`);
   }
+  if (state.removed) throw refuse("conflict", "A researcher removed this pair from its batch; it takes no labels.");
+  if (state.promptBad) throw refuse("conflict", "A researcher marked this pair's prompt as bad; it takes no labels.");
   return state;
 }

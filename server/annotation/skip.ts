@@ -3,7 +3,7 @@
 // given the pair again.
 import type { Db } from "../db/types";
 import { leaseNextTask } from "../queue/lease";
-import type { FlagInput, SkipInput, Task } from "./annotation.schema";
+import { type FlagInput, NO_SKIP_REASON, type SkipInput, type Task } from "./annotation.schema";
 import { explainRefusal } from "./errors";
 
 async function release(db: Db, annotatorId: string, assignmentId: string, skipReason: string | null, flagReason: string | null) {
@@ -16,7 +16,7 @@ async function release(db: Db, annotatorId: string, assignmentId: string, skipRe
 }
 
 export async function skipPair(db: Db, annotatorId: string, input: SkipInput): Promise<{ next: Task | null }> {
-  await release(db, annotatorId, input.assignmentId, input.reason || "No reason given", null);
+  await release(db, annotatorId, input.assignmentId, input.reason || NO_SKIP_REASON, null);
   return { next: await leaseNextTask(db, annotatorId) };
 }
 

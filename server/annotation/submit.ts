@@ -22,7 +22,7 @@ export const SUBMIT = `
     JOIN "Prompt" pr ON pr.id = p."promptId"
     WHERE a.id = $1 AND a."annotatorId" = $2
       AND a."completedAt" IS NULL AND a."skippedAt" IS NULL AND a."expiresAt" > now()
-      AND b.status = 'OPEN'
+      AND b.status = 'OPEN' AND p."removedAt" IS NULL AND pr."badAt" IS NULL
       AND (pr.protocol = 'SAFETY') = ($5::"SafetyLabel" IS NOT NULL)
     FOR UPDATE OF a, p
   ), closed AS (

@@ -43,8 +43,14 @@ export async function batchPairs(db: DbOrTx, input: BatchPairsInput) {
     ...(input.cursor ? { cursor: { id: input.cursor }, skip: 1 } : {}),
     select: {
       id: true, isGold: true, goldChoice: true, goldStrength: true, goldSafetyLabel: true,
-      annotationCount: true, requiredAnnotations: true,
-      prompt: { select: { protocol: true, riskCategory: true, turns: true } },
+      annotationCount: true, requiredAnnotations: true, removedAt: true, removedReason: true,
+      prompt: { select: { id: true, protocol: true, riskCategory: true, turns: true, badAt: true, badReason: true } },
+      // Comments beside the comparison they were written with (imported comparisons have none).
+      comparisons: {
+        where: { comment: { not: null }, NOT: { comment: "" }, annotatorId: { not: null } },
+        orderBy: { createdAt: "asc" },
+        select: { id: true, comment: true, chosen: true, strength: true, createdAt: true, annotator: { select: { name: true } } },
+      },
       responseA: { select: { text: true } },
       responseB: { select: { text: true } },
     },

@@ -36,7 +36,7 @@ const formatDescriptions: Record<ExportOptions["format"], (o: ExportOptions) => 
     (o.style === "standard" ? ` ${STANDARD_BOS_NOTE}` : ""),
   "hh-rlhf": () => "Anthropic HH-RLHF style: `chosen` and `rejected` transcripts (`\\n\\nHuman: …\\n\\nAssistant: …`); system prompts are not part of this format and are left out.",
   raw: () =>
-    "Raw annotations: one row per comparison with a pseudonymous annotator id, the chosen response (A/B of the pair), strength, safety label, which response was shown on the left, time on task, batch and round, the dialogue and both responses.",
+    "Raw annotations: one row per comparison with a pseudonymous annotator id, the chosen response (A/B of the pair), strength, safety label, which response was shown on the left, time on task, batch and round, the dialogue and both responses, the annotator's comment, and the reasons any annotator flagged or skipped the pair with (`flag_reason`, `skip_reason`, one per line).",
 };
 
 export function datasetCard(options: ExportOptions, files: ExportedFile[], createdAt = new Date()): string {

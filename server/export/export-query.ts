@@ -5,6 +5,7 @@
 //
 // COPY takes no bind parameters, so every value that enters the SQL is either validated by
 // exportOptionsSchema (enums, numbers) or quoted with the driver's literal escaping.
+import { NO_SKIP_REASON } from "../annotation/annotation.schema";
 import { OWN_LABELS, sourceSelection } from "../import/sources";
 import { sqlPairResponsesDiffer } from "../pair-generation/identical-responses";
 import { sqlRoleAtOrdinal } from "../prompts/dialogue";
@@ -32,6 +33,8 @@ function whereClause(options: ExportOptions, part: ExportPart, literal: Literal,
   conditions.push(sourceCondition(options.sources, literal));
   // A pair whose responses are the same text is no preference (made before the rule, or by hand).
   conditions.push(sqlPairResponsesDiffer("p"));
+  // Removed from its batch, or its prompt marked bad, in the review queue.
+  conditions.push(`p."removedAt" IS NULL`, `pr."badAt" IS NULL`);
   const cut = Math.round(options.testFraction * 10000);
   if (part === "test") conditions.push(`${PAIR_BUCKET} < ${cut}`);
   if (part === "train") conditions.push(`${PAIR_BUCKET} >= ${cut}`);
@@ -186,7 +189,21 @@ function rawLine(pseudonymSalt: string, literal: Literal) {
     'attack_vector', pr."attackVector",
     'chosen', c.chosen, 'strength', c.strength, 'safety_label', c."safetyLabel", 'left_side', c."leftSide",
     'time_on_task_ms', c."timeOnTaskMs", 'created_at', c."createdAt",
-    'prompt', d.messages, 'response_a', ra.text, 'response_b', rb.text)`;
+    'prompt', d.messages, 'response_a', ra.text, 'response_b', rb.text,
+    'comment', c.comment, 'flag_reason', rv.flag_reason, 'skip_reason', rv.skip_reason)`;
+}
+
+/**
+ * Per pair, the reasons annotators flagged or skipped it with (each reason once, one per line;
+ * skips without a reason left out): the review queue's reports, beside the pair's comparisons.
+ */
+function pairReports(literal: Literal) {
+  return `(
+    SELECT a."pairId" AS pair_id,
+           string_agg(DISTINCT a."flagReason", E'\\n') FILTER (WHERE a."flagReason" IS NOT NULL) AS flag_reason,
+           string_agg(DISTINCT a."skipReason", E'\\n') FILTER (WHERE a."flagReason" IS NULL AND a."skipReason" <> ${literal(NO_SKIP_REASON)}) AS skip_reason
+    FROM "Assignment" a WHERE a."skippedAt" IS NOT NULL
+    GROUP BY a."pairId")`;
 }
 
 /** The SELECT whose single column `line` is the export's JSONL, in a stable order. */
@@ -205,6 +222,7 @@ export function exportQuery(options: ExportOptions, part: ExportPart, literal: L
       JOIN "Response" ra ON ra.id = p."responseAId"
       JOIN "Response" rb ON rb.id = p."responseBId"
       JOIN ${dialogues(MESSAGES, "messages", where)} d ON d.prompt_id = ex.prompt_id
+      LEFT JOIN ${pairReports(literal)} rv ON rv.pair_id = c."pairId"
       ORDER BY ex.ordering, ex.comparison_id`;
   }
   const dialogue =

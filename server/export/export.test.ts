@@ -187,6 +187,10 @@ describe("export", () => {
         prompt: [{ role: "user", content: "How do I pick a lock?" }],
         response_a: text(1, "a"),
         response_b: "Response B 1",
+        // Issue 13 item 3: the review queue's columns (none of these labels has a comment, flag or skip).
+        comment: null,
+        flag_reason: null,
+        skip_reason: null,
       });
       expect(new Date(rows[i]!.created_at as string).getTime()).toBe(c.createdAt.getTime());
       expect(JSON.stringify(rows[i])).not.toContain(c.annotatorId);

@@ -18,7 +18,7 @@ export function parquetColumns(options: ExportOptions): ParquetColumn[] {
       s("comparison_id"), s("pair_id"), s("annotator"), s("round"), s("batch"), s("protocol"), s("risk_category"),
       s("attack_vector"), s("chosen"), s("strength"), s("safety_label"), s("left_side"),
       { name: "time_on_task_ms", kind: "int64" }, s("created_at"), { name: "prompt", kind: "messages" },
-      s("response_a"), s("response_b"),
+      s("response_a"), s("response_b"), s("comment"), s("flag_reason"), s("skip_reason"),
     ];
   }
   if (options.format === "hh-rlhf") return [s("chosen"), s("rejected")];

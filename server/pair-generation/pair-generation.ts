@@ -20,17 +20,21 @@ const bad = (message: string) => refuse("invalid", message);
 export async function resolvePrompts(db: DbOrTx, selection: PromptSelection): Promise<string[]> {
   if (selection.by === "ids") {
     const ids = [...new Set(selection.ids)];
-    const found = new Set((await db.prompt.findMany({ where: { id: { in: ids } }, select: { id: true } })).map((p) => p.id));
+    const prompts = await db.prompt.findMany({ where: { id: { in: ids } }, select: { id: true, badAt: true } });
+    const found = new Set(prompts.map((p) => p.id));
     const missing = ids.filter((id) => !found.has(id));
     if (missing.length) {
       throw bad(`prompts.ids: no prompt with id ${missing.slice(0, 5).join(", ")}${missing.length > 5 ? ` and ${missing.length - 5} more` : ""}`);
     }
+    const markedBad = prompts.filter((p) => p.badAt).map((p) => p.id);
+    if (markedBad.length) throw bad(`prompts.ids: marked bad in the review queue: ${markedBad.slice(0, 5).join(", ")}${markedBad.length > 5 ? ` and ${markedBad.length - 5} more` : ""}`);
     return ids;
   }
   // Prompts never paired before come first (a new batch should bring new prompts), then oldest first.
   const rows = await db.$queryRaw<{ id: string }[]>`
     SELECT p.id FROM "Prompt" p
-    WHERE (${selection.protocol ?? null}::text IS NULL OR p.protocol::text = ${selection.protocol ?? null})
+    WHERE p."badAt" IS NULL
+      AND (${selection.protocol ?? null}::text IS NULL OR p.protocol::text = ${selection.protocol ?? null})
       AND (${selection.source}::text IS NULL OR p.source = ${selection.source})
     ORDER BY EXISTS (SELECT 1 FROM "Pair" x WHERE x."promptId" = p.id), p."createdAt", p.id
     LIMIT ${selection.count}`;

@@ -74,6 +74,11 @@ export const procedureAccess: Record<string, Access> = {
   "import.start": ["ADMIN"],
   "import.list": ["ADMIN"],
   "import.prompts": ["ADMIN"],
+  "review.list": ["RESEARCHER", "ADMIN"],
+  "review.counts": ["RESEARCHER", "ADMIN"],
+  "review.resolve": ["RESEARCHER", "ADMIN"],
+  "review.removePair": ["RESEARCHER", "ADMIN"],
+  "review.markPromptBad": ["RESEARCHER", "ADMIN"],
 };
 
 /** The route handlers under app/api that take a session cookie or an API token (next-auth's own excepted). */

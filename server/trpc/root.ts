@@ -11,6 +11,7 @@ import { pairGenerationRouter } from "./routers/pair-generation";
 import { rewardModelsRouter } from "./routers/reward-models";
 import { roundsRouter } from "./routers/rounds";
 import { policyVariantsRouter } from "./routers/policy-variants";
+import { reviewRouter } from "./routers/review";
 import { promptWritingRouter } from "./routers/prompt-writing";
 import { usersRouter } from "./routers/users";
 import { createCallerFactory, createTRPCRouter } from "./trpc";
@@ -30,6 +31,7 @@ export const appRouter = createTRPCRouter({
   rounds: roundsRouter,
   promptWriting: promptWritingRouter,
   import: importRouter,
+  review: reviewRouter,
 });
 
 export type AppRouter = typeof appRouter;
