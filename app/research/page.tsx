@@ -12,13 +12,24 @@ export default function ResearchHome() {
   const trpc = useTRPC();
   const batches = useQuery(trpc.dashboard.batches.queryOptions());
   const gold = useQuery(trpc.dashboard.goldAccuracy.queryOptions());
+  const review = useQuery(trpc.review.counts.queryOptions());
+  const open = review.data?.open;
   return (
     <section className="stack">
       <h1>Data by round and batch</h1>
       <nav aria-label="Research tools" className="subnav">
         <Link href="/research/export">Export a dataset</Link>
         <Link href="/research/tokens">API tokens</Link>
+        <Link href="/research/review">Review queue</Link>
       </nav>
+      {open && (
+        <p data-testid="review-summary">
+          To review: <Link href="/research/review">{open.flags} flags, {open.skips} skips with a reason, {open.comments} comments</Link>
+          {review.data!.removedPairs || review.data!.badPrompts
+            ? ` · ${review.data!.removedPairs} pairs removed, ${review.data!.badPrompts} prompts marked bad`
+            : ""}
+        </p>
+      )}
       {batches.error && <p className="error">{batches.error.message}</p>}
       <table className="table" aria-label="Batches">
         <thead>

@@ -47,6 +47,17 @@ export function PairCard({ pair, index }: { pair: BatchPair; index: number }) {
         </div>
       </dl>
 
+      {pair.removedAt && (
+        <p className="review-state" data-testid="pair-removed">
+          <span className="badge">Removed from the batch</span> {pair.removedReason}
+        </p>
+      )}
+      {pair.prompt.badAt && (
+        <p className="review-state" data-testid="prompt-bad">
+          <span className="badge">Prompt marked bad</span> {pair.prompt.badReason}
+        </p>
+      )}
+
       <ol className="turns" aria-label="Dialogue">
         {turns.map((t, i) => (
           <li key={i} className={t.role === "USER" ? "turn turn-user" : "turn"}>
@@ -66,6 +77,22 @@ export function PairCard({ pair, index }: { pair: BatchPair; index: number }) {
           <Markdown text={pair.responseB.text} />
         </section>
       </div>
+
+      {pair.comparisons.length > 0 && (
+        <section aria-label="Comments" className="comments">
+          <h3>Comments</h3>
+          <ul>
+            {pair.comparisons.map((c) => (
+              <li key={c.id}>
+                <span className="muted">
+                  {c.annotator?.name ?? "?"} chose {c.chosen}, {strengthInfo(c.strength).phrase}:
+                </span>{" "}
+                {c.comment}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
 
       <GoldControls pair={pair} />
     </article>
