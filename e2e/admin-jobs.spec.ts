@@ -28,8 +28,10 @@ test("an admin follows a job's progress, reads why one failed, cancels and retri
   await expect(runningRow).toContainText("42% · prompt 42 of 100");
   await expect(runningRow.getByRole("progressbar")).toHaveAttribute("value", "42");
 
-  // Progress written by a worker shows up without a reload, pushed: while nothing changes, the
-  // page sends no requests for the list.
+  // Progress written by a worker shows up without a reload, pushed: once the stream is
+  // connected (until then the page polls), while nothing changes, it sends no requests for the list.
+  const live = page.locator("section[data-stream]");
+  await expect(live).toHaveAttribute("data-stream", "pending");
   const reads: string[] = [];
   page.on("request", (request) => {
     const url = request.url();
@@ -54,6 +56,7 @@ test("an admin follows a job's progress, reads why one failed, cancels and retri
   await expect(page.getByTestId("job-status")).toContainText("queued");
   await expect(page.getByRole("list", { name: "Log" })).toContainText("Retried by");
   // The queued job's page is pushed its changes (a worker's log line here) without polling.
+  await expect(live).toHaveAttribute("data-stream", "pending");
   reads.length = 0;
   await page.waitForTimeout(3_000);
   expect(reads).toEqual([]);

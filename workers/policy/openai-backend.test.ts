@@ -258,10 +258,19 @@ describe("OpenAI-compatible backend against llama-server", () => {
   it("keeps at most `concurrency` requests in flight", async () => {
     let inFlight = 0;
     let most = 0;
-    const counting = await localServer((_, req, res, body) => {
+    const held: http.ServerResponse[] = [];
+    const answer = (res: http.ServerResponse) => {
+      // Counted out before the answer is sent, so the client cannot start another one first.
+      inFlight--;
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.end(`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: "Hi" }, finish_reason: "length" }] })}\n\ndata: [DONE]\n\n`);
+    };
+    const counting = await localServer((n, _req, res) => {
       most = Math.max(most, ++inFlight);
-      res.on("close", () => inFlight--);
-      void forward(req, res, body);
+      // Each answer waits for a second request to be in flight (or for the last of the five),
+      // so the client's parallelism shows whatever the timing; one at a time would never end.
+      held.push(res);
+      if (held.length === 2 || n === 5) held.splice(0).forEach(answer);
     });
     const backend = new OpenAiBackend({ baseUrl: counting.url, concurrency: 2 });
     const all = await Promise.all(Array.from({ length: 5 }, (_, i) => backend.generate({ dialogue, n: 1, sampling: { ...sampling, maxTokens: 4, seed: i } })));

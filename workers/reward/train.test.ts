@@ -90,13 +90,21 @@ describe("trainRewardHead", () => {
     await expect(training).rejects.toThrow("cancelled by the admin");
     expect(steps).toBe(3);
 
-    // Aborted from outside (a timer) while it runs: the event loop gets its turn between steps.
+    // Aborted from outside (a timer set at step 2) while it runs: the event loop gets its turn
+    // between steps, so the timer fires long before the epoch ends and training stops at the
+    // next step.
     const timer = new AbortController();
-    setTimeout(() => timer.abort(), 20);
     let last = 0;
-    await expect(trainRewardHead(data.train, { settings: { batchSize: 1 }, signal: timer.signal, onProgress: (p) => void (last = p.step) })).rejects.toThrow();
-    expect(last).toBeGreaterThan(0);
-    expect(last).toBeLessThan(data.train.length);
+    let firedAt: number | null = null;
+    const onProgress = (p: { step: number }) => {
+      last = p.step;
+      if (p.step === 2) setTimeout(() => ((firedAt = last), timer.abort()), 0);
+    };
+    await expect(trainRewardHead(data.train, { settings: { batchSize: 1 }, signal: timer.signal, onProgress })).rejects.toThrow();
+    expect(firedAt).not.toBeNull();
+    expect(firedAt!).toBeGreaterThanOrEqual(2);
+    expect(firedAt!).toBeLessThan(data.train.length);
+    expect(last - firedAt!).toBeLessThanOrEqual(1);
     const { tf } = await loadTensorflow();
     const before = tf.memory().numTensors;
     await expect(trainRewardHead(data.train, { signal: AbortSignal.abort() })).rejects.toThrow();

@@ -37,7 +37,8 @@ export default function JobsPage() {
   // Whether a worker is alive is a matter of time (its last check-in), not of a change to push.
   const workers = useQuery(trpc.jobs.workers.queryOptions(undefined, { refetchInterval: 15_000 }));
   return (
-    <section className="stack">
+    // data-stream: whether changes are being pushed ("pending") or polled for (tests wait on it).
+    <section className="stack" data-stream={changes.status}>
       <h1>Jobs</h1>
       <p className="muted" data-testid="workers">
         {workers.data === undefined

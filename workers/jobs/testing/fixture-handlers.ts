@@ -5,7 +5,21 @@ import { z } from "zod";
 import type { JobHandler } from "../../../server/jobs/job-handler";
 import { JobError } from "../../../server/jobs/job-handler";
 
-const parameters = z.object({ steps: z.number().int().min(0).default(3), failAt: z.number().int().optional(), stepMs: z.number().int().default(10) });
+const parameters = z.object({
+  steps: z.number().int().min(0).default(3),
+  failAt: z.number().int().optional(),
+  stepMs: z.number().int().default(10),
+  /** Before each step after the first, wait for the test's log line "continue to step N". */
+  gated: z.boolean().default(false),
+});
+
+/** Waits until the job's log has `message` (written by the test), or the job is aborted. */
+async function gate(db: Parameters<JobHandler["run"]>[0]["db"], jobId: string, message: string, signal: AbortSignal) {
+  while (!(await db.jobLogLine.findFirst({ where: { jobId, message }, select: { id: true } }))) {
+    signal.throwIfAborted();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 export const fixtureSource = (jobId: string) => `job-fixture:${jobId}`;
 
@@ -19,8 +33,9 @@ async function writePartial(transaction: Parameters<JobHandler["run"]>[0]["trans
 export const stepsHandler: JobHandler<z.infer<typeof parameters>> = {
   type: "EMBEDDING",
   parameters,
-  async run({ job, parameters: p, transaction, progress, log, setLive, signal }) {
+  async run({ job, parameters: p, db, transaction, progress, log, setLive, signal }) {
     for (let step = 0; step < p.steps; step++) {
+      if (p.gated && step > 0) await gate(db, job.id, `continue to step ${step + 1}`, signal);
       if (step === p.failAt) throw new JobError(`step ${step} failed on purpose`);
       await writePartial(transaction, job.id, step);
       setLive({ step });

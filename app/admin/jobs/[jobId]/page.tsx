@@ -12,11 +12,11 @@ import { ErrorAlert } from "../../../_components/ErrorAlert";
 
 export default function JobPage({ params }: { params: Promise<{ jobId: string }> }) {
   const { jobId } = use(params);
-  const { job: data, error } = useLiveJob(jobId);
+  const { job: data, error, stream } = useLiveJob(jobId);
   if (error) return <ErrorAlert error={error} />;
   if (!data) return <p className="muted">Loading…</p>;
   return (
-    <section className="stack">
+    <section className="stack" data-stream={stream}>
       <p>
         <Link href="/admin/jobs">← All jobs</Link>
       </p>
