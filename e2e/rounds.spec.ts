@@ -68,8 +68,9 @@ test("both reward models trained, a round run from the rounds page, its pairs la
   await train(page, "HELPFULNESS", batchName);
   await train(page, "SAFETY", batchName);
 
-  // Set the round up from the admin's home.
+  // Set the round up from the admin's home, which says it is the next step.
   await page.goto("/admin");
+  await expect(page.getByTestId("next-step")).toContainText(/Set up the next round|retrain them|Annotators are labelling/);
   await page.getByRole("link", { name: /Rounds: rejection sampling/ }).click();
   await expect(page.getByRole("heading", { name: "Rounds" })).toBeVisible();
   await page.getByRole("link", { name: "Set up the next round" }).click();
@@ -94,6 +95,9 @@ test("both reward models trained, a round run from the rounds page, its pairs la
   await expect(page.getByTestId("chart-best-of-n-all")).toBeVisible();
   await expect(page.getByRole("table", { name: "Arms" })).toContainText("T=1.2");
   const roundId = page.url().split("/").at(-1)!;
+  await page.goto("/admin");
+  await expect(page.getByTestId("next-step")).toContainText(/Annotators are labelling RLHF-V\d+'s batch \(0 of 3 pairs done\)/);
+  await page.goBack();
   const sft = await page.request.get(`/api/export?format=sft&rounds=${roundId}`);
   expect(sft.status()).toBe(200);
   expect(sft.headers()["content-type"]).toBe("application/zip");

@@ -2,6 +2,7 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "../_trpc/client";
+import { LoopStatus } from "./_components/LoopStatus";
 
 export default function AdminHome() {
   const trpc = useTRPC();
@@ -9,6 +10,7 @@ export default function AdminHome() {
   return (
     <section className="stack">
       <h1>Administration</h1>
+      <LoopStatus />
       <ul className="links">
         <li>
           <Link href="/admin/users">Users and roles</Link>

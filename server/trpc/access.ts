@@ -62,6 +62,7 @@ export const procedureAccess: Record<string, Access> = {
   "rounds.list": ["RESEARCHER", "ADMIN"],
   "rounds.get": ["RESEARCHER", "ADMIN"],
   "rounds.setupOptions": ["ADMIN"],
+  "rounds.loopStatus": ["ADMIN"],
   "rounds.start": ["ADMIN"],
   "rounds.discard": ["ADMIN"],
   "rounds.complete": ["ADMIN"],
