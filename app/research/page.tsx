@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useTRPC } from "../_trpc/client";
 import { Dashboard } from "./_components/Dashboard";
+import { EmptyRow } from "../_components/EmptyRow";
 
 function percent(share: number | null) {
   return share === null ? "—" : `${Math.round(100 * share)}%`;
@@ -57,6 +58,7 @@ export default function ResearchHome() {
               </td>
             </tr>
           ))}
+          {batches.data?.length === 0 && <EmptyRow colSpan={6}>No batches yet.</EmptyRow>}
         </tbody>
       </table>
 

@@ -41,6 +41,8 @@ export const flagInput = z.object({ assignmentId, reason: z.string().trim().min(
 export type FlagInput = z.infer<typeof flagInput>;
 
 export const undoInput = z.object({ comparisonId: z.string().min(1).max(64) });
+
+export const releaseInput = z.object({ assignmentId });
 export type UndoInput = z.infer<typeof undoInput>;
 
 /** One pair as the annotator sees it. Nothing here tells which stored response is which, or whether the pair is gold. */

@@ -27,9 +27,10 @@ async function main() {
 
   const children: ChildProcess[] = [];
   let stopping = false;
-  const stop = async (code: number) => {
+  const stop = async (code: number, signal?: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    if (signal) console.log(`\n${signal}: stopping the web server and the worker, then the database…`);
     for (const child of children) if (child.exitCode === null) child.kill("SIGTERM");
     await Promise.all(
       children.map(
@@ -46,10 +47,11 @@ async function main() {
     );
     fs.rmSync(runtimeFile, { force: true });
     await database.stop();
+    if (signal) console.log("Stopped.");
     process.exit(code);
   };
-  process.on("SIGINT", () => void stop(0));
-  process.on("SIGTERM", () => void stop(0));
+  process.on("SIGINT", () => void stop(0, "SIGINT"));
+  process.on("SIGTERM", () => void stop(0, "SIGTERM"));
 
   let host!: string;
   try {

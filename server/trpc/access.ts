@@ -20,6 +20,7 @@ export const procedureAccess: Record<string, Access> = {
   "annotate.skip": ["ANNOTATOR", "ADMIN"],
   "annotate.flag": ["ANNOTATOR", "ADMIN"],
   "annotate.undo": ["ANNOTATOR", "ADMIN"],
+  "annotate.release": ["ANNOTATOR", "ADMIN"],
   "dashboard.batches": ["RESEARCHER", "ADMIN"],
   "dashboard.goldAccuracy": ["RESEARCHER", "ADMIN"],
   "dashboard.filterOptions": ["RESEARCHER", "ADMIN"],

@@ -8,6 +8,7 @@ import { updateBatchInput } from "~/server/batches/batches.schema";
 import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../_trpc/client";
 import { ErrorAlert } from "../../_components/ErrorAlert";
+import { EmptyRow } from "../../_components/EmptyRow";
 
 type Batch = inferRouterOutputs<AppRouter>["batches"]["list"][number];
 const statuses = updateBatchInput.shape.status.unwrap().options;
@@ -36,9 +37,9 @@ export default function BatchesPage() {
           {batches.data?.map((b) => (
             <BatchRow key={b.id} batch={b} />
           ))}
+          {batches.data?.length === 0 && <EmptyRow colSpan={8}>No batches yet: generate pairs or import a dataset.</EmptyRow>}
         </tbody>
       </table>
-      {batches.data?.length === 0 && <p className="muted">No batches yet.</p>}
     </section>
   );
 }

@@ -11,6 +11,7 @@ import { useTRPC } from "../../_trpc/client";
 import { ErrorAlert } from "../../_components/ErrorAlert";
 import { ImportJob } from "./_components/ImportJob";
 import { Markdown } from "../../_components/Markdown";
+import { EmptyRow } from "../../_components/EmptyRow";
 
 type Uploaded = { uploadId: string; fileName: string; size: number; preview: ImportPreview };
 type Format = "auto" | "prompts" | "hh-rlhf" | "trl" | "raw";
@@ -248,6 +249,7 @@ export default function ImportPage() {
               <td title={i.fileSha256}>{i.fileSha256.slice(0, 12)}…</td>
             </tr>
           ))}
+          {imports.data?.length === 0 && <EmptyRow colSpan={9}>No imports yet.</EmptyRow>}
         </tbody>
       </table>
     </section>

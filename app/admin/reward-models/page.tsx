@@ -16,6 +16,7 @@ import { useTRPC } from "../../_trpc/client";
 import { percent } from "../../research/_components/charts";
 import "../../research/_components/dashboard.css";
 import "./reward-models.css";
+import { EmptyRow } from "../../_components/EmptyRow";
 
 const optionalNumber = z.string().trim().regex(/^(\d+(\.\d*)?(e-?\d+)?)?$/i, "a number, or empty for the default");
 
@@ -302,9 +303,9 @@ export default function RewardModelsPage() {
               </td>
             </tr>
           ))}
+          {models.data?.length === 0 && <EmptyRow colSpan={10}>No reward model yet: train one below.</EmptyRow>}
         </tbody>
       </table>
-      {models.data?.length === 0 && <p className="muted">No reward model yet: train one below.</p>}
       {compare.length === 2 && (
         <p>
           <Link href={`/admin/reward-models/compare?a=${compare[0]}&b=${compare[1]}`}>Compare the two ticked versions</Link>

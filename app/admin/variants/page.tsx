@@ -68,6 +68,7 @@ export default function VariantsPage() {
         (Llama 2&apos;s protocol). Workers load the model when a job needs it.
       </p>
       <ErrorAlert error={variants.error ?? retire.error} />
+      <div className="table-scroll">
       <table className="table" aria-label="Policy variants">
         <thead>
           <tr>
@@ -116,6 +117,7 @@ export default function VariantsPage() {
           ))}
         </tbody>
       </table>
+      </div>
       {variants.data?.length === 0 && <p className="muted">No variants yet. Register the first one below.</p>}
 
       <VariantForm key={editing?.id ?? "new"} editing={editing} onDone={() => { setEditing(null); return refresh(); }} />

@@ -18,6 +18,34 @@ const GUIDELINES_KEY = "annotate.guidelinesOpen";
 
 type Submitted = { assignmentId: string; comparisonId: string; values: JudgementValues };
 
+/**
+ * Gives the lease back when the page is left: on navigating away within the app (unmount) and on
+ * closing or reloading the tab (pagehide, with a request that outlives the page).
+ */
+function useReleaseOnLeave(assignmentId: string | undefined) {
+  const trpc = useTRPC();
+  const release = useMutation(trpc.annotate.release.mutationOptions());
+  const releaseRef = useRef(release.mutate);
+  releaseRef.current = release.mutate;
+  useEffect(() => {
+    if (!assignmentId) return;
+    const onPageHide = () => {
+      void fetch("/api/trpc/annotate.release", {
+        method: "POST",
+        keepalive: true,
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ json: { assignmentId } }),
+      });
+    };
+    window.addEventListener("pagehide", onPageHide);
+    return () => {
+      window.removeEventListener("pagehide", onPageHide);
+      // A pair replaced by the next one (labelled, skipped, flagged) is no longer leased: nothing happens.
+      releaseRef.current({ assignmentId });
+    };
+  }, [assignmentId]);
+}
+
 export function CompareScreen() {
   const trpc = useTRPC();
   const router = useRouter();
@@ -28,8 +56,15 @@ export function CompareScreen() {
   // The leased pair only changes through our own actions: never refetched behind the annotator's
   // back (a stale refetch could put a pair they just submitted back on screen). When the queue is
   // empty it is polled once a minute.
+  // An admin looks at the screen more often than annotates: taking a pair (which holds one of its
+  // places for the whole lease) is their explicit choice, and the pair is given back when they leave.
+  const me = useQuery(trpc.me.get.queryOptions());
+  const isAdmin = me.data?.role === "ADMIN";
+  const [adminTakes, setAdminTakes] = useState(false);
+  const leasing = !!me.data && (!isAdmin || adminTakes);
   const current = useQuery(
     trpc.annotate.current.queryOptions(undefined, {
+      enabled: leasing,
       staleTime: Infinity,
       refetchOnWindowFocus: false,
       refetchOnReconnect: false,
@@ -133,6 +168,7 @@ export function CompareScreen() {
 
   const busy = submit.isPending || skip.isPending || flag.isPending || undo.isPending;
   const task = current.data;
+  useReleaseOnLeave(isAdmin ? task?.assignmentId : undefined);
 
   const doUndo = () => {
     if (undoable && !busy) undo.mutate({ comparisonId: undoable.comparisonId });
@@ -180,7 +216,18 @@ export function CompareScreen() {
         </div>
       )}
 
-      {current.isPending ? (
+      {me.data && isAdmin && !adminTakes ? (
+        <section className="card empty-queue" aria-label="Take a pair">
+          <p className="empty-title">You are signed in as an admin.</p>
+          <p className="muted">
+            Nothing is taken from the queue until you ask: a pair you take holds one of its places until you label, skip or flag it,
+            and is given back when you leave this page.
+          </p>
+          <button type="button" className="primary" onClick={() => setAdminTakes(true)}>
+            Take a pair to annotate
+          </button>
+        </section>
+      ) : current.isPending ? (
         <p className="muted loading">Loading your next pair…</p>
       ) : task ? (
         <div className={`compare-layout${guidelinesOpen ? " guidelines-open" : ""}`}>

@@ -1,12 +1,21 @@
 "use client";
 // Personal API tokens for scripts: `curl -H "Authorization: Bearer pp_…" "$URL/api/export?format=trl"`.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useState, useSyncExternalStore } from "react";
 import { useTRPC } from "../../_trpc/client";
 import { ErrorAlert } from "../../_components/ErrorAlert";
+import { EmptyRow } from "../../_components/EmptyRow";
+
+const noSubscription = () => () => {};
+
+/** This site's origin: "" while the server renders and the page hydrates, then the browser's (no mismatch). */
+function useOrigin() {
+  return useSyncExternalStore(noSubscription, () => window.location.origin, () => "");
+}
 
 export default function TokensPage() {
   const trpc = useTRPC();
+  const origin = useOrigin();
   const queryClient = useQueryClient();
   const tokens = useQuery(trpc.apiTokens.list.queryOptions());
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.apiTokens.list.queryKey() });
@@ -28,7 +37,7 @@ export default function TokensPage() {
     <section className="stack">
       <h1>API tokens</h1>
       <p className="muted">
-        A token acts as you for exports: <code>curl -H &quot;Authorization: Bearer pp_…&quot; &quot;{typeof window === "undefined" ? "" : window.location.origin}/api/export?format=trl&amp;margin=small&quot; -o export.zip</code>
+        A token acts as you for exports: <code>curl -H &quot;Authorization: Bearer pp_…&quot; &quot;{origin}/api/export?format=trl&amp;margin=small&quot; -o export.zip</code>
       </p>
       <ErrorAlert error={error} />
       {created && (
@@ -81,6 +90,7 @@ export default function TokensPage() {
               </td>
             </tr>
           ))}
+          {tokens.data?.length === 0 && <EmptyRow colSpan={5}>No tokens yet.</EmptyRow>}
         </tbody>
       </table>
     </section>
