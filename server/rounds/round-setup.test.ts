@@ -89,6 +89,10 @@ describe("round setup", () => {
     const all = await resolveRoundPool(prisma, { source: "round-test", count: 10, excludeUsed: false, protocol: null, importId: null });
     // Unused prompts first.
     expect(all.map((p) => p.id)).toEqual(["rs-1", "rs-2", "rs-3", "rs-4", "rs-5", "rs-0"]);
+    // A prompt marked bad by a reviewer is never sampled.
+    await prisma.prompt.update({ where: { id: "rs-5" }, data: { badAt: new Date() } });
+    expect((await resolveRoundPool(prisma, { source: "round-test", count: 10, excludeUsed: false, protocol: null, importId: null })).map((p) => p.id)).not.toContain("rs-5");
+    await prisma.prompt.update({ where: { id: "rs-5" }, data: { badAt: null } });
     const fresh = await resolveRoundPool(prisma, { source: "round-test", count: 10, excludeUsed: true, protocol: null, importId: null });
     expect(fresh.map((p) => p.id)).not.toContain("rs-0");
     const used = await refusal(resolveRoundPool(prisma, { source: "round-test", count: 10, excludeUsed: true, protocol: "HELPFULNESS", batchIds: [(await prisma.batch.findFirstOrThrow({ where: { roundId: v1 } })).id], importId: null }));

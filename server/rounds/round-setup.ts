@@ -37,7 +37,8 @@ const usedInRounds = (alias: string) => `(
              WHERE ux."promptId" = ${alias}.id AND ub."importId" IS NULL AND ubr.number >= 1))`;
 
 /**
- * The pool's prompt ids and protocols, prompts no earlier round used first, then oldest first.
+ * The pool's prompt ids and protocols, prompts no earlier round used first, then oldest first;
+ * prompts a reviewer marked bad are never sampled.
  * Refuses an empty pool, saying which condition emptied it.
  */
 export async function resolveRoundPool(db: DbOrTx, pool: RoundPool): Promise<{ id: string; protocol: Protocol }[]> {
@@ -45,7 +46,8 @@ export async function resolveRoundPool(db: DbOrTx, pool: RoundPool): Promise<{ i
   const query = (excludeUsed: boolean) =>
     db.$queryRawUnsafe<{ id: string; protocol: Protocol }[]>(
       `SELECT p.id, p.protocol::text AS protocol FROM "Prompt" p
-       WHERE ($1::text IS NULL OR p.protocol::text = $1)
+       WHERE p."badAt" IS NULL
+         AND ($1::text IS NULL OR p.protocol::text = $1)
          AND ($2::text IS NULL OR p.source = $2)
          AND ($3::text IS NULL OR p."importId" = $3)
          AND ($4::text[] IS NULL OR EXISTS (SELECT 1 FROM "Pair" bx WHERE bx."promptId" = p.id AND bx."batchId" = ANY($4::text[])))
