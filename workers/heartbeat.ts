@@ -17,9 +17,10 @@ export async function startHeartbeat(db: Db) {
   timer.unref();
   return {
     id,
+    /** Leaves the list of live workers: called first thing when the worker stops, not when it has. */
     async stop() {
       clearInterval(timer);
-      await db.workerProcess.delete({ where: { id } }).catch(() => {});
+      await db.workerProcess.deleteMany({ where: { id } }).catch(() => {});
     },
   };
 }

@@ -51,9 +51,12 @@ async function main() {
   void sweepUploads();
   const uploadSweep = setInterval(() => void sweepUploads(), 15 * 60_000);
 
-  const shutdown = async () => {
+  const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    // Gone from the live workers at once: it takes no new job, and pages must not count on it.
+    await heartbeat.stop();
+    console.log(`Worker ${heartbeat.id} stopping (${signal}): its running jobs go back to the queue.`);
     clearInterval(recovery);
     clearInterval(uploadSweep);
     // Stop fetching first, then tell running jobs to put themselves back in the queue
@@ -62,12 +65,12 @@ async function main() {
     stop.abort();
     await stopped;
     await closePolicyBackends();
-    await heartbeat.stop();
     await disconnectPrisma();
+    console.log(`Worker ${heartbeat.id} stopped.`);
     process.exit(0);
   };
-  process.on("SIGINT", () => void shutdown());
-  process.on("SIGTERM", () => void shutdown());
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
 }
 
 main().catch((error: Error) => {

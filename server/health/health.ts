@@ -13,7 +13,12 @@ export type PublicHealth = { status: "ok" | "degraded" };
 export type Health = PublicHealth & {
   database: { ok: boolean; latencyMs?: number; migrations?: number; error?: string };
   workers: { id: string; hostname: string; pid: number; lastSeenAt: string }[];
+  /** Why the status is degraded, in words an operator can act on. */
+  problems: string[];
 };
+
+/** Jobs (pair generation, prompt writing, imports, training) wait while no worker runs: the platform is not all up. */
+export const NO_WORKER = "No worker has checked in: jobs wait until one runs (`npm start` starts one; `npm run worker` starts more).";
 
 /** Everything: for admins. */
 export async function checkHealth(db: DbOrTx): Promise<Health> {
@@ -23,13 +28,15 @@ export async function checkHealth(db: DbOrTx): Promise<Health> {
       SELECT count(*)::int AS migrations FROM "_prisma_migrations" WHERE finished_at IS NOT NULL`;
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     const workers = await liveWorkers(db);
+    const problems = workers.length ? [] : [NO_WORKER];
     return {
-      status: "ok",
+      status: problems.length ? "degraded" : "ok",
       database: { ok: true, latencyMs, migrations },
       workers: workers.map((w) => ({ id: w.id, hostname: w.hostname, pid: w.pid, lastSeenAt: w.lastSeenAt.toISOString() })),
+      problems,
     };
   } catch (error) {
-    return { status: "degraded", database: { ok: false, error: (error as Error).message }, workers: [] };
+    return { status: "degraded", database: { ok: false, error: (error as Error).message }, workers: [], problems: ["The database cannot be reached."] };
   }
 }
 
@@ -38,7 +45,10 @@ export async function publicHealth(db: DbOrTx): Promise<PublicHealth> {
   return { status: (await checkHealth(db)).status };
 }
 
-/** The health endpoint's answer for this requester: details for admins, up or down otherwise. */
+/**
+ * The health endpoint's answer for this requester: details for admins, up or down otherwise.
+ * 503 only when the database is down: without a worker the web app still serves (degraded, 200).
+ */
 export async function healthFor(db: DbOrTx, user: CurrentUser | null): Promise<{ status: 200 | 503; body: PublicHealth | Health }> {
   const health = await checkHealth(db);
   const body = user && mayEnter(user.role, "admin") ? health : { status: health.status };
