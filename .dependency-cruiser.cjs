@@ -27,6 +27,13 @@ module.exports = {
       to: { path: "^app/" },
     },
     {
+      name: "app-not-to-database",
+      comment: "app/ may use server/'s schemas, types and domain functions, never its database code: pages and route handlers call a domain function, which holds the database.",
+      severity: "error",
+      from: { path: "^app/" },
+      to: { path: "^server/db/", pathNot: "^server/db/types\\.ts$" },
+    },
+    {
       name: "no-unresolvable",
       comment: "An import that does not resolve is a typo or a missing dependency.",
       severity: "error",

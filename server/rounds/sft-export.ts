@@ -19,6 +19,7 @@ import { jsonlToParquet, type ParquetColumn } from "../export/parquet";
 import { type StreamedFile, streamLines } from "../export/stream-export";
 import { sqlRoleAtOrdinal } from "../prompts/dialogue";
 import { describeZodError } from "../validation/describe-zod-error";
+import { prisma } from "../db/prisma";
 
 export const sftExportSchema = z.object({
   roundIds: z.array(z.string().trim().min(1).max(64)).min(1, "choose at least one round").max(100),
@@ -178,4 +179,9 @@ export async function sftExportProblem(db: DbOrTx, roundIds: readonly string[]):
   if (missing.length) return { status: 404, error: `rounds: no round ${missing.join(", ")}` };
   if (rounds.every((r) => r._count.kept === 0)) return { status: 400, error: `rounds: ${rounds.map((r) => r.name).join(", ")} kept no samples yet (its job has not finished scoring)` };
   return null;
+}
+
+/** The same for the export route handler, against the app's database. */
+export function sftExportRequestFromHttp(request: Request): Promise<SftExportRequest> {
+  return parseSftExportRequest(prisma, new URL(request.url), request.headers);
 }
