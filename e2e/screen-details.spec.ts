@@ -122,3 +122,23 @@ test("the undo toast leaves the header free", async ({ page }) => {
   expect(overlaps).toBe(false);
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 });
+
+test("pair generation keeps the admin's temperature B when its options are read again", async ({ page }) => {
+  await signInAs(page, "ADMIN");
+  await page.goto("/admin/pair-generation");
+  const variantB = page.getByLabel("Variant B");
+  await expect(variantB.locator("option").nth(1)).toBeAttached();
+  const temperatureB = page.getByLabel("Temperature B");
+  await temperatureB.fill("0.35");
+  await variantB.selectOption({ index: (await variantB.locator("option").count()) - 1 });
+  await expect(temperatureB).toHaveValue("0.35");
+
+  // Another prompt arrives meanwhile, and the page reads its options again (as when the window regains focus).
+  await withDatabase((db) => db.query(`INSERT INTO "Prompt" (id, protocol, source, "contentHash", turns) VALUES ($1, 'HELPFULNESS', $1, $1, ARRAY['Meanwhile?'])`, [`e2e-screen-meanwhile-${tag}`]));
+  await page.waitForTimeout(5_500); // past the options' 5 s staleness, so a focus reads them again
+  const reread = page.waitForResponse((r) => r.url().includes("pairGeneration.options"));
+  await page.evaluate(() => window.dispatchEvent(new Event("visibilitychange")));
+  await reread;
+  await expect(page.locator("option", { hasText: `e2e-screen-meanwhile-${tag}` })).toBeAttached();
+  await expect(temperatureB).toHaveValue("0.35");
+});

@@ -3,7 +3,8 @@
 // variants are used (writingSides).
 import type { PolicyVariant } from "@prisma/client";
 import type { DbOrTx } from "../db/types";
-import { activeVariantOrThrow, variantDefaults } from "../policy-variants/policy-variants";
+import { activeVariantOrThrow, createVariant, retireVariant, variantDefaults } from "../policy-variants/policy-variants";
+import type { RetireVariantInput, VariantInput } from "../policy-variants/policy-variants.schema";
 import { type WritingSettings, writingSettingsSchema } from "./prompt-writing.schema";
 import { refuse } from "../errors/domain-error";
 
@@ -59,4 +60,32 @@ export async function writingSides(db: DbOrTx): Promise<WritingSettings & { sour
   const activeIds = new Set(active.map((v) => v.id));
   if (settings && activeIds.has(settings.a.variantId) && activeIds.has(settings.b.variantId)) return { ...settings, source: "setting" };
   return { ...defaultWritingSides(active.slice(0, 2)), source: "default" };
+}
+
+/**
+ * Before a variant is registered or restored: while no sides are saved, the sides in use now
+ * (the default) are saved, so the new variant does not silently change which variants answer
+ * annotators' written prompts; an admin changes them on purpose (Admin → Policy variants).
+ * Returns whether it saved them.
+ */
+export async function keepWritingSides(db: DbOrTx): Promise<boolean> {
+  const active = await db.policyVariant.count({ where: { retiredAt: null } });
+  if (active === 0) return false;
+  const sides = await writingSides(db);
+  if (sides.source === "setting") return false;
+  const { source: _source, ...settings } = sides;
+  await saveWritingSettings(db, settings);
+  return true;
+}
+
+/** Registers a variant without changing what answers written prompts (keepWritingSides). */
+export async function registerVariant(db: DbOrTx, input: VariantInput) {
+  await keepWritingSides(db);
+  return createVariant(db, input);
+}
+
+/** Retires or restores a variant; a restored one does not change what answers written prompts. */
+export async function setVariantRetired(db: DbOrTx, input: RetireVariantInput) {
+  if (!input.retired) await keepWritingSides(db);
+  return retireVariant(db, input);
 }

@@ -5,7 +5,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
 import {
@@ -90,10 +90,14 @@ export default function PairGenerationPage() {
   const { errors } = form.formState;
   const by = form.watch("by");
 
-  // Sensible starting choices once the options arrive: the newest round, the first two variants.
+  // Sensible starting choices once the options first arrive: the newest round, the first two
+  // variants. Only once: a later refetch (the window regains focus, another job added prompts)
+  // must not undo what the admin chose.
   const data = options.data;
+  const started = useRef(false);
   useEffect(() => {
-    if (!data) return;
+    if (!data || started.current) return;
+    started.current = true;
     const [first, second] = data.variants;
     form.reset({
       ...form.getValues(),
