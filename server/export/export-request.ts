@@ -6,6 +6,7 @@ import { mayEnter } from "../auth/roles";
 import type { DbOrTx } from "../db/types";
 import { describeZodError } from "../validation/describe-zod-error";
 import { type ExportOptions, exportOptionsSchema } from "./export.schema";
+import { unknownSelection } from "./export-selection";
 import { prisma } from "../db/prisma";
 
 export type ExportRequest =
@@ -44,6 +45,8 @@ export async function parseExportRequest(db: DbOrTx, url: URL, headers: Headers)
   if (as === "jsonl" && parsed.data.file === "parquet") {
     return { ok: false, status: 400, error: "as: Parquet comes in the zip; as=jsonl streams JSON lines" };
   }
+  const unknown = await unknownSelection(db, parsed.data);
+  if (unknown) return { ok: false, status: 400, error: `Invalid export: ${unknown}` };
   return { ok: true, user, options: parsed.data, as };
 }
 

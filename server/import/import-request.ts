@@ -30,6 +30,9 @@ export function requestFileName(url: URL, headers: Headers): string | Refusal {
 
 export function parseImportQuery(url: URL): { ok: true; options: ImportOptions } | Refusal {
   const q = url.searchParams;
+  if (!q.get("source")?.trim()) {
+    return { ok: false, status: 400, error: "Invalid import: source: name the source of the data (?source=Anthropic/hh-rlhf, or your team's name for its own prompts); it is stored as the import's sourceName" };
+  }
   const parsed = importOptionsSchema.safeParse({
     format: q.get("format") ?? undefined,
     sourceName: q.get("source") ?? undefined,
