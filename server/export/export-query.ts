@@ -7,7 +7,7 @@
 // exportOptionsSchema (enums, numbers) or quoted with the driver's literal escaping.
 import { NO_SKIP_REASON } from "../annotation/annotation.schema";
 import { OWN_LABELS, sourceSelection } from "../import/sources";
-import { sqlPairResponsesDiffer } from "../pair-generation/identical-responses";
+import { sqlResponsesDiffer } from "../pair-generation/identical-responses";
 import { sqlRoleAtOrdinal } from "../prompts/dialogue";
 import { SQL_STRENGTH_OF_RANK, sqlMargin, sqlNotUnsure, sqlStrengthRank } from "../preferences/vocabulary";
 import type { ExportOptions } from "./export.schema";
@@ -31,8 +31,6 @@ function whereClause(options: ExportOptions, part: ExportPart, literal: Literal,
   if (options.batchIds?.length) conditions.push(`p."batchId" IN (${list(options.batchIds)})`);
   if (options.protocol) conditions.push(`pr.protocol = ${literal(options.protocol)}`);
   conditions.push(sourceCondition(options.sources, literal));
-  // A pair whose responses are the same text is no preference (made before the rule, or by hand).
-  conditions.push(sqlPairResponsesDiffer("p"));
   // Removed from its batch, or its prompt marked bad, in the review queue.
   conditions.push(`p."removedAt" IS NULL`, `pr."badAt" IS NULL`);
   const cut = Math.round(options.testFraction * 10000);
@@ -158,6 +156,9 @@ function dialogues(expression: string, column: string, where: string) {
     GROUP BY pr.id, pr."systemPrompt")`;
 }
 
+/** A pair whose responses are the same text is no preference (made before the rule, or by hand): left out, at the end where both texts are joined. */
+const DIFFERENT = sqlResponsesDiffer("ra.text", "rb.text");
+
 const CHOSEN_TEXT = `CASE ex.chosen WHEN 'A' THEN ra.text ELSE rb.text END`;
 const REJECTED_TEXT = `CASE ex.chosen WHEN 'A' THEN rb.text ELSE ra.text END`;
 
@@ -223,6 +224,7 @@ export function exportQuery(options: ExportOptions, part: ExportPart, literal: L
       JOIN "Response" rb ON rb.id = p."responseBId"
       JOIN ${dialogues(MESSAGES, "messages", where)} d ON d.prompt_id = ex.prompt_id
       LEFT JOIN ${pairReports(literal)} rv ON rv.pair_id = c."pairId"
+      WHERE ${DIFFERENT}
       ORDER BY ex.ordering, ex.comparison_id`;
   }
   const dialogue =
@@ -243,6 +245,7 @@ export function exportQuery(options: ExportOptions, part: ExportPart, literal: L
     JOIN "Response" ra ON ra.id = ex.ra_id
     JOIN "Response" rb ON rb.id = ex.rb_id
     JOIN ${dialogue} d ON d.prompt_id = ex.prompt_id
+    WHERE ${DIFFERENT}
     ORDER BY ex.ordering, ex.pair_id, ex.comparison_id`;
 }
 
@@ -251,6 +254,9 @@ export function exportCountsQuery(options: ExportOptions, part: ExportPart, lite
   return `
     SELECT ex.strength, count(*)::int AS n
     FROM (${examples(options.format === "raw" ? { ...options, aggregate: "none" } : options, whereClause(options, part, literal))}) ex
+    JOIN "Response" ra ON ra.id = ex.ra_id
+    JOIN "Response" rb ON rb.id = ex.rb_id
+    WHERE ${DIFFERENT}
     GROUP BY ex.strength ORDER BY ex.strength`;
 }
 
@@ -277,10 +283,13 @@ export function trainingExamplesQuery(options: ExportOptions, literal: Literal):
     JOIN "Batch" b ON b.id = p."batchId"
     JOIN "Prompt" pr ON pr.id = p."promptId"
     LEFT JOIN "DatasetImport" i ON i.id = b."importId"
+    JOIN "Response" ra ON ra.id = ex.ra_id
+    JOIN "Response" rb ON rb.id = ex.rb_id
     CROSS JOIN LATERAL (
       SELECT array_agg(c.id ORDER BY c.id) FILTER (WHERE ex.comparison_id IS NULL OR c.id = ex.comparison_id) AS ids,
              mode() WITHIN GROUP (ORDER BY c."safetyLabel") FILTER (WHERE c.chosen::text = ex.chosen AND c."safetyLabel" IS NOT NULL
                AND (ex.comparison_id IS NULL OR c.id = ex.comparison_id))::text AS safety_label
       FROM "Comparison" c WHERE c."pairId" = ex.pair_id) cs
+    WHERE ${DIFFERENT}
     ORDER BY ex.pair_id, ex.comparison_id`;
 }
