@@ -72,7 +72,7 @@ describe("running a job", () => {
     expect(await prisma.job.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({ status: "CANCELLED", error: null });
     expect(await partials(running.id)).toBe(0);
     await expect(cancelJob(prisma, running.id, admin)).rejects.toThrow("already ended (cancelled)");
-  });
+  }, 90_000);
 
   it("retries a failed job from the start under the same row; refuses to retry one that succeeded", async () => {
     const { id } = await enqueueJob(prisma, { type: "EMBEDDING", parameters: { steps: 2, failAt: 1 }, createdById: null });
