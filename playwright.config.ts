@@ -15,7 +15,8 @@ export default defineConfig({
   forbidOnly: !!process.env.CI,
   retries: 0,
   reporter: [["list"]],
-  outputDir: ".data/e2e-results",
+  // Per port, as the database is: runs on other ports never clear this run's traces.
+  outputDir: `${dataDir}-results`,
   use: {
     baseURL,
     trace: "retain-on-failure",

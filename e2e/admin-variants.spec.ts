@@ -1,6 +1,7 @@
+import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { withDatabase } from "./database";
-import { alert, signInAs } from "./helpers";
+import { alert, NEXT_ROUND_NUMBER, signInAs } from "./helpers";
 
 test("an admin registers a served variant (field errors first), sees it listed, is refused a duplicate name, and retires it", async ({ page }) => {
   await signInAs(page, "ADMIN");
@@ -57,12 +58,22 @@ test("an admin registers a served variant (field errors first), sees it listed, 
 
 test("an admin generates a batch of pairs from the page: one variant at two temperatures, followed on the job's page, opened at the end", async ({ page }) => {
   test.setTimeout(180_000);
+  // A round of its own, and the tiny test model chosen by name: other specs' rounds and
+  // variants may come first in the form.
+  const tag = crypto.randomBytes(4).toString("hex");
+  const { roundId, variantId } = await withDatabase(async (db) => {
+    const round = await db.query<{ id: string }>(`INSERT INTO "Round" (id, number, name, status) VALUES ($1, ${NEXT_ROUND_NUMBER}, $2, 'ACTIVE') RETURNING id`, [`e2e-generate-round-${tag}`, `Generate round ${tag}`]);
+    const variant = await db.query<{ id: string }>(`SELECT id FROM "PolicyVariant" WHERE backend = 'LLAMA_CPP' AND "retiredAt" IS NULL ORDER BY "createdAt" LIMIT 1`);
+    return { roundId: round.rows[0]!.id, variantId: variant.rows[0]!.id };
+  });
   await signInAs(page, "ADMIN");
   await page.goto("/admin/pair-generation");
   const form = page.getByRole("form", { name: "Generate pairs" });
-  // The form starts from the newest round and the first active variant (the tiny test model).
+  // The form starts from the newest round and the first active variant.
   await expect(form.getByLabel("Variant A").locator("option:checked")).not.toHaveText("—");
-  const batchName = `Generated ${Date.now()}`;
+  await form.getByLabel("Round").selectOption(roundId);
+  await form.getByLabel("Variant A").selectOption(variantId);
+  const batchName = `Generated ${tag}`;
   await form.getByLabel("New batch name").fill(batchName);
   await form.locator('select[name="protocol"]').selectOption("HELPFULNESS");
   await form.getByLabel("How many").fill("2");
@@ -70,7 +81,7 @@ test("an admin generates a batch of pairs from the page: one variant at two temp
 
   // Both sides the same variant at the same temperature compare nothing.
   const temperatureA = await form.getByLabel("Temperature A").inputValue();
-  await form.getByLabel("Variant B").selectOption({ index: 1 });
+  await form.getByLabel("Variant B").selectOption(variantId);
   await form.getByLabel("Temperature B").fill(temperatureA);
   await form.getByRole("button", { name: "Start generating" }).click();
   await expect(form.getByText("side B must differ from side A in variant or temperature")).toBeVisible();
@@ -81,7 +92,6 @@ test("an admin generates a batch of pairs from the page: one variant at two temp
   await page.getByRole("link", { name: "Follow the job" }).click();
   await expect(page).toHaveURL(/\/admin\/jobs\/[^/]+$/);
   await expect(page.getByTestId("job-status")).toContainText("succeeded", { timeout: 120_000 });
-
   const pairs = await withDatabase(async (db) =>
     (
       await db.query(
@@ -98,4 +108,6 @@ test("an admin generates a batch of pairs from the page: one variant at two temp
     expect(pair).toMatchObject({ status: "OPEN", strategy: "temperatures", tb: 1.2, maxTokens: 24, sameJob: true });
     expect(pair.ta).toBe(Number(temperatureA));
   }
+  // Not left open for other specs' annotators.
+  await withDatabase((db) => db.query(`UPDATE "Batch" SET status = 'CLOSED', "closedAt" = now() WHERE name = $1`, [batchName]));
 });

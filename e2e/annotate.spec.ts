@@ -1,16 +1,21 @@
 import { expect, type Page, test } from "@playwright/test";
 import { withDatabase } from "./database";
-import { signInAs } from "./helpers";
+import { closeBatches, makeUser, NEXT_ROUND_NUMBER, type SpecUser, signInAsUser } from "./helpers";
 
 // The two tests share one batch and run in order.
 test.describe.configure({ mode: "serial" });
 
-// A batch of its own, served before the demo batch: an untrusted-HTML pair, then
-// safety, helpfulness, safety, helpfulness, helpfulness pairs reusing demo prompts.
+// Two annotators of its own, and a batch of its own served before the demo batch: an
+// untrusted-HTML pair, then safety, helpfulness, safety, helpfulness, helpfulness pairs reusing
+// demo prompts. Closed afterwards.
+let first: SpecUser;
+let second: SpecUser;
 test.beforeAll(async () => {
+  first = await makeUser("ANNOTATOR", "Annotate spec first");
+  second = await makeUser("ANNOTATOR", "Annotate spec second");
   await withDatabase(async (db) => {
     await db.query(`
-      INSERT INTO "Round" (id, number, name, status) VALUES ('e2e-round', 50, 'E2E round', 'ACTIVE');
+      INSERT INTO "Round" (id, number, name, status) VALUES ('e2e-round', ${NEXT_ROUND_NUMBER}, 'E2E round', 'ACTIVE');
       INSERT INTO "Batch" (id, "roundId", name, status, priority, "annotationsPerPair")
         VALUES ('e2e-batch', 'e2e-round', 'E2E batch', 'OPEN', 50, 2);
       INSERT INTO "Prompt" (id, protocol, source, "contentHash", turns)
@@ -38,6 +43,8 @@ test.beforeAll(async () => {
   });
 });
 
+test.afterAll(() => closeBatches(["e2e-batch"], [first.id, second.id]));
+
 async function currentAssignment(page: Page) {
   return (await page.locator(".task[data-assignment]").getAttribute("data-assignment"))!;
 }
@@ -55,7 +62,7 @@ async function assignmentRow(id: string) {
 }
 
 test("an annotator labels, undoes, skips and flags with the keyboard alone; the rows match the keys", async ({ page }) => {
-  await signInAs(page, "ANNOTATOR");
+  await signInAsUser(page, first);
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Your queue");
 
   // Pair 0: model output with HTML is shown inert.
@@ -131,7 +138,7 @@ test("an annotator labels, undoes, skips and flags with the keyboard alone; the 
 
 test("a second annotator gets the same pairs but never sees the first one's labels", async ({ page }) => {
   await page.context().clearCookies();
-  await signInAs(page, "ANNOTATOR", 1);
+  await signInAsUser(page, second);
   const first = await currentAssignment(page);
   const pairId = (await assignmentRow(first)).pairId;
   expect(pairId).toBe("e2e-pair-0");

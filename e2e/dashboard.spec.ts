@@ -1,9 +1,9 @@
 import { expect, test } from "@playwright/test";
 import { withDatabase } from "./database";
-import { signInAs } from "./helpers";
+import { makeUser, NEXT_ROUND_NUMBER, signInAs } from "./helpers";
 
 // A closed round and batch of its own (never served to annotators), with seven comparisons by
-// the demo annotators on days long past (so nobody's "done today" changes):
+// three annotators of its own on days long past:
 //
 //   pair  protocol     annotator  chosen strength     left  safety label              day
 //   dh-0  helpfulness  Ana        A      significant  A                               2025-03-10
@@ -14,9 +14,10 @@ import { signInAs } from "./helpers";
 //   ds-0  safety       Ben        B      negligible   A     both unsafe               2025-03-12
 //   ds-1  safety       Chen       A      significant  B     chosen safe, other unsafe 2025-03-12
 test.beforeAll(async () => {
+  const [ana, ben, chen] = [await makeUser("ANNOTATOR", "Ana Dashboard"), await makeUser("ANNOTATOR", "Ben Dashboard"), await makeUser("ANNOTATOR", "Chen Dashboard")];
   await withDatabase(async (db) => {
     await db.query(`
-      INSERT INTO "Round" (id, number, name, status) VALUES ('e2e-dash-round', 70, 'Dashboard round', 'COMPLETE')
+      INSERT INTO "Round" (id, number, name, status) VALUES ('e2e-dash-round', ${NEXT_ROUND_NUMBER}, 'Dashboard round', 'COMPLETE')
         ON CONFLICT DO NOTHING;
       INSERT INTO "Batch" (id, "roundId", name, status, "annotationsPerPair")
         VALUES ('e2e-dash-batch', 'e2e-dash-round', 'Dashboard batch', 'CLOSED', 2)
@@ -38,16 +39,19 @@ test.beforeAll(async () => {
       INSERT INTO "Comparison" (id, "pairId", "annotatorId", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs", "createdAt")
       SELECT v.id, v.pair, u.id, v.chosen::"Side", v.strength::"Strength", v.label::"SafetyLabel", v.left_side::"Side", v.ms, v.at::timestamp
       FROM (VALUES
-        ('e2e-dc-1', 'e2e-dh-0', 'annotator1@demo.local', 'A', 'SIGNIFICANTLY_BETTER', NULL, 'A', 4000, '2025-03-10 09:00'),
-        ('e2e-dc-2', 'e2e-dh-0', 'annotator2@demo.local', 'A', 'BETTER', NULL, 'B', 6000, '2025-03-10 10:00'),
-        ('e2e-dc-3', 'e2e-dh-1', 'annotator1@demo.local', 'B', 'NEGLIGIBLY_BETTER_OR_UNSURE', NULL, 'B', 8000, '2025-03-10 11:00'),
-        ('e2e-dc-4', 'e2e-dh-2', 'annotator3@demo.local', 'A', 'SLIGHTLY_BETTER', NULL, 'A', 5000, '2025-03-10 12:00'),
-        ('e2e-dc-5', 'e2e-ds-0', 'annotator1@demo.local', 'A', 'BETTER', 'BOTH_SAFE', 'A', 9000, '2025-03-12 09:00'),
-        ('e2e-dc-6', 'e2e-ds-0', 'annotator2@demo.local', 'B', 'NEGLIGIBLY_BETTER_OR_UNSURE', 'BOTH_UNSAFE', 'A', 7000, '2025-03-12 10:00'),
-        ('e2e-dc-7', 'e2e-ds-1', 'annotator3@demo.local', 'A', 'SIGNIFICANTLY_BETTER', 'CHOSEN_SAFE_OTHER_UNSAFE', 'B', 3000, '2025-03-12 11:00')
-      ) AS v(id, pair, email, chosen, strength, label, left_side, ms, at)
-      JOIN "User" u ON u.email = v.email
-      ON CONFLICT DO NOTHING;
+        ('e2e-dc-1', 'e2e-dh-0', $1, 'A', 'SIGNIFICANTLY_BETTER', NULL, 'A', 4000, '2025-03-10 09:00'),
+        ('e2e-dc-2', 'e2e-dh-0', $2, 'A', 'BETTER', NULL, 'B', 6000, '2025-03-10 10:00'),
+        ('e2e-dc-3', 'e2e-dh-1', $1, 'B', 'NEGLIGIBLY_BETTER_OR_UNSURE', NULL, 'B', 8000, '2025-03-10 11:00'),
+        ('e2e-dc-4', 'e2e-dh-2', $3, 'A', 'SLIGHTLY_BETTER', NULL, 'A', 5000, '2025-03-10 12:00'),
+        ('e2e-dc-5', 'e2e-ds-0', $1, 'A', 'BETTER', 'BOTH_SAFE', 'A', 9000, '2025-03-12 09:00'),
+        ('e2e-dc-6', 'e2e-ds-0', $2, 'B', 'NEGLIGIBLY_BETTER_OR_UNSURE', 'BOTH_UNSAFE', 'A', 7000, '2025-03-12 10:00'),
+        ('e2e-dc-7', 'e2e-ds-1', $3, 'A', 'SIGNIFICANTLY_BETTER', 'CHOSEN_SAFE_OTHER_UNSAFE', 'B', 3000, '2025-03-12 11:00')
+      ) AS v(id, pair, user_id, chosen, strength, label, left_side, ms, at)
+      JOIN "User" u ON u.id = v.user_id
+      ON CONFLICT DO NOTHING`,
+      [ana!.id, ben!.id, chen!.id],
+    );
+    await db.query(`
       UPDATE "Pair" p SET "annotationCount" = (SELECT count(*) FROM "Comparison" c WHERE c."pairId" = p.id)
       WHERE p."batchId" = 'e2e-dash-batch';`);
   });
@@ -87,8 +91,8 @@ test("a researcher filters the dashboard and every chart's summary follows", asy
   await expect(page.getByTestId("chart-strengths").locator(".recharts-bar-rectangle").first()).toBeVisible();
   const annotators = page.getByRole("table", { name: "Annotators" });
   // Ana: dh-0 (Ben chose A too: agrees), ds-0 (Ben chose B: disagrees), dh-1 (nobody else).
-  await expect(annotators.getByRole("row").filter({ hasText: "Ana Annotator" }).getByRole("cell")).toHaveText([
-    "Ana Annotator",
+  await expect(annotators.getByRole("row").filter({ hasText: "Ana Dashboard" }).getByRole("cell")).toHaveText([
+    "Ana Dashboard",
     "3", // comparisons
     "1.5", // per active day (2025-03-10 and 2025-03-12)
     "8", // median of 4, 8 and 9 seconds

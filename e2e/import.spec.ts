@@ -57,7 +57,7 @@ test("a file with a bad row is refused with its line and field, and nothing is w
   await page.getByRole("button", { name: "Upload and preview" }).click();
   await expect(alert(page)).toContainText("line 5, prompt:");
   await expect(page.getByRole("button", { name: "Import", exact: true })).toHaveCount(0);
-  const stored = await withDatabase((db) => db.query(`SELECT count(*)::int AS n FROM "Prompt" p, unnest(p.turns) t WHERE t LIKE '%again'`));
+  const stored = await withDatabase((db) => db.query(`SELECT count(*)::int AS n FROM "Prompt" p, unnest(p.turns) t WHERE t LIKE $1`, [`%(${tag}) again`]));
   expect(stored.rows[0].n).toBe(0);
 });
 

@@ -4,14 +4,15 @@ import { expect, test } from "@playwright/test";
 import { writeTinyLlama2 } from "../workers/policy/tiny-llama2/tiny-llama2";
 import { withDatabase } from "./database";
 import { e2eDataDir } from "./data-dir";
-import { alert, demoUser, signInAs } from "./helpers";
+import { alert, makeUser, type SpecUser, signInAsUser } from "./helpers";
 
-// The third demo annotator, so the other specs' queues are untouched.
-const AUTHOR = 2;
+// An annotator of its own: no other spec's work is in their queue, and theirs in no other's.
+let author: SpecUser;
 
 // `npm start` registers the tiny test model as the default variant; should a run start without
 // one, register it here (the worker runs on this machine and reads the same file).
 test.beforeAll(async () => {
+  author = await makeUser("ANNOTATOR", "Prompt-writing author");
   await withDatabase(async (db) => {
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM "PolicyVariant" WHERE "retiredAt" IS NULL`);
     if (rows[0].n > 0) return;
@@ -30,7 +31,7 @@ test.beforeAll(async () => {
 
 test("an annotator writes a prompt, watches two responses arrive from the worker, and compares them with the keyboard", async ({ page }) => {
   test.setTimeout(180_000);
-  await signInAs(page, "ANNOTATOR", AUTHOR);
+  await signInAsUser(page, author);
   await expect(page.locator(".task[data-assignment]")).toBeVisible();
   const servedBefore = await page.locator(".task[data-assignment]").getAttribute("data-assignment");
 
@@ -102,7 +103,7 @@ test("an annotator writes a prompt, watches two responses arrive from the worker
     return rows[0];
   });
   expect(row).toMatchObject({
-    email: demoUser("ANNOTATOR", AUTHOR).email,
+    email: author.email,
     strength: "BETTER",
     safetyLabel: "BOTH_SAFE",
     source: "annotator",

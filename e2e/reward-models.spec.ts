@@ -5,7 +5,7 @@
 import crypto from "node:crypto";
 import { expect, test } from "@playwright/test";
 import { withDatabase } from "./database";
-import { demoUser, signInAs } from "./helpers";
+import { makeUser, signInAs } from "./helpers";
 
 const GOOD = "Certainly, here is a careful and friendly answer with clear steps.";
 const BAD = "no. whatever. figure it out yourself, idiot.";
@@ -16,8 +16,9 @@ test("an admin trains a reward model, reads its accuracy table, activates it, an
   const tag = crypto.randomBytes(3).toString("hex");
   const batchName = `RM batch ${tag}`;
   const pairs = 80;
+  // Labelled by an annotator of its own, so no other spec counts these labels as anyone's work.
+  const labeller = await makeUser("ANNOTATOR", "Reward-models labeller");
   const batchId = await withDatabase(async (db) => {
-    const annotator = await db.query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [demoUser("ANNOTATOR").email]);
     const round = await db.query<{ id: string }>(
       `INSERT INTO "Round" (id, number, name, status) VALUES ($1, (SELECT coalesce(max(number), 0) + 1 FROM "Round"), $2, 'ACTIVE') RETURNING id`,
       [`rm-round-${tag}`, `RM round ${tag}`],
@@ -42,7 +43,7 @@ test("an admin trains a reward model, reads its accuracy table, activates it, an
       );
       await db.query(
         `INSERT INTO "Comparison" (id, "pairId", "annotatorId", chosen, strength, "leftSide", "timeOnTaskMs") VALUES ($1, $1, $2, $3, $4, 'A', 1000)`,
-        [id, annotator.rows[0]!.id, goodIsA ? "A" : "B", STRENGTHS[i % 4]],
+        [id, labeller.id, goodIsA ? "A" : "B", STRENGTHS[i % 4]],
       );
     }
     return batch.rows[0]!.id;

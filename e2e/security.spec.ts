@@ -72,6 +72,8 @@ test("admins see a banner while demo accounts keep their published passwords; ot
   await expect(banner).toContainText("admin@demo.local");
   await expect(banner.getByRole("link", { name: "Admin → Users" })).toHaveAttribute("href", "/admin/users");
   await page.getByRole("button", { name: "Sign out" }).click();
+  // Signing out navigates to the sign-in page itself; the next sign-in waits for that.
+  await expect(page).toHaveURL(/\/signin/);
 
   await signIn(page, await makeUser("ANNOTATOR"), PASSWORD);
   await expect(page.getByTestId("whoami")).toContainText("annotator");
