@@ -5,8 +5,7 @@
 import crypto from "node:crypto";
 import { expect, type Page, test } from "@playwright/test";
 import { withDatabase } from "./database";
-import { hashPassword } from "../server/auth/password";
-import { demoUser, signIn, signInAs } from "./helpers";
+import { closeBatches, makeUser, signInAs, signInAsUser } from "./helpers";
 
 const GOOD = "Certainly, here is a careful and friendly answer with clear steps.";
 const BAD = "no. whatever. figure it out yourself, idiot.";
@@ -29,8 +28,9 @@ test("both reward models trained, a round run from the rounds page, its pairs la
   const tag = crypto.randomBytes(3).toString("hex");
   const batchName = `RS labels ${tag}`;
   const source = `e2e-rs-${tag}`;
+  // Annotators of its own: one whose labels train the models, one who labels the new batch.
+  const [labeller, annotatorUser] = [await makeUser("ANNOTATOR", "Rounds labeller"), await makeUser("ANNOTATOR", "Rounds annotator")];
   await withDatabase(async (db) => {
-    const annotator = await db.query<{ id: string }>(`SELECT id FROM "User" WHERE email = $1`, [demoUser("ANNOTATOR").email]);
     const round = await db.query<{ id: string }>(
       `INSERT INTO "Round" (id, number, name, status) VALUES ($1, (SELECT coalesce(max(number), 0) + 1 FROM "Round"), $2, 'COMPLETE') RETURNING id`,
       [`rs-round-${tag}`, `RS seed ${tag}`],
@@ -52,7 +52,7 @@ test("both reward models trained, a round run from the rounds page, its pairs la
       );
       await db.query(
         `INSERT INTO "Comparison" (id, "pairId", "annotatorId", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs") VALUES ($1, $1, $2, $3, $4, $5, 'A', 1000)`,
-        [id, annotator.rows[0]!.id, goodIsA ? "A" : "B", STRENGTHS[i % 4], protocol === "SAFETY" ? (i % 3 === 0 ? "BOTH_SAFE" : "CHOSEN_SAFE_OTHER_UNSAFE") : null],
+        [id, labeller.id, goodIsA ? "A" : "B", STRENGTHS[i % 4], protocol === "SAFETY" ? (i % 3 === 0 ? "BOTH_SAFE" : "CHOSEN_SAFE_OTHER_UNSAFE") : null],
       );
     }
     // The round's pool: three helpfulness prompts no round has used.
@@ -112,15 +112,7 @@ test("both reward models trained, a round run from the rounds page, its pairs la
   // An annotator gets the round's pairs first (its priority) and labels one with the keyboard.
   const context = await browser.newContext();
   const annotator = await context.newPage();
-  // An annotator of this spec's own, with no lease left by another spec (a written prompt's pair is
-  // its author's next comparison, whatever the priorities).
-  const email = `rounds-${tag}@e2e.local`;
-  const passwordHash = await hashPassword("rounds-annotator-pass");
-  await withDatabase((db) =>
-    db.query(`INSERT INTO "User" (id, email, name, role, "passwordHash", "updatedAt") VALUES ($1, $2, 'Rounds annotator', 'ANNOTATOR', $3, now())`, [`e2e-rounds-${tag}`, email, passwordHash]),
-  );
-  await signIn(annotator, email, "rounds-annotator-pass");
-  await expect(annotator.getByTestId("whoami")).toContainText("annotator");
+  await signInAsUser(annotator, annotatorUser);
   await expect(annotator.locator(".task[data-assignment]")).toBeVisible();
   const assignmentId = (await annotator.locator(".task[data-assignment]").getAttribute("data-assignment"))!;
   for (const key of ["ArrowLeft", "2", "Enter"]) await annotator.keyboard.press(key);
@@ -130,4 +122,6 @@ test("both reward models trained, a round run from the rounds page, its pairs la
   );
   expect(labelled).toEqual({ batchId, strength: "BETTER" });
   await context.close();
+  // The round's other pairs are not left at its priority for other specs' annotators.
+  await closeBatches([batchId], [annotatorUser.id]);
 });
