@@ -11,6 +11,7 @@ import { FileError, ImportRowError } from "../../server/import/readers";
 import { runImport } from "../../server/import/run-import";
 import { importFailureOf } from "../../server/import/start-import";
 import { removeUpload, uploadPath } from "../../server/import/uploads";
+import { config } from "../../server/config/config";
 
 export const importHandler: JobHandler<ImportJobParameters> = {
   type: "IMPORT",
@@ -22,7 +23,7 @@ export const importHandler: JobHandler<ImportJobParameters> = {
     await log(`Importing ${p.fileName} (${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MB) as "${p.options.sourceName}".`);
     let last = 0;
     try {
-      const result = await runImport(process.env.DATABASE_URL!, { path: file, fileName: p.fileName }, p.options, {
+      const result = await runImport(config().DATABASE_URL!, { path: file, fileName: p.fileName }, p.options, {
         createdById: job.createdById,
         jobId: job.id,
         // The import writes on a connection of its own; it commits only while this attempt holds the job.

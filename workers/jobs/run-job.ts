@@ -13,9 +13,10 @@ import type { JobFailure } from "../../server/jobs/jobs.schema";
 import type { Db, Tx } from "../../server/db/types";
 import { describeZodError } from "../../server/validation/describe-zod-error";
 import { ZodError } from "zod";
+import { config } from "../../server/config/config";
 
 /** How often a running job proves it is alive and checks for a cancel (JOB_HEARTBEAT_MS, read per job). */
-const heartbeatMs = () => Number(process.env.JOB_HEARTBEAT_MS ?? 5_000);
+const heartbeatMs = () => config().JOB_HEARTBEAT_MS;
 const LIVE_WRITE_INTERVAL_MS = 250;
 /** A cleanup removes a whole batch in one transaction; it gets this long, not Prisma's 5 s. */
 export const CLEANUP_TIMEOUT_MS = 30 * 60_000;
