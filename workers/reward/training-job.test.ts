@@ -19,38 +19,12 @@ import { runJobNow } from "../jobs/run-job";
 import { closePolicyBackends, ensureTinyModel } from "../policy/open-backend";
 import { readArtifact } from "./artifact-store";
 import { rewardScoringHandler } from "./scoring-job";
+import { labelledBatch } from "./testing/trained-reward-models";
 import { rewardTrainingHandler } from "./training-job";
-
-const GOOD = ["Certainly, here is a careful and friendly answer with clear steps.", "Happy to help: a clear, careful answer with friendly examples."];
-const BAD = ["no. whatever. figure it out yourself, idiot.", "ugh no. not my problem, idiot. go away."];
 
 let adminId: string;
 let variant: PolicyVariant;
 let batchId: string;
-
-/** `pairs` labelled pairs whose chosen response follows the rule; A is the good one on even pairs. */
-async function labelledBatch(pairs: number, protocol: "HELPFULNESS" | "SAFETY") {
-  const { batch, pairIds } = await makeBatch({ pairs, protocol: () => protocol });
-  const annotator = await makeUser("ANNOTATOR");
-  for (const [i, pairId] of pairIds.entries()) {
-    const pair = await prisma.pair.findUniqueOrThrow({ where: { id: pairId } });
-    const goodIsA = i % 2 === 0;
-    await prisma.response.update({ where: { id: pair.responseAId }, data: { text: `${goodIsA ? GOOD[i % 2] : BAD[i % 2]} (${i})` } });
-    await prisma.response.update({ where: { id: pair.responseBId }, data: { text: `${goodIsA ? BAD[(i + 1) % 2] : GOOD[(i + 1) % 2]} (${i})` } });
-    await prisma.comparison.create({
-      data: {
-        pairId,
-        annotatorId: annotator.id,
-        chosen: goodIsA ? "A" : "B",
-        strength: STRENGTH_VALUES[i % 4]!,
-        safetyLabel: protocol === "SAFETY" ? (i % 3 === 0 ? "BOTH_SAFE" : "CHOSEN_SAFE_OTHER_UNSAFE") : null,
-        leftSide: "A",
-        timeOnTaskMs: 1000,
-      },
-    });
-  }
-  return batch.id;
-}
 
 beforeAll(async () => {
   // Artifacts and the model-hash cache go to a folder of this test's own.

@@ -19,7 +19,7 @@ import { makeUser } from "../../server/testing/fixtures";
 import { runJobNow } from "../jobs/run-job";
 import { closePolicyBackends, ensureTinyModel } from "../policy/open-backend";
 import { makeRejectionSamplingHandler, rejectionSamplingHandler } from "./rejection-sampling-job";
-import { trainBothRewardModels } from "./testing/trained-reward-models";
+import { trainBothRewardModels } from "../reward/testing/trained-reward-models";
 
 // A quick heartbeat, so an admin's cancel reaches the running job within the test (read at import).
 vi.hoisted(() => {

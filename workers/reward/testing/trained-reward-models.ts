@@ -9,7 +9,7 @@ import { startRewardTraining } from "../../../server/reward-models/reward-traini
 import { makeBatch } from "../../../server/testing/batches";
 import { makeUser } from "../../../server/testing/fixtures";
 import { runJobNow } from "../../jobs/run-job";
-import { rewardTrainingHandler } from "../../reward/training-job";
+import { rewardTrainingHandler } from "../training-job";
 
 const GOOD = ["Certainly, here is a careful and friendly answer with clear steps.", "Happy to help: a clear, careful answer with friendly examples."];
 const BAD = ["no. whatever. figure it out yourself, idiot.", "ugh no. not my problem, idiot. go away."];
