@@ -59,23 +59,20 @@ async function insertComparison(db: DbOrTx, annotatorId: string, input: SubmitIn
 }
 
 /**
- * A lease that ran out is renewed if the pair still has room for this annotator's label:
- * the pair row is locked first, so the places counted are all the places there are.
+ * A lease that ran out is renewed if it still holds its place (it has not lapsed yet), or if the
+ * pair has a place left for it: the pair row is locked first, so its count is current.
  */
 async function renewExpiredLease(db: Db, annotatorId: string, assignmentId: string): Promise<boolean> {
   return db.$transaction(async (tx) => {
-    const [pair] = await tx.$queryRaw<{ id: string; annotationCount: number; requiredAnnotations: number }[]>`
-      SELECT p.id, p."annotationCount", p."requiredAnnotations" FROM "Pair" p
-      JOIN "Assignment" a ON a."pairId" = p.id WHERE a.id = ${assignmentId} FOR UPDATE OF p`;
-    if (!pair) return false;
-    const [{ others }] = await tx.$queryRaw<[{ others: number }]>`
-      SELECT count(*)::int AS others FROM "Assignment" a
-      WHERE a."pairId" = ${pair.id} AND a.id <> ${assignmentId}
-        AND a."completedAt" IS NULL AND a."skippedAt" IS NULL AND a."expiresAt" > now()`;
-    if (pair.annotationCount + others >= pair.requiredAnnotations) return false;
+    const [lease] = await tx.$queryRaw<{ lapsed: boolean; placesLeft: number }[]>`
+      SELECT a."lapsedAt" IS NOT NULL AS lapsed, p."requiredAnnotations" - p."annotationCount" - p."leasedCount" AS "placesLeft"
+      FROM "Pair" p JOIN "Assignment" a ON a."pairId" = p.id
+      WHERE a.id = ${assignmentId} AND a."annotatorId" = ${annotatorId}
+      FOR UPDATE OF p, a`;
+    if (!lease || (lease.lapsed && lease.placesLeft <= 0)) return false;
     await tx.$executeRaw`
-      UPDATE "Assignment" SET "expiresAt" = now() + make_interval(secs => ${LEASE_SECONDS}::int)
-      WHERE id = ${assignmentId} AND "annotatorId" = ${annotatorId}`;
+      UPDATE "Assignment" SET "lapsedAt" = NULL, "expiresAt" = now() + make_interval(secs => ${LEASE_SECONDS}::int)
+      WHERE id = ${assignmentId}`;
     return true;
   });
 }

@@ -24,7 +24,7 @@ export async function undoComparison(db: Db, annotatorId: string, input: UndoInp
     await tx.$executeRaw`UPDATE "Pair" SET "annotationCount" = "annotationCount" - 1 WHERE id = ${comparison.pairId}`;
     // leasedAt moves to now so this pair is the annotator's current one again.
     await tx.$executeRaw`
-      UPDATE "Assignment" SET "completedAt" = NULL, "leasedAt" = now(),
+      UPDATE "Assignment" SET "completedAt" = NULL, "lapsedAt" = NULL, "leasedAt" = now(),
         "expiresAt" = now() + make_interval(secs => ${LEASE_SECONDS}::int)
       WHERE id = ${comparison.assignmentId}`;
     return comparison.assignmentId;

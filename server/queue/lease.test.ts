@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { prisma } from "../db/prisma";
 import { submitComparison } from "../annotation/submit";
 import { makeBatch } from "../testing/batches";
-import { makeAnnotators, makeUser } from "../testing/fixtures";
+import { callerFor, makeAnnotators, makeUser } from "../testing/fixtures";
 import { leaseNextTask } from "./lease";
 
 // Each test starts with no open batch, so only its own pairs are in the queue.
@@ -138,5 +138,74 @@ describe("under concurrency", () => {
       expect(new Set(pair.comparisons.map((c) => c.annotatorId)).size).toBe(overlap);
       expect(pair.assignments).toHaveLength(overlap);
     }
+  });
+});
+
+/** Each pair's kept count of held leases against a count of its assignments that hold a place. */
+async function placeCounts(pairIds: string[]) {
+  return prisma.$queryRaw<{ id: string; kept: number; counted: number }[]>`
+    SELECT p.id, p."leasedCount" AS kept,
+           (SELECT count(*)::int FROM "Assignment" a
+            WHERE a."pairId" = p.id AND a."completedAt" IS NULL AND a."skippedAt" IS NULL AND a."lapsedAt" IS NULL) AS counted
+    FROM "Pair" p WHERE p.id = ANY(${pairIds}) ORDER BY p.id`;
+}
+
+describe("places kept on the pair", () => {
+  it("follow every lease, submission, skip, undo, release and deletion", async () => {
+    const { pairIds } = await makeBatch({ pairs: 4, overlap: 2 });
+    const [a, b, c] = await Promise.all([makeUser("ANNOTATOR"), makeUser("ANNOTATOR"), makeUser("ANNOTATOR")]);
+    const ta = await leaseNextTask(prisma, a.id);
+    const tb = await leaseNextTask(prisma, b.id);
+    expect(await placeCounts([await pairOf(ta!.assignmentId)])).toEqual([expect.objectContaining({ kept: 2, counted: 2 })]);
+    // Full: a third annotator is given the next pair.
+    const tc = await leaseNextTask(prisma, c.id);
+    expect(await pairOf(tc!.assignmentId)).toBe(pairIds[1]);
+
+    const saved = await label(a.id, ta!.assignmentId);
+    await callerFor(b).annotate.skip({ assignmentId: tb!.assignmentId });
+    await callerFor(a).annotate.undo({ comparisonId: saved.comparisonId });
+    await callerFor(c).annotate.release({ assignmentId: tc!.assignmentId });
+    await prisma.assignment.deleteMany({ where: { annotatorId: b.id } });
+    const counts = await placeCounts(pairIds);
+    for (const row of counts) expect(row.kept).toBe(row.counted);
+    expect(counts.map((r) => r.kept)).toEqual([1, 1, 0, 0]);
+  });
+
+  it("give an expired lease's place back at the next lease, and a late answer takes a place still left", async () => {
+    const { pairIds } = await makeBatch({ pairs: 1, overlap: 2 });
+    const [a, b] = await Promise.all([makeUser("ANNOTATOR"), makeUser("ANNOTATOR")]);
+    const leased = await leaseNextTask(prisma, a.id);
+    await prisma.assignment.update({ where: { id: leased!.assignmentId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+    // b's lease marks a's lapsed (its place back) and takes one of the two places.
+    await leaseNextTask(prisma, b.id);
+    expect((await prisma.assignment.findUniqueOrThrow({ where: { id: leased!.assignmentId } })).lapsedAt).not.toBeNull();
+    expect(await placeCounts(pairIds)).toEqual([expect.objectContaining({ kept: 1, counted: 1 })]);
+    // a's late answer: the second place is still free, so it is taken and the label kept.
+    await expect(label(a.id, leased!.assignmentId)).resolves.toMatchObject({ comparisonId: expect.any(String) });
+    const pair = await prisma.pair.findUniqueOrThrow({ where: { id: pairIds[0] } });
+    expect([pair.annotationCount, pair.leasedCount]).toEqual([1, 1]);
+  });
+
+  it("stay exact when leases expire while many annotators work", async () => {
+    const { pairIds } = await makeBatch({ pairs: 30, overlap: 2 });
+    const annotators = await makeAnnotators(8);
+    await Promise.all(
+      annotators.map(async (annotator, i) => {
+        for (let n = 0; ; n++) {
+          const task = await leaseNextTask(prisma, annotator.id);
+          if (!task) return;
+          // Every third lease of half the annotators is abandoned: it expires instead of being labelled.
+          if (i % 2 === 0 && n % 3 === 2) {
+            await prisma.assignment.update({ where: { id: task.assignmentId }, data: { expiresAt: new Date(Date.now() - 1000) } });
+            continue;
+          }
+          await label(annotator.id, task.assignmentId);
+        }
+      }),
+    );
+    for (const row of await placeCounts(pairIds)) expect(row.kept).toBe(row.counted);
+    const pairs = await prisma.pair.findMany({ where: { id: { in: pairIds } }, include: { comparisons: true } });
+    // Eight annotators, two places per pair, abandoned leases returned: every pair was filled.
+    for (const pair of pairs) expect(pair.comparisons).toHaveLength(2);
   });
 });

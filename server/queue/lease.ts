@@ -1,13 +1,15 @@
 // "Next pair": the annotator's open lease, or a new lease on the next pair with room.
 // The rules live in the database function manual_lease_next_pair
-// (prisma/migrations/20261125160000_annotation_queue): open batches only, higher priority
+// (prisma/migrations/20261202003000_maintained_lease_places): open batches only, higher priority
 // first, never the same pair twice for one person, never more places than a pair's required
-// annotations (row locks with SKIP LOCKED), gold pairs mixed in at the batch's rate, left/right
-// order drawn per assignment.
+// annotations (each pair keeps its count of held leases; the one pair leased is locked with
+// SKIP LOCKED), expired leases give their place back, gold pairs mixed in at the batch's rate,
+// left/right order drawn per assignment.
 import type { DbOrTx } from "../db/types";
 import type { Task } from "../annotation/annotation.schema";
 import { sqlRoleAtOrdinal } from "../prompts/dialogue";
 import { config } from "../config/config";
+import { SQLSTATE, sqlStateOf } from "../db/sql-errors";
 
 /** How long a lease holds a place before the pair returns to the queue. */
 export const LEASE_SECONDS = config().ANNOTATION_LEASE_SECONDS;
@@ -49,7 +51,7 @@ export async function leaseNextTask(db: DbOrTx, annotatorId: string, leaseSecond
     } catch (error) {
       // The waiting pass near the end of the queue can deadlock with another annotator's;
       // PostgreSQL cancels one of the two, and that one simply asks again.
-      if (attempt < 3 && String((error as Error).message).includes("deadlock detected")) continue;
+      if (attempt < 3 && sqlStateOf(error) === SQLSTATE.deadlockDetected) continue;
       throw error;
     }
   }

@@ -6,7 +6,7 @@ import type { DbOrTx } from "../db/types";
 
 export async function releaseLease(db: DbOrTx, annotatorId: string, assignmentId: string): Promise<{ released: boolean }> {
   const released = await db.$executeRaw`
-    UPDATE "Assignment" SET "expiresAt" = now()
+    UPDATE "Assignment" SET "expiresAt" = now(), "lapsedAt" = now()
     WHERE id = ${assignmentId} AND "annotatorId" = ${annotatorId}
       AND "completedAt" IS NULL AND "skippedAt" IS NULL AND "expiresAt" > now()`;
   return { released: released === 1 };

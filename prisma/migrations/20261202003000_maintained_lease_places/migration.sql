@@ -1,0 +1,205 @@
+-- The queue keeps, on each pair, how many leases hold a place on it now ("leasedCount"), so a
+-- lease finds a pair with room from the pair row alone: no count of leases per candidate, no
+-- dynamic SQL, one row locked per lease.
+--
+-- A lease holds a place while it is open (not completed, not skipped) and has not lapsed. A
+-- lease that expires keeps its place until it is marked lapsed ("lapsedAt"), which every call
+-- of the lease function does for expired leases before it looks for a pair, so a place comes
+-- back at the first lease after its expiry. A late answer on a lease that has not lapsed yet
+-- still has its place; on one that has, it needs a place left (server/annotation/submit.ts).
+
+-- AlterTable
+ALTER TABLE "Pair" ADD COLUMN "leasedCount" INTEGER NOT NULL DEFAULT 0;
+
+-- AlterTable
+ALTER TABLE "Assignment" ADD COLUMN "lapsedAt" TIMESTAMP(3);
+
+-- Leases that expired before this migration have lapsed.
+UPDATE "Assignment" SET "lapsedAt" = "expiresAt"
+WHERE "completedAt" IS NULL AND "skippedAt" IS NULL AND "expiresAt" <= now();
+
+UPDATE "Pair" p SET "leasedCount" = held.n
+FROM (SELECT "pairId", count(*)::int AS n FROM "Assignment"
+      WHERE "completedAt" IS NULL AND "skippedAt" IS NULL AND "lapsedAt" IS NULL
+      GROUP BY "pairId") held
+WHERE p.id = held."pairId";
+
+-- "leasedCount" follows every change to an assignment, whoever makes it (the lease function,
+-- submit, skip, undo, release, a deleted user or pair, a test's own statement).
+CREATE FUNCTION manual_assignment_place_count() RETURNS trigger
+LANGUAGE plpgsql
+AS $$
+DECLARE
+  v_held_before BOOLEAN := false;
+  v_held_after BOOLEAN := false;
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    v_held_before := OLD."completedAt" IS NULL AND OLD."skippedAt" IS NULL AND OLD."lapsedAt" IS NULL;
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    v_held_after := NEW."completedAt" IS NULL AND NEW."skippedAt" IS NULL AND NEW."lapsedAt" IS NULL;
+  END IF;
+  IF TG_OP = 'UPDATE' AND OLD."pairId" = NEW."pairId" THEN
+    IF v_held_before <> v_held_after THEN
+      UPDATE "Pair" SET "leasedCount" = "leasedCount" + CASE WHEN v_held_after THEN 1 ELSE -1 END WHERE id = NEW."pairId";
+    END IF;
+    RETURN NULL;
+  END IF;
+  IF v_held_before THEN
+    UPDATE "Pair" SET "leasedCount" = "leasedCount" - 1 WHERE id = OLD."pairId";
+  END IF;
+  IF v_held_after THEN
+    UPDATE "Pair" SET "leasedCount" = "leasedCount" + 1 WHERE id = NEW."pairId";
+  END IF;
+  RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER manual_assignment_place_count
+AFTER INSERT OR DELETE OR UPDATE OF "completedAt", "skippedAt", "lapsedAt", "pairId" ON "Assignment"
+FOR EACH ROW EXECUTE FUNCTION manual_assignment_place_count();
+
+-- Pairs with a place left, in queue order: full and leased-out pairs are not in the index, so
+-- the lease reads only pairs it can take.
+DROP INDEX "manual_pair_open_queue";
+CREATE INDEX "manual_pair_open_queue" ON "Pair" ("batchId", "createdAt", "id")
+  WHERE "annotationCount" + "leasedCount" < "requiredAnnotations" AND NOT "isGold" AND "removedAt" IS NULL;
+
+-- Leases that hold a place, by expiry: the lease function's lapse pass reads the expired ones.
+DROP INDEX "manual_assignment_open_leases";
+CREATE INDEX "manual_assignment_held_leases" ON "Assignment" ("expiresAt")
+  WHERE "completedAt" IS NULL AND "skippedAt" IS NULL AND "lapsedAt" IS NULL;
+
+-- Marks up to p_limit expired leases lapsed, giving their places back. Rows another call is
+-- marking are passed over; pairs are touched in id order so two calls never wait on each other
+-- in a cycle.
+CREATE FUNCTION manual_lapse_expired_leases(p_limit INTEGER) RETURNS INTEGER
+LANGUAGE plpgsql
+VOLATILE
+AS $$
+DECLARE
+  v_lease RECORD;
+  v_lapsed INTEGER := 0;
+BEGIN
+  FOR v_lease IN
+    SELECT a.id FROM "Assignment" a
+    WHERE a.id IN (
+      SELECT e.id FROM "Assignment" e
+      WHERE e."completedAt" IS NULL AND e."skippedAt" IS NULL AND e."lapsedAt" IS NULL AND e."expiresAt" <= now()
+      ORDER BY e."expiresAt" LIMIT p_limit)
+    ORDER BY a."pairId", a.id
+    FOR UPDATE SKIP LOCKED
+  LOOP
+    UPDATE "Assignment" SET "lapsedAt" = now()
+    WHERE id = v_lease.id AND "completedAt" IS NULL AND "skippedAt" IS NULL AND "lapsedAt" IS NULL AND "expiresAt" <= now();
+    v_lapsed := v_lapsed + 1;
+  END LOOP;
+  RETURN v_lapsed;
+END;
+$$;
+
+-- The lease: the annotator's open lease if they hold one, else a new lease on the first pair
+-- with a place left in the open batches (higher priority first, then oldest pair first) that
+-- they have never been given; with probability goldRate of that pair's batch, a gold pair of the
+-- same batch they have not seen instead. No row when nothing is left.
+--
+-- The candidate is locked with SKIP LOCKED (concurrent annotators pass each other), and
+-- PostgreSQL re-checks the place count on the row version it locked, so a place taken a moment
+-- ago is never taken twice. Near the end of the queue every candidate may be locked by someone;
+-- a second pass then waits for those locks. Only the pair leased is locked.
+CREATE OR REPLACE FUNCTION manual_lease_next_pair(p_annotator TEXT, p_lease_seconds INTEGER)
+RETURNS TABLE (assignment_id TEXT, pair_id TEXT, left_side "Side", expires_at TIMESTAMP(3))
+LANGUAGE plpgsql
+VOLATILE
+AS $$
+DECLARE
+  v_assignment RECORD;
+  v_batch RECORD;
+  v_pair TEXT;
+  v_gold TEXT;
+  v_pass INTEGER;
+BEGIN
+  -- One lease at a time per annotator: two tabs asking at once get the same pair, not two.
+  PERFORM pg_advisory_xact_lock(hashtext('lease:' || p_annotator));
+
+  SELECT a.id, a."pairId", a."leftSide", a."expiresAt" INTO v_assignment
+  FROM "Assignment" a
+  JOIN "Pair" p ON p.id = a."pairId"
+  JOIN "Batch" b ON b.id = p."batchId" AND b.status = 'OPEN'
+  JOIN "Prompt" pr ON pr.id = p."promptId" AND pr."badAt" IS NULL
+  WHERE a."annotatorId" = p_annotator AND a."completedAt" IS NULL AND a."skippedAt" IS NULL
+    AND a."expiresAt" > now() AND p."removedAt" IS NULL
+  ORDER BY a."leasedAt" DESC
+  LIMIT 1;
+  IF FOUND THEN
+    RETURN QUERY SELECT v_assignment.id, v_assignment."pairId", v_assignment."leftSide", v_assignment."expiresAt";
+    RETURN;
+  END IF;
+
+  PERFORM manual_lapse_expired_leases(16);
+
+  FOR v_pass IN 1..2 LOOP
+  FOR v_batch IN
+    SELECT b.id, b."goldRate" FROM "Batch" b WHERE b.status = 'OPEN' ORDER BY b.priority DESC, b."createdAt", b.id
+  LOOP
+    v_gold := NULL;
+    IF v_batch."goldRate" > 0 AND random() < v_batch."goldRate" THEN
+      SELECT g.id INTO v_gold
+      FROM "Pair" g
+      WHERE g."batchId" = v_batch.id AND g."isGold" AND g."removedAt" IS NULL
+        AND NOT EXISTS (SELECT 1 FROM "Prompt" bad WHERE bad.id = g."promptId" AND bad."badAt" IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = g.id AND mine."annotatorId" = p_annotator)
+      ORDER BY random()
+      LIMIT 1;
+    END IF;
+
+    -- Gold is mixed into regular work: it is served only while the batch has a pair to give.
+    IF v_gold IS NOT NULL THEN
+      PERFORM 1 FROM "Pair" p
+      WHERE p."batchId" = v_batch.id AND p."annotationCount" + p."leasedCount" < p."requiredAnnotations"
+        AND NOT p."isGold" AND p."removedAt" IS NULL
+        AND NOT EXISTS (SELECT 1 FROM "Prompt" bad WHERE bad.id = p."promptId" AND bad."badAt" IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = p.id AND mine."annotatorId" = p_annotator)
+      LIMIT 1;
+      IF NOT FOUND THEN v_gold := NULL; END IF;
+      v_pair := v_gold;
+    ELSIF v_pass = 1 THEN
+      SELECT p.id INTO v_pair
+      FROM "Pair" p
+      WHERE p."batchId" = v_batch.id AND p."annotationCount" + p."leasedCount" < p."requiredAnnotations"
+        AND NOT p."isGold" AND p."removedAt" IS NULL
+        AND NOT EXISTS (SELECT 1 FROM "Prompt" bad WHERE bad.id = p."promptId" AND bad."badAt" IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = p.id AND mine."annotatorId" = p_annotator)
+      ORDER BY p."createdAt", p.id
+      LIMIT 1
+      FOR UPDATE OF p SKIP LOCKED;
+    ELSE
+      SELECT p.id INTO v_pair
+      FROM "Pair" p
+      WHERE p."batchId" = v_batch.id AND p."annotationCount" + p."leasedCount" < p."requiredAnnotations"
+        AND NOT p."isGold" AND p."removedAt" IS NULL
+        AND NOT EXISTS (SELECT 1 FROM "Prompt" bad WHERE bad.id = p."promptId" AND bad."badAt" IS NOT NULL)
+        AND NOT EXISTS (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = p.id AND mine."annotatorId" = p_annotator)
+      ORDER BY p."createdAt", p.id
+      LIMIT 1
+      FOR UPDATE OF p;
+    END IF;
+
+    IF v_pair IS NOT NULL THEN
+      INSERT INTO "Assignment" (id, "pairId", "annotatorId", "leftSide", "leasedAt", "expiresAt")
+      VALUES (
+        gen_random_uuid()::text,
+        v_pair,
+        p_annotator,
+        (CASE WHEN random() < 0.5 THEN 'A' ELSE 'B' END)::"Side",
+        now(),
+        now() + make_interval(secs => p_lease_seconds)
+      )
+      RETURNING id, "pairId", "leftSide", "expiresAt" INTO v_assignment;
+      RETURN QUERY SELECT v_assignment.id, v_assignment."pairId", v_assignment."leftSide", v_assignment."expiresAt";
+      RETURN;
+    END IF;
+  END LOOP;
+  END LOOP;
+END;
+$$;
