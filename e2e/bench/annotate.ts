@@ -9,7 +9,16 @@
 //   saturation  — 64 annotators with no think time for BENCH_SATURATION_S (20) seconds;
 //   baseline    — the same SQL the endpoint runs per annotation (user lookup, submit, next
 //                 lease) looped with `pg` from this process at the same concurrency and pool
-//                 size, without HTTP.
+//                 size, without HTTP;
+//   floor       — the rows any queue must write per annotation, with the plainest statements
+//                 on pairs chosen in advance (insert the lease; then, in one transaction, close
+//                 it, count it on the pair and insert the comparison), same concurrency and pool;
+//                 the queue's own place-count trigger is switched off for it, since keeping that
+//                 count is this queue's way of choosing, not work every queue must do.
+// PostgreSQL's CPU per annotation is read from /proc (the postmaster and its backends) around
+// the baseline and the floor.
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
 import os from "node:os";
 import pg from "pg";
 import { Pool } from "undici";
@@ -82,7 +91,7 @@ async function seed(databaseUrl: string) {
     `INSERT INTO "User" (id, email, name, role, "passwordHash", "updatedAt")
      SELECT 'bench-user-' || i, 'bench' || i || '@bench.local', 'Bench annotator ' || i, 'ANNOTATOR', $1, now()
      FROM generate_series(1, $2::int) i`,
-    [hash, ANNOTATORS + CONCURRENCY],
+    [hash, ANNOTATORS + 2 * CONCURRENCY],
   );
   await db.query(`ANALYZE`);
   // The seed's dirty pages are flushed now, not by a checkpoint in the middle of the measurement.
@@ -257,29 +266,126 @@ async function saturation(annotators: Annotator[]) {
   return { perSecond: completed / SATURATION_S, p50: percentile(latencies, 50), p99: percentile(latencies, 99), failed, cpuShare: cpu() };
 }
 
-/** The endpoint's SQL per annotation, without HTTP, Next.js, tRPC or Prisma. */
-async function baseline(databaseUrl: string) {
+/**
+ * CPU time PostgreSQL has used so far, in ms: the postmaster with its finished children, plus
+ * every live backend and auxiliary process (found through a connection's own backend pid).
+ */
+async function postgresCpuMs(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query(`SELECT pg_backend_pid() AS pid`);
+  const ticks = Number(execFileSync("getconf", ["CLK_TCK"]).toString().trim());
+  const stat = (pid: number | string) => {
+    try {
+      // Fields after the command name (which may hold spaces) start at field 3.
+      const text = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      return text.slice(text.lastIndexOf(")") + 2).split(" ");
+    } catch {
+      return null;
+    }
+  };
+  const postmaster = Number(stat(rows[0].pid)![1]);
+  const own = stat(postmaster)!;
+  // utime, stime, cutime, cstime are fields 14–17 (indexes 11–14 after the name).
+  let total = Number(own[11]) + Number(own[12]) + Number(own[13]) + Number(own[14]);
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = stat(entry);
+    if (fields && Number(fields[1]) === postmaster) total += Number(fields[11]) + Number(fields[12]);
+  }
+  return (total / ticks) * 1000;
+}
+
+type SqlPhase = { perSecond: number; cpuShare: number; pgCpuMsPerAnnotation: number };
+
+/** Runs one annotator loop per id at CONCURRENCY over a pool of POOL_SIZE for SATURATION_S seconds. */
+async function sqlPhase(
+  databaseUrl: string,
+  ids: string[],
+  loop: (pool: pg.Pool, id: string, index: number, until: number) => Promise<number>,
+): Promise<SqlPhase> {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: POOL_SIZE });
   // An idle connection that sees the benchmark's database shut down is not a failure.
   pool.on("error", () => {});
-  const ids = Array.from({ length: CONCURRENCY }, (_, i) => `bench-user-${ANNOTATORS + i + 1}`);
-  let completed = 0;
+  await Promise.all(Array.from({ length: POOL_SIZE }, () => pool.query("SELECT 1")));
+  const pgCpuBefore = await postgresCpuMs(pool);
   const cpu = cpuMeter();
   const end = performance.now() + SATURATION_S * 1000;
-  await Promise.all(
-    ids.map(async (id) => {
-      let task = (await pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS])).rows[0] as NonNullable<Task> | undefined;
-      while (task && performance.now() < end) {
-        await pool.query(`SELECT id, email, name, role::text AS role FROM "User" WHERE id = $1 AND "deactivatedAt" IS NULL`, [id]);
-        const a = answer(task);
-        await pool.query(SUBMIT, [a.assignmentId, id, a.pick, a.strength, a.safetyLabel, a.timeOnTaskMs, a.comment]);
-        task = (await pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS])).rows[0];
+  const counts = await Promise.all(ids.map((id, i) => loop(pool, id, i, end)));
+  const cpuShare = cpu();
+  const pgCpu = (await postgresCpuMs(pool)) - pgCpuBefore;
+  await pool.end();
+  const completed = counts.reduce((a, b) => a + b, 0);
+  return { perSecond: completed / SATURATION_S, cpuShare, pgCpuMsPerAnnotation: pgCpu / Math.max(1, completed) };
+}
+
+/** The endpoint's SQL per annotation, without HTTP, Next.js, tRPC or Prisma. */
+function baseline(databaseUrl: string) {
+  const ids = Array.from({ length: CONCURRENCY }, (_, i) => `bench-user-${ANNOTATORS + i + 1}`);
+  return sqlPhase(databaseUrl, ids, async (pool, id, _i, end) => {
+    let completed = 0;
+    let task = (await pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS])).rows[0] as NonNullable<Task> | undefined;
+    while (task && performance.now() < end) {
+      await pool.query(`SELECT id, email, name, role::text AS role FROM "User" WHERE id = $1 AND "deactivatedAt" IS NULL`, [id]);
+      const a = answer(task);
+      await pool.query(SUBMIT, [a.assignmentId, id, a.pick, a.strength, a.safetyLabel, a.timeOnTaskMs, a.comment]);
+      task = (await pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS])).rows[0];
+      completed++;
+    }
+    return completed;
+  });
+}
+
+/**
+ * The floor: the same rows with the plainest statements, each annotator working down its own
+ * list of pairs chosen in advance (the newest pairs, which the phases before never reached).
+ */
+async function floor(databaseUrl: string) {
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  const perAnnotator = 5_000;
+  const { rows } = await admin.query<{ id: string; protocol: string }>(
+    `SELECT p.id, pr.protocol::text AS protocol FROM "Pair" p JOIN "Prompt" pr ON pr.id = p."promptId"
+     WHERE p."annotationCount" = 0 AND NOT EXISTS (SELECT 1 FROM "Assignment" a WHERE a."pairId" = p.id)
+     ORDER BY p."createdAt" DESC LIMIT $1`,
+    [perAnnotator * CONCURRENCY],
+  );
+  // (A schema from before the place count has no such trigger; the floor is measured there too.)
+  const trigger = (await admin.query(`SELECT 1 FROM pg_trigger WHERE tgname = 'manual_assignment_place_count'`)).rowCount === 1;
+  if (trigger) await admin.query(`ALTER TABLE "Assignment" DISABLE TRIGGER manual_assignment_place_count`);
+  try {
+    const ids = Array.from({ length: CONCURRENCY }, (_, i) => `bench-user-${ANNOTATORS + CONCURRENCY + i + 1}`);
+    return await sqlPhase(databaseUrl, ids, async (pool, id, index, end) => {
+      let completed = 0;
+      for (let k = index; k < rows.length && performance.now() < end; k += CONCURRENCY) {
+        const pair = rows[k]!;
+        const leftSide = Math.random() < 0.5 ? "A" : "B";
+        const lease = await pool.query<{ id: string }>(
+          `INSERT INTO "Assignment" (id, "pairId", "annotatorId", "leftSide", "leasedAt", "expiresAt")
+           VALUES (gen_random_uuid()::text, $1, $2, $3::"Side", now(), now() + make_interval(secs => $4::int)) RETURNING id`,
+          [pair.id, id, leftSide, LEASE_SECONDS],
+        );
+        const a = answer({ assignmentId: lease.rows[0]!.id, protocol: pair.protocol as "HELPFULNESS" | "SAFETY" });
+        const client = await pool.connect();
+        try {
+          await client.query("BEGIN");
+          await client.query(`UPDATE "Assignment" SET "completedAt" = now() WHERE id = $1`, [a.assignmentId]);
+          await client.query(`UPDATE "Pair" SET "annotationCount" = "annotationCount" + 1 WHERE id = $1`, [pair.id]);
+          await client.query(
+            `INSERT INTO "Comparison" (id, "pairId", "annotatorId", "assignmentId", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs", comment, "createdAt")
+             VALUES (gen_random_uuid()::text, $1, $2, $3, $4::"Side", $5::"Strength", $6::"SafetyLabel", $7::"Side", $8, $9, now())`,
+            [pair.id, id, a.assignmentId, a.pick === "LEFT" ? leftSide : leftSide === "A" ? "B" : "A", a.strength, a.safetyLabel, leftSide, a.timeOnTaskMs, a.comment],
+          );
+          await client.query("COMMIT");
+        } finally {
+          client.release();
+        }
         completed++;
       }
-    }),
-  );
-  await pool.end();
-  return { perSecond: completed / SATURATION_S, cpuShare: cpu() };
+      return completed;
+    });
+  } finally {
+    if (trigger) await admin.query(`ALTER TABLE "Assignment" ENABLE TRIGGER manual_assignment_place_count`);
+    await admin.end();
+  }
 }
 
 export async function benchAnnotate() {
@@ -287,7 +393,7 @@ export async function benchAnnotate() {
   const app = await startApp("annotate");
   try {
     const seedSeconds = await seed(app.databaseUrl);
-    console.log(`Seeded ${PAIRS} pairs and ${ANNOTATORS + CONCURRENCY} annotators in ${seedSeconds.toFixed(1)} s.`);
+    console.log(`Seeded ${PAIRS} pairs and ${ANNOTATORS + 2 * CONCURRENCY} annotators in ${seedSeconds.toFixed(1)} s.`);
     const t0 = performance.now();
     const annotators = await signInAll(app.baseUrl, ANNOTATORS);
     console.log(`${ANNOTATORS} annotators signed in through next-auth in ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
@@ -315,7 +421,13 @@ export async function benchAnnotate() {
     const base = await baseline(app.databaseUrl);
     console.log(
       `baseline: the same SQL with pg, ${CONCURRENCY} concurrent, pool ${POOL_SIZE} -> ${base.perSecond.toFixed(1)} annotations/s; ` +
-        `this process ${(100 * base.cpuShare).toFixed(1)}% CPU`,
+        `PostgreSQL ${base.pgCpuMsPerAnnotation.toFixed(2)} ms CPU per annotation; this process ${(100 * base.cpuShare).toFixed(1)}% CPU`,
+    );
+    const least = await floor(app.databaseUrl);
+    console.log(
+      `floor: the plainest writes of the same rows on pairs chosen in advance, ${CONCURRENCY} concurrent, pool ${POOL_SIZE} -> ` +
+        `${least.perSecond.toFixed(1)} annotations/s; PostgreSQL ${least.pgCpuMsPerAnnotation.toFixed(2)} ms CPU per annotation; ` +
+        `this process ${(100 * least.cpuShare).toFixed(1)}% CPU`,
     );
     if (errorSamples.size) console.log(`errors seen: ${[...errorSamples].join(" | ")}`);
     const round = (x: number) => Math.round(x * 10) / 10;
@@ -331,6 +443,10 @@ export async function benchAnnotate() {
         baseline_sql_per_s: round(base.perSecond),
         ratio: Math.round((sat.perSecond / base.perSecond) * 100) / 100,
         load_generator_cpu_share: Math.round(Math.max(open.cpuShare, sat.cpuShare) * 100) / 100,
+        floor_per_s: round(least.perSecond),
+        sql_to_floor: Math.round((base.perSecond / least.perSecond) * 100) / 100,
+        pg_cpu_ms_per_annotation: Math.round(base.pgCpuMsPerAnnotation * 100) / 100,
+        floor_pg_cpu_ms_per_annotation: Math.round(least.pgCpuMsPerAnnotation * 100) / 100,
       }),
     );
   } finally {
