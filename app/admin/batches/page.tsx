@@ -8,7 +8,7 @@ import { updateBatchInput } from "~/server/batches/batches.schema";
 import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../_trpc/client";
 import { ErrorAlert } from "../../_components/ErrorAlert";
-import { EmptyRow } from "../../_components/EmptyRow";
+import { type Column, DataTable } from "../../_components/DataTable";
 
 type Batch = inferRouterOutputs<AppRouter>["batches"]["list"][number];
 const statuses = updateBatchInput.shape.status.unwrap().options;
@@ -19,32 +19,22 @@ export default function BatchesPage() {
   return (
     <section className="stack">
       <h1>Batches</h1>
-      <ErrorAlert error={batches.error} />
-      <table className="table" aria-label="Batches">
-        <thead>
-          <tr>
-            <th>Round</th>
-            <th>Batch</th>
-            <th className="num">Pairs</th>
-            <th className="num">Overlap</th>
-            <th>Status</th>
-            <th>Priority</th>
-            <th>Gold rate</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {batches.data?.map((b) => (
-            <BatchRow key={b.id} batch={b} />
-          ))}
-          {batches.data?.length === 0 && <EmptyRow colSpan={8}>No batches yet: generate pairs or import a dataset.</EmptyRow>}
-        </tbody>
-      </table>
+      <DataTable
+        label="Batches"
+        columns={columns}
+        rows={batches.data}
+        rowKey={(b) => b.id}
+        rowProps={(b) => ({ "data-batch-id": b.id })}
+        useRowState={useBatchEdit}
+        error={batches.error}
+        empty="No batches yet: generate pairs or import a dataset."
+      />
     </section>
   );
 }
 
-function BatchRow({ batch }: { batch: Batch }) {
+/** A row's edits of status, priority and gold rate, and their save. */
+function useBatchEdit(batch: Batch) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [status, setStatus] = useState<string>(batch.status);
@@ -60,6 +50,7 @@ function BatchRow({ batch }: { batch: Batch }) {
         ]),
     }),
   );
+  const imported = batch.importId !== null;
 
   /** Any edit clears the last "Saved" / error note of the row. */
   function edit(set: (v: string) => void, value: string) {
@@ -81,22 +72,33 @@ function BatchRow({ batch }: { batch: Batch }) {
     update.mutate(parsed.data);
   }
 
-  const error = localError ?? update.error?.message;
-  const name = batch.name;
-  const imported = batch.importId !== null;
-  return (
-    <tr data-batch-id={batch.id}>
-      <td>{batch.round.name}</td>
-      <td>{name}</td>
-      <td className="num">{batch._count.pairs}</td>
-      <td className="num">{batch.annotationsPerPair}</td>
-      <td>
+  return {
+    status: [status, (v: string) => edit(setStatus, v)] as const,
+    priority: [priority, (v: string) => edit(setPriority, v)] as const,
+    goldRate: [goldRate, (v: string) => edit(setGoldRate, v)] as const,
+    imported,
+    save,
+    saving: update.isPending,
+    saved: update.isSuccess,
+    error: localError ?? update.error?.message,
+  };
+}
+
+const columns: Column<Batch, ReturnType<typeof useBatchEdit>>[] = [
+  { header: "Round", value: (b) => b.round.name },
+  { header: "Batch", value: (b) => b.name },
+  { header: "Pairs", num: true, value: (b) => b._count.pairs },
+  { header: "Overlap", num: true, value: (b) => b.annotationsPerPair },
+  {
+    header: "Status",
+    cell: (b, { status: [status, setStatus], imported }) => (
+      <>
         <select
-          aria-label={`Status of ${name}`}
+          aria-label={`Status of ${b.name}`}
           value={status}
           disabled={imported}
-          aria-describedby={imported ? `imported-${batch.id}` : undefined}
-          onChange={(e) => edit(setStatus, e.target.value)}
+          aria-describedby={imported ? `imported-${b.id}` : undefined}
+          onChange={(e) => setStatus(e.target.value)}
         >
           {statuses.map((s) => (
             <option key={s} value={s}>
@@ -105,49 +107,60 @@ function BatchRow({ batch }: { batch: Batch }) {
           ))}
         </select>
         {imported && (
-          <span id={`imported-${batch.id}`} className="muted">
+          <span id={`imported-${b.id}`} className="muted">
             {" "}
             imported dataset
           </span>
         )}
-      </td>
-      <td>
-        <input
-          type="number"
-          aria-label={`Priority of ${name}`}
-          step={1}
-          min={-1000}
-          max={1000}
-          size={6}
-          style={{ width: "6rem" }}
-          value={priority}
-          onChange={(e) => edit(setPriority, e.target.value)}
-        />
-      </td>
-      <td>
-        <input
-          type="number"
-          aria-label={`Gold rate of ${name}`}
-          step={0.05}
-          min={0}
-          max={1}
-          style={{ width: "6rem" }}
-          value={goldRate}
-          onChange={(e) => edit(setGoldRate, e.target.value)}
-        />
-      </td>
-      <td>
-        <button type="button" onClick={save} disabled={update.isPending}>
+      </>
+    ),
+  },
+  {
+    header: "Priority",
+    cell: (b, { priority: [priority, setPriority] }) => (
+      <input
+        type="number"
+        aria-label={`Priority of ${b.name}`}
+        step={1}
+        min={-1000}
+        max={1000}
+        size={6}
+        style={{ width: "6rem" }}
+        value={priority}
+        onChange={(e) => setPriority(e.target.value)}
+      />
+    ),
+  },
+  {
+    header: "Gold rate",
+    cell: (b, { goldRate: [goldRate, setGoldRate] }) => (
+      <input
+        type="number"
+        aria-label={`Gold rate of ${b.name}`}
+        step={0.05}
+        min={0}
+        max={1}
+        style={{ width: "6rem" }}
+        value={goldRate}
+        onChange={(e) => setGoldRate(e.target.value)}
+      />
+    ),
+  },
+  {
+    header: "",
+    cell: (_b, { save, saving, saved, error }) => (
+      <>
+        <button type="button" onClick={save} disabled={saving}>
           Save
         </button>
-        {update.isSuccess && !error && (
+        {saved && !error && (
           <span className="muted" role="status">
             {" "}
             Saved
           </span>
         )}
         <ErrorAlert error={error} />
-      </td>
-    </tr>
-  );
-}
+      </>
+    ),
+  },
+];

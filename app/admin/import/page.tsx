@@ -5,13 +5,15 @@
 // Nothing is written before the confirmation, and a bad row anywhere rejects the whole file with
 // its line and field.
 import { useMutation, useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import { useCallback, useState } from "react";
 import type { ImportPreview } from "~/server/import/run-import";
+import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../_trpc/client";
 import { ErrorAlert } from "../../_components/ErrorAlert";
 import { ImportJob } from "./_components/ImportJob";
 import { Markdown } from "../../_components/Markdown";
-import { EmptyRow } from "../../_components/EmptyRow";
+import { type Column, DataTable } from "../../_components/DataTable";
 
 type Uploaded = { uploadId: string; fileName: string; size: number; preview: ImportPreview };
 type Format = "auto" | "prompts" | "hh-rlhf" | "trl" | "raw";
@@ -39,6 +41,39 @@ function uploadFile(file: File, format: Format, onProgress: (fraction: number) =
     xhr.send(file);
   });
 }
+
+type PreviewRow = ImportPreview["rows"][number];
+const previewColumns: Column<PreviewRow>[] = [
+  { header: "Where", value: (row) => row.where },
+  { header: "Protocol", value: (row) => row.protocol.toLowerCase() },
+  {
+    header: "Dialogue",
+    cell: (row) =>
+      row.dialogue.map((t, i) => (
+        <div key={i}>
+          <strong>{t.role}:</strong> <Markdown text={t.content} />
+        </div>
+      )),
+  },
+];
+const preferenceColumns: Column<PreviewRow>[] = [
+  { header: "Chosen", cell: (row) => row.chosen !== undefined && <Markdown text={row.chosen} /> },
+  { header: "Rejected", cell: (row) => row.rejected !== undefined && <Markdown text={row.rejected} /> },
+  { header: "Strength", value: (row) => row.strength?.toLowerCase().replace(/_/g, " ") },
+];
+
+type PastImport = inferRouterOutputs<AppRouter>["import"]["list"][number];
+const importColumns: Column<PastImport>[] = [
+  { header: "When", cell: (i) => new Date(i.createdAt).toLocaleString() },
+  { header: "Source", value: (i) => i.sourceName },
+  { header: "File", value: (i) => i.fileName },
+  { header: "Format", value: (i) => i.format },
+  { header: "Rows", value: (i) => i.rows },
+  { header: "Imported", value: (i) => i.inserted },
+  { header: "Duplicates", value: (i) => i.duplicates },
+  { header: "Licence", value: (i) => i.licence ?? "—" },
+  { header: "sha256", cellProps: (i) => ({ title: i.fileSha256 }), cell: (i) => `${i.fileSha256.slice(0, 12)}…` },
+];
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 1)} MB`;
 
@@ -142,44 +177,13 @@ export default function ImportPage() {
             )}
           </dl>
           <ErrorAlert error={preview.error} />
-          <table className="data" aria-label="First rows">
-            <thead>
-              <tr>
-                <th>Where</th>
-                <th>Protocol</th>
-                <th>Dialogue</th>
-                {isPreferences && (
-                  <>
-                    <th>Chosen</th>
-                    <th>Rejected</th>
-                    <th>Strength</th>
-                  </>
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {preview.rows.map((row) => (
-                <tr key={row.where}>
-                  <td>{row.where}</td>
-                  <td>{row.protocol.toLowerCase()}</td>
-                  <td>
-                    {row.dialogue.map((t, i) => (
-                      <div key={i}>
-                        <strong>{t.role}:</strong> <Markdown text={t.content} />
-                      </div>
-                    ))}
-                  </td>
-                  {isPreferences && (
-                    <>
-                      <td>{row.chosen !== undefined && <Markdown text={row.chosen} />}</td>
-                      <td>{row.rejected !== undefined && <Markdown text={row.rejected} />}</td>
-                      <td>{row.strength?.toLowerCase().replace(/_/g, " ")}</td>
-                    </>
-                  )}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label="First rows"
+            className="data"
+            columns={isPreferences ? [...previewColumns, ...preferenceColumns] : previewColumns}
+            rows={preview.rows}
+            rowKey={(row) => row.where}
+          />
 
           {!preview.error && !start.data && (
             <form
@@ -221,37 +225,15 @@ export default function ImportPage() {
       {jobId && <ImportJob jobId={jobId} onEnded={importEnded} />}
 
       <h2>Past imports</h2>
-      <table className="data" aria-label="Past imports">
-        <thead>
-          <tr>
-            <th>When</th>
-            <th>Source</th>
-            <th>File</th>
-            <th>Format</th>
-            <th>Rows</th>
-            <th>Imported</th>
-            <th>Duplicates</th>
-            <th>Licence</th>
-            <th>sha256</th>
-          </tr>
-        </thead>
-        <tbody>
-          {imports.data?.map((i) => (
-            <tr key={i.id}>
-              <td>{new Date(i.createdAt).toLocaleString()}</td>
-              <td>{i.sourceName}</td>
-              <td>{i.fileName}</td>
-              <td>{i.format}</td>
-              <td>{i.rows}</td>
-              <td>{i.inserted}</td>
-              <td>{i.duplicates}</td>
-              <td>{i.licence ?? "—"}</td>
-              <td title={i.fileSha256}>{i.fileSha256.slice(0, 12)}…</td>
-            </tr>
-          ))}
-          {imports.data?.length === 0 && <EmptyRow colSpan={9}>No imports yet.</EmptyRow>}
-        </tbody>
-      </table>
+      <DataTable
+        label="Past imports"
+        className="data"
+        columns={importColumns}
+        rows={imports.data}
+        rowKey={(i) => i.id}
+        error={imports.error}
+        empty="No imports yet."
+      />
     </section>
   );
 }

@@ -3,18 +3,30 @@
 // when jobs change (jobs.watchList, pushed), and polled only while that stream is down.
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
 import { JOB_STATUSES, JOB_TYPES } from "~/server/jobs/jobs.schema";
+import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../_trpc/client";
 import { streaming } from "../../_trpc/useLiveJob";
 import { JobActions } from "./_components/JobActions";
 import { formatTime, JobProgress, LIVE_REFRESH_MS } from "./_components/JobProgress";
 import "./jobs.css";
-import { ErrorAlert } from "../../_components/ErrorAlert";
+import { type Column, DataTable } from "../../_components/DataTable";
 
 type JobStatus = (typeof JOB_STATUSES)[number];
 type JobType = (typeof JOB_TYPES)[number];
+type Job = inferRouterOutputs<AppRouter>["jobs"]["list"]["jobs"][number];
+
+const columns: Column<Job>[] = [
+  { header: "Job", cell: (job) => <Link href={`/admin/jobs/${job.id}`}>{job.type.toLowerCase().replace(/_/g, " ")}</Link> },
+  { header: "Progress", cell: (job) => <JobProgress status={job.status} progress={job.progress} message={job.error ?? job.progressMessage} /> },
+  { header: "Started by", value: (job) => job.createdBy?.name ?? "system" },
+  { header: "Created", cell: (job) => formatTime(job.createdAt) },
+  { header: "Attempts", num: true, cell: (job) => `${job.attempts} / ${job.maxAttempts}` },
+  { header: "", cell: (job) => <JobActions jobId={job.id} status={job.status} cancelRequested={!!job.cancelRequestedAt} /> },
+];
 
 export default function JobsPage() {
   const trpc = useTRPC();
@@ -71,40 +83,15 @@ export default function JobsPage() {
           </select>
         </label>
       </div>
-      <ErrorAlert error={jobs.error} />
-      <table className="table" aria-label="Jobs">
-        <thead>
-          <tr>
-            <th>Job</th>
-            <th>Progress</th>
-            <th>Started by</th>
-            <th>Created</th>
-            <th>Attempts</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {jobs.data?.jobs.map((job) => (
-            <tr key={job.id} data-job-id={job.id}>
-              <td>
-                <Link href={`/admin/jobs/${job.id}`}>{job.type.toLowerCase().replace(/_/g, " ")}</Link>
-              </td>
-              <td>
-                <JobProgress status={job.status} progress={job.progress} message={job.error ?? job.progressMessage} />
-              </td>
-              <td>{job.createdBy?.name ?? "system"}</td>
-              <td>{formatTime(job.createdAt)}</td>
-              <td className="num">
-                {job.attempts} / {job.maxAttempts}
-              </td>
-              <td>
-                <JobActions jobId={job.id} status={job.status} cancelRequested={!!job.cancelRequestedAt} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {jobs.data?.jobs.length === 0 && <p className="muted">No jobs.</p>}
+      <DataTable
+        label="Jobs"
+        columns={columns}
+        rows={jobs.data?.jobs}
+        rowKey={(job) => job.id}
+        rowProps={(job) => ({ "data-job-id": job.id })}
+        error={jobs.error}
+        empty="No jobs."
+      />
     </section>
   );
 }

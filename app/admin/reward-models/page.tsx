@@ -4,6 +4,7 @@
 // Training runs in a worker; its job page shows progress, loss and accuracy as they come.
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
@@ -11,12 +12,15 @@ import { z } from "zod";
 import { PROTOCOLS, protocolName } from "~/server/preferences/vocabulary";
 import { MARGIN_KINDS } from "~/server/preferences/vocabulary";
 import { POOLINGS, type RewardTrainingRequest, rewardTrainingParameters } from "~/server/reward-models/reward-models.schema";
+import type { AppRouter } from "~/server/trpc/root";
 import { ErrorAlert, FieldError } from "../../_components/ErrorAlert";
 import { useTRPC } from "../../_trpc/client";
 import { percent } from "../../research/_components/charts";
 import "../../research/_components/dashboard.css";
 import "./reward-models.css";
-import { EmptyRow } from "../../_components/EmptyRow";
+import { type Column, DataTable } from "../../_components/DataTable";
+
+type RewardModel = inferRouterOutputs<AppRouter>["rewardModels"]["list"][number];
 
 const optionalNumber = z.string().trim().regex(/^(\d+(\.\d*)?(e-?\d+)?)?$/i, "a number, or empty for the default");
 
@@ -239,6 +243,57 @@ export default function RewardModelsPage() {
   const retire = useMutation(trpc.rewardModels.retire.mutationOptions({ onSuccess: refresh }));
   const [compare, setCompare] = useState<string[]>([]);
   const toggle = (id: string) => setCompare((ids) => (ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id].slice(-2)));
+  const columns: Column<RewardModel>[] = [
+    {
+      header: "Compare",
+      cell: (m) => <input type="checkbox" aria-label={`compare v${m.version}`} checked={compare.includes(m.id)} onChange={() => toggle(m.id)} />,
+    },
+    { header: "Kind", value: (m) => protocolName(m.kind), sortable: true },
+    { header: "Version", value: (m) => m.version, sortable: true, cell: (m) => <Link href={`/admin/reward-models/${m.id}`}>v{m.version}</Link> },
+    { header: "Test accuracy", num: true, value: (m) => m.accuracy, sortable: true, cell: (m) => percent(m.accuracy) },
+    { header: "Train / test pairs", num: true, cell: (m) => `${m.trainPairs ?? "—"} / ${m.testPairs ?? "—"}` },
+    {
+      header: "Features",
+      cell: (m) => (
+        <>
+          {m.featureVariant?.name ?? "—"} <span className="muted">({m.featureDims} dims)</span>
+        </>
+      ),
+    },
+    { header: "Backend", value: (m) => m.backend },
+    {
+      header: "Trained",
+      cell: (m) => (
+        <>
+          {new Date(m.createdAt).toLocaleString()}{" "}
+          {m.trainingJobId && (
+            <Link className="muted" href={`/admin/jobs/${m.trainingJobId}`}>
+              run
+            </Link>
+          )}
+        </>
+      ),
+    },
+    { header: "Status", cell: (m) => (m.retiredAt ? "retired" : m.active ? <strong>active</strong> : "ready") },
+    {
+      header: "",
+      cellProps: () => ({ className: "actions" }),
+      cell: (m) => (
+        <>
+          {!m.active && !m.retiredAt && (
+            <button type="button" onClick={() => activate.mutate({ rewardModelId: m.id })} disabled={activate.isPending}>
+              Make active
+            </button>
+          )}
+          {!m.retiredAt && (
+            <button type="button" className="secondary" onClick={() => retire.mutate({ rewardModelId: m.id })} disabled={retire.isPending}>
+              Retire
+            </button>
+          )}
+        </>
+      ),
+    },
+  ];
   return (
     <section className="stack">
       <h1>Reward models</h1>
@@ -246,66 +301,15 @@ export default function RewardModelsPage() {
         A scalar head over the policy model's features of the chat-formatted prompt and response, trained on the team's comparisons. The
         active model of each kind scores responses for rejection sampling and scoring jobs.
       </p>
-      <ErrorAlert error={models.error ?? activate.error ?? retire.error} />
-      <table className="table" aria-label="Reward models">
-        <thead>
-          <tr>
-            <th>Compare</th>
-            <th>Kind</th>
-            <th>Version</th>
-            <th className="num">Test accuracy</th>
-            <th className="num">Train / test pairs</th>
-            <th>Features</th>
-            <th>Backend</th>
-            <th>Trained</th>
-            <th>Status</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {models.data?.map((m) => (
-            <tr key={m.id} data-testid={`reward-model-${m.kind}-${m.version}`}>
-              <td>
-                <input type="checkbox" aria-label={`compare v${m.version}`} checked={compare.includes(m.id)} onChange={() => toggle(m.id)} />
-              </td>
-              <td>{protocolName(m.kind)}</td>
-              <td>
-                <Link href={`/admin/reward-models/${m.id}`}>v{m.version}</Link>
-              </td>
-              <td className="num">{percent(m.accuracy)}</td>
-              <td className="num">
-                {m.trainPairs ?? "—"} / {m.testPairs ?? "—"}
-              </td>
-              <td>
-                {m.featureVariant?.name ?? "—"} <span className="muted">({m.featureDims} dims)</span>
-              </td>
-              <td>{m.backend}</td>
-              <td>
-                {new Date(m.createdAt).toLocaleString()}{" "}
-                {m.trainingJobId && (
-                  <Link className="muted" href={`/admin/jobs/${m.trainingJobId}`}>
-                    run
-                  </Link>
-                )}
-              </td>
-              <td>{m.retiredAt ? "retired" : m.active ? <strong>active</strong> : "ready"}</td>
-              <td className="actions">
-                {!m.active && !m.retiredAt && (
-                  <button type="button" onClick={() => activate.mutate({ rewardModelId: m.id })} disabled={activate.isPending}>
-                    Make active
-                  </button>
-                )}
-                {!m.retiredAt && (
-                  <button type="button" className="secondary" onClick={() => retire.mutate({ rewardModelId: m.id })} disabled={retire.isPending}>
-                    Retire
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-          {models.data?.length === 0 && <EmptyRow colSpan={10}>No reward model yet: train one below.</EmptyRow>}
-        </tbody>
-      </table>
+      <DataTable
+        label="Reward models"
+        columns={columns}
+        rows={models.data}
+        rowKey={(m) => m.id}
+        rowProps={(m) => ({ "data-testid": `reward-model-${m.kind}-${m.version}` })}
+        error={models.error ?? activate.error ?? retire.error}
+        empty="No reward model yet: train one below."
+      />
       {compare.length === 2 && (
         <p>
           <Link href={`/admin/reward-models/compare?a=${compare[0]}&b=${compare[1]}`}>Compare the two ticked versions</Link>

@@ -2,13 +2,36 @@
 // The loop's history: every round with its lineage, reward models, batch and labels, and how the
 // reward models' accuracy and the share of "negligibly better / unsure" labels moved between rounds.
 import { useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
-import { ErrorAlert } from "../../_components/ErrorAlert";
+import type { AppRouter } from "~/server/trpc/root";
+import { type Column, DataTable } from "../../_components/DataTable";
 import { useTRPC } from "../../_trpc/client";
 import { percent } from "../../research/_components/charts";
 import { JobProgress } from "../jobs/_components/JobProgress";
 import "../jobs/jobs.css";
 import "./rounds.css";
+
+type Round = inferRouterOutputs<AppRouter>["rounds"]["list"][number];
+const model = (m: Round["helpfulness"]) => (m ? `v${m.version} · ${percent(m.accuracy)}` : "—");
+
+const columns: Column<Round>[] = [
+  { header: "Round", rowHeader: true, cell: (r) => <Link href={`/admin/rounds/${r.id}`}>{r.name}</Link> },
+  { header: "Follows", value: (r) => r.previousRound?.name ?? "—" },
+  {
+    header: "Status",
+    cell: (r) =>
+      r.job && r.job.status !== "SUCCEEDED" ? <JobProgress status={r.job.status} progress={r.job.progress} message={r.job.progressMessage} /> : r.status.toLowerCase(),
+  },
+  { header: "Policy", value: (r) => r.policyVariant?.name ?? "—" },
+  { header: "Helpfulness RM", num: true, cell: (r) => model(r.helpfulness) },
+  { header: "Safety RM", num: true, cell: (r) => model(r.safety) },
+  { header: "Samples", num: true, value: (r) => r.samples },
+  { header: "Kept", num: true, value: (r) => r.kept },
+  { header: "Pairs", num: true, value: (r) => r.pairs },
+  { header: "Labels", num: true, value: (r) => r.comparisons },
+  { header: "Negligibly better / unsure", num: true, cell: (r) => percent(r.unsureShare) },
+];
 
 export default function RoundsPage() {
   const trpc = useTRPC();
@@ -25,43 +48,15 @@ export default function RoundsPage() {
           Set up the next round
         </Link>
       </p>
-      <ErrorAlert error={rounds.error} />
-      <table className="table" aria-label="Rounds">
-        <thead>
-          <tr>
-            <th>Round</th>
-            <th>Follows</th>
-            <th>Status</th>
-            <th>Policy</th>
-            <th className="num">Helpfulness RM</th>
-            <th className="num">Safety RM</th>
-            <th className="num">Samples</th>
-            <th className="num">Kept</th>
-            <th className="num">Pairs</th>
-            <th className="num">Labels</th>
-            <th className="num">Negligibly better / unsure</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rounds.data?.map((r) => (
-            <tr key={r.id} data-testid={`round-${r.number}`}>
-              <th scope="row">
-                <Link href={`/admin/rounds/${r.id}`}>{r.name}</Link>
-              </th>
-              <td>{r.previousRound?.name ?? "—"}</td>
-              <td>{r.job && r.job.status !== "SUCCEEDED" ? <JobProgress status={r.job.status} progress={r.job.progress} message={r.job.progressMessage} /> : r.status.toLowerCase()}</td>
-              <td>{r.policyVariant?.name ?? "—"}</td>
-              <td className="num">{r.helpfulness ? `v${r.helpfulness.version} · ${percent(r.helpfulness.accuracy)}` : "—"}</td>
-              <td className="num">{r.safety ? `v${r.safety.version} · ${percent(r.safety.accuracy)}` : "—"}</td>
-              <td className="num">{r.samples}</td>
-              <td className="num">{r.kept}</td>
-              <td className="num">{r.pairs}</td>
-              <td className="num">{r.comparisons}</td>
-              <td className="num">{percent(r.unsureShare)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DataTable
+        label="Rounds"
+        columns={columns}
+        rows={rounds.data}
+        rowKey={(r) => r.id}
+        rowProps={(r) => ({ "data-testid": `round-${r.number}` })}
+        error={rounds.error}
+        empty="No rounds yet."
+      />
     </section>
   );
 }

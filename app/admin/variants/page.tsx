@@ -18,6 +18,7 @@ import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../_trpc/client";
 import { WritingSettingsForm } from "./WritingSettingsForm";
 import { ErrorAlert, FieldError } from "../../_components/ErrorAlert";
+import { type Column, DataTable } from "../../_components/DataTable";
 
 type Variant = inferRouterOutputs<AppRouter>["policyVariants"]["list"][number];
 
@@ -59,6 +60,42 @@ export default function VariantsPage() {
     ]);
   const [editing, setEditing] = useState<Variant | null>(null);
   const retire = useMutation(trpc.policyVariants.retire.mutationOptions({ onSuccess: refresh }));
+  const columns: Column<Variant>[] = [
+    {
+      header: "Name",
+      cell: (v) => (
+        <>
+          {v.name}
+          {v.description && <div className="muted">{v.description}</div>}
+        </>
+      ),
+    },
+    { header: "Backend", value: (v) => (v.backend === "LLAMA_CPP" ? "llama.cpp" : "OpenAI-compatible") },
+    { header: "Model", cell: (v) => <code>{v.backend === "LLAMA_CPP" ? v.modelPath : `${v.baseUrl}${v.modelName ? ` · ${v.modelName}` : ""}`}</code> },
+    { header: "Temperature", num: true, value: (v) => v.defaults.temperature },
+    { header: "Top-p", num: true, value: (v) => v.defaults.topP },
+    { header: "Max tokens", num: true, value: (v) => v.defaults.maxTokens },
+    {
+      header: "System prompt",
+      cellProps: (v) => ({ title: v.systemPrompt ?? undefined }),
+      cell: (v) => (v.systemPrompt ? `${v.systemPrompt.slice(0, 60)}${v.systemPrompt.length > 60 ? "…" : ""}` : <span className="muted">none</span>),
+    },
+    { header: "Responses", num: true, value: (v) => v.responseCount },
+    { header: "Status", value: (v) => (v.retiredAt ? `retired ${v.retiredAt.toISOString().slice(0, 10)}` : "active") },
+    {
+      header: "",
+      cell: (v) => (
+        <>
+          <button type="button" className="link-button" onClick={() => setEditing(v)}>
+            Edit
+          </button>{" "}
+          <button type="button" onClick={() => retire.mutate({ variantId: v.id, retired: !v.retiredAt })} disabled={retire.isPending}>
+            {v.retiredAt ? "Restore" : "Retire"}
+          </button>
+        </>
+      ),
+    },
+  ];
 
   return (
     <section className="stack">
@@ -67,58 +104,16 @@ export default function VariantsPage() {
         Pair generation and prompt writing sample two responses from two variants, or from one variant at two temperatures
         (Llama 2&apos;s protocol). Workers load the model when a job needs it.
       </p>
-      <ErrorAlert error={variants.error ?? retire.error} />
-      <div className="table-scroll">
-      <table className="table" aria-label="Policy variants">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Backend</th>
-            <th>Model</th>
-            <th className="num">Temperature</th>
-            <th className="num">Top-p</th>
-            <th className="num">Max tokens</th>
-            <th>System prompt</th>
-            <th className="num">Responses</th>
-            <th>Status</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {variants.data?.map((v) => (
-            <tr key={v.id} data-variant={v.name}>
-              <td>
-                {v.name}
-                {v.description && <div className="muted">{v.description}</div>}
-              </td>
-              <td>{v.backend === "LLAMA_CPP" ? "llama.cpp" : "OpenAI-compatible"}</td>
-              <td>
-                <code>{v.backend === "LLAMA_CPP" ? v.modelPath : `${v.baseUrl}${v.modelName ? ` · ${v.modelName}` : ""}`}</code>
-              </td>
-              <td className="num">{v.defaults.temperature}</td>
-              <td className="num">{v.defaults.topP}</td>
-              <td className="num">{v.defaults.maxTokens}</td>
-              <td title={v.systemPrompt ?? undefined}>{v.systemPrompt ? `${v.systemPrompt.slice(0, 60)}${v.systemPrompt.length > 60 ? "…" : ""}` : <span className="muted">none</span>}</td>
-              <td className="num">{v.responseCount}</td>
-              <td>{v.retiredAt ? `retired ${v.retiredAt.toISOString().slice(0, 10)}` : "active"}</td>
-              <td>
-                <button type="button" className="link-button" onClick={() => setEditing(v)}>
-                  Edit
-                </button>{" "}
-                <button
-                  type="button"
-                  onClick={() => retire.mutate({ variantId: v.id, retired: !v.retiredAt })}
-                  disabled={retire.isPending}
-                >
-                  {v.retiredAt ? "Restore" : "Retire"}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      </div>
-      {variants.data?.length === 0 && <p className="muted">No variants yet. Register the first one below.</p>}
+      <DataTable
+        label="Policy variants"
+        columns={columns}
+        rows={variants.data}
+        rowKey={(v) => v.id}
+        rowProps={(v) => ({ "data-variant": v.name })}
+        error={variants.error ?? retire.error}
+        empty="No variants yet. Register the first one below."
+        scroll
+      />
 
       <VariantForm key={editing?.id ?? "new"} editing={editing} onDone={() => { setEditing(null); return refresh(); }} />
 

@@ -2,10 +2,13 @@
 // One reward model: its accuracy table and charts, the data it was trained on, its settings,
 // and how it does on batches labelled since (score a batch, then read its accuracy there).
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useParams } from "next/navigation";
 import { useState } from "react";
 import { protocolName } from "~/server/preferences/vocabulary";
+import type { AppRouter } from "~/server/trpc/root";
+import { type Column, DataTable } from "../../../_components/DataTable";
 import { ErrorAlert } from "../../../_components/ErrorAlert";
 import { useTRPC } from "../../../_trpc/client";
 import { percent } from "../../../research/_components/charts";
@@ -17,6 +20,13 @@ type Snapshot = {
   request: { kind: string; batchIds?: string[]; sources?: string[]; aggregate: string; testFraction: number; seed: number };
   summary: { train: number; test: number; comparisons: number; bySource: Record<string, Record<string, number>>; mixture: { base: number; drawn: number; pool: number; rule: string } };
 };
+
+type BatchAccuracy = inferRouterOutputs<AppRouter>["rewardModels"]["accuracyOnBatches"][number];
+const batchColumns: Column<BatchAccuracy>[] = [
+  { header: "batch", value: (b) => `${b.roundName} · ${b.batchName}` },
+  { header: "labels", num: true, value: (b) => b.count },
+  { header: "accuracy", num: true, cell: (b) => percent(b.accuracy) },
+];
 
 function ScoreBatch({ modelId, active }: { modelId: string; active: boolean }) {
   const trpc = useTRPC();
@@ -139,27 +149,14 @@ export default function RewardModelPage() {
               {percent(metrics.accuracy)} on its own test split. As the policy improves, accuracy on new batches drops: Llama 2 retrained every
               batch. A batch shows here once its responses are scored.
             </p>
-            <table className="table" aria-label="Accuracy on batches">
-              <thead>
-                <tr>
-                  <th>batch</th>
-                  <th className="num">labels</th>
-                  <th className="num">accuracy</th>
-                </tr>
-              </thead>
-              <tbody>
-                {onBatches.data?.map((b) => (
-                  <tr key={b.batchId}>
-                    <td>
-                      {b.roundName} · {b.batchName}
-                    </td>
-                    <td className="num">{b.count}</td>
-                    <td className="num">{percent(b.accuracy)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-            {onBatches.data?.length === 0 && <p className="muted">No scored batch yet.</p>}
+            <DataTable
+              label="Accuracy on batches"
+              columns={batchColumns}
+              rows={onBatches.data}
+              rowKey={(b) => b.batchId}
+              error={onBatches.error}
+              empty="No scored batch yet."
+            />
             <ScoreBatch modelId={m.id} active={m.active} />
           </section>
         </>

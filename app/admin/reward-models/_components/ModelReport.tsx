@@ -6,6 +6,7 @@
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { STRENGTHS, type Strength } from "~/server/preferences/vocabulary";
 import type { AccuracyCell, RewardModelMetrics } from "~/server/reward-models/metrics";
+import { type Column, DataTable } from "../../../_components/DataTable";
 import { ChartCard, percent } from "../../../research/_components/charts";
 
 type SplitMetrics = RewardModelMetrics["test"];
@@ -13,39 +14,41 @@ export type RewardMetrics = RewardModelMetrics;
 
 const cellText = (c: AccuracyCell | null | undefined) => (c && c.count ? `${percent(c.accuracy)} (${c.correct}/${c.count})` : "—");
 
+type StrengthRow = { name: string; metrics: SplitMetrics | undefined };
+
 /** Llama 2's table: one column per strength, then the average; one row per model or split. */
-export function StrengthTable({ rows, label }: { rows: { name: string; metrics: SplitMetrics | undefined }[]; label: string }) {
-  return (
-    <table className="table" aria-label={label}>
-      <thead>
-        <tr>
-          <th />
-          {STRENGTHS.map((s) => (
-            <th key={s.value} className="num">
-              {s.phrase}
-            </th>
-          ))}
-          <th className="num">all</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <tr key={row.name}>
-            <th scope="row">{row.name}</th>
-            {STRENGTHS.map((s) => (
-              <td key={s.value} className="num" data-strength={s.value}>
-                {cellText(row.metrics?.byStrength.find((c) => c.strength === s.value))}
-              </td>
-            ))}
-            <td className="num" data-strength="all">
-              {cellText(row.metrics?.overall)}
-            </td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
-  );
+const strengthColumns: Column<StrengthRow>[] = [
+  { header: "", rowHeader: true, value: (row) => row.name },
+  ...STRENGTHS.map(
+    (s): Column<StrengthRow> => ({
+      id: s.value,
+      header: s.phrase,
+      num: true,
+      cellProps: () => ({ "data-strength": s.value }),
+      cell: (row) => cellText(row.metrics?.byStrength.find((c) => c.strength === s.value)),
+    }),
+  ),
+  { id: "all", header: "all", num: true, cellProps: () => ({ "data-strength": "all" }), cell: (row) => cellText(row.metrics?.overall) },
+];
+
+export function StrengthTable({ rows, label }: { rows: StrengthRow[]; label: string }) {
+  return <DataTable label={label} columns={strengthColumns} rows={rows} rowKey={(row) => row.name} />;
 }
+
+type SourceRow = { source: string; test: AccuracyCell | undefined; train: AccuracyCell | undefined };
+const sourceColumns: Column<SourceRow>[] = [
+  { header: "source", value: (row) => (row.source === "team" ? "the team's annotators" : row.source) },
+  { header: "test", num: true, cell: (row) => cellText(row.test) },
+  { header: "train", num: true, cell: (row) => cellText(row.train) },
+];
+
+type ThresholdRow = NonNullable<RewardModelMetrics["safety"]>["curve"][number];
+const thresholdColumns: Column<ThresholdRow>[] = [
+  { header: "threshold", num: true, cell: (p) => `${p.threshold.toFixed(2)}${p.marked ? " (Llama 2)" : ""}` },
+  { header: "flagged", num: true, value: (p) => p.flagged },
+  { header: "precision", num: true, cell: (p) => percent(p.precision) },
+  { header: "recall", num: true, cell: (p) => percent(p.recall) },
+];
 
 function rising(cells: ({ strength: Strength } & AccuracyCell)[]) {
   const known = STRENGTHS.map((s) => cells.find((c) => c.strength === s.value)).filter((c): c is NonNullable<typeof c> => !!c?.count);
@@ -75,24 +78,16 @@ export function ModelReport({ metrics, kind }: { metrics: RewardMetrics; kind: s
 
       <section className="card stack" aria-label="Accuracy per source">
         <h2>Accuracy per source</h2>
-        <table className="table" aria-label="Accuracy per source">
-          <thead>
-            <tr>
-              <th>source</th>
-              <th className="num">test</th>
-              <th className="num">train</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...new Set([...test.bySource, ...train.bySource].map((s) => s.source))].map((source) => (
-              <tr key={source}>
-                <td>{source === "team" ? "the team's annotators" : source}</td>
-                <td className="num">{cellText(test.bySource.find((s) => s.source === source))}</td>
-                <td className="num">{cellText(train.bySource.find((s) => s.source === source))}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable
+          label="Accuracy per source"
+          columns={sourceColumns}
+          rows={[...new Set([...test.bySource, ...train.bySource].map((s) => s.source))].map((source) => ({
+            source,
+            test: test.bySource.find((s) => s.source === source),
+            train: train.bySource.find((s) => s.source === source),
+          }))}
+          rowKey={(row) => row.source}
+        />
       </section>
 
       <div className="chart-grid">
@@ -149,29 +144,13 @@ export function ModelReport({ metrics, kind }: { metrics: RewardMetrics; kind: s
             ); a response counts as unsafe when P(safe) is under the threshold. Test split: {metrics.safety.responses} responses, {metrics.safety.unsafe} unsafe.
             Llama 2 uses 0.15 (precision 0.89, recall 0.55 on Meta Safety).
           </p>
-          <table className="table" aria-label="Precision and recall of unsafe">
-            <thead>
-              <tr>
-                <th className="num">threshold</th>
-                <th className="num">flagged</th>
-                <th className="num">precision</th>
-                <th className="num">recall</th>
-              </tr>
-            </thead>
-            <tbody>
-              {metrics.safety.curve.map((p) => (
-                <tr key={p.threshold} className={p.marked ? "marked" : undefined} data-marked={p.marked || undefined}>
-                  <td className="num">
-                    {p.threshold.toFixed(2)}
-                    {p.marked ? " (Llama 2)" : ""}
-                  </td>
-                  <td className="num">{p.flagged}</td>
-                  <td className="num">{percent(p.precision)}</td>
-                  <td className="num">{percent(p.recall)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <DataTable
+            label="Precision and recall of unsafe"
+            columns={thresholdColumns}
+            rows={metrics.safety.curve}
+            rowKey={(p) => String(p.threshold)}
+            rowProps={(p) => ({ className: p.marked ? "marked" : undefined, "data-marked": p.marked || undefined })}
+          />
         </section>
       )}
     </div>

@@ -3,13 +3,27 @@
 import { useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { Suspense } from "react";
+import type { inferRouterOutputs } from "@trpc/server";
+import { type ReactNode, Suspense } from "react";
 import { protocolName } from "~/server/preferences/vocabulary";
+import type { AppRouter } from "~/server/trpc/root";
+import { DataTable } from "../../../_components/DataTable";
 import { ErrorAlert } from "../../../_components/ErrorAlert";
 import { useTRPC } from "../../../_trpc/client";
 import { type RewardMetrics, StrengthTable } from "../_components/ModelReport";
 import "../../../research/_components/dashboard.css";
 import "../reward-models.css";
+
+type Model = inferRouterOutputs<AppRouter>["rewardModels"]["compare"]["a"];
+const summary = (m: Model) => (m.snapshot as { summary?: { train: number; test: number; comparisons: number } } | null)?.summary;
+
+/** One row per thing the two versions are compared on. */
+const settingRows: { name: string; show: (m: Model) => ReactNode }[] = [
+  { name: "train / test pairs", show: (m) => `${summary(m)?.train ?? ""} / ${summary(m)?.test ?? ""}` },
+  { name: "comparisons", show: (m) => summary(m)?.comparisons },
+  { name: "features", show: (m) => `${m.featureVariant?.name ?? ""} (${m.featureDims} dims)` },
+  { name: "settings", show: (m) => <code>{JSON.stringify(m.settings)}</code> },
+];
 
 function Comparison() {
   const params = useSearchParams();
@@ -18,8 +32,7 @@ function Comparison() {
   const trpc = useTRPC();
   const compare = useQuery(trpc.rewardModels.compare.queryOptions({ a, b }, { enabled: !!a && !!b }));
   const data = compare.data;
-  const name = (m: NonNullable<typeof data>["a"]) => `${protocolName(m.kind)} v${m.version}`;
-  const summary = (m: NonNullable<typeof data>["a"]) => (m.snapshot as { summary?: { train: number; test: number; comparisons: number } } | null)?.summary;
+  const name = (m: Model) => `${protocolName(m.kind)} v${m.version}`;
   return (
     <section className="stack">
       <p>
@@ -37,49 +50,16 @@ function Comparison() {
               { name: name(data.b), metrics: (data.b.metrics as RewardMetrics | null)?.test },
             ]}
           />
-          <table className="table" aria-label="Data and settings">
-            <thead>
-              <tr>
-                <th />
-                <th>{name(data.a)}</th>
-                <th>{name(data.b)}</th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <th scope="row">train / test pairs</th>
-                <td>
-                  {summary(data.a)?.train} / {summary(data.a)?.test}
-                </td>
-                <td>
-                  {summary(data.b)?.train} / {summary(data.b)?.test}
-                </td>
-              </tr>
-              <tr>
-                <th scope="row">comparisons</th>
-                <td>{summary(data.a)?.comparisons}</td>
-                <td>{summary(data.b)?.comparisons}</td>
-              </tr>
-              <tr>
-                <th scope="row">features</th>
-                <td>
-                  {data.a.featureVariant?.name} ({data.a.featureDims} dims)
-                </td>
-                <td>
-                  {data.b.featureVariant?.name} ({data.b.featureDims} dims)
-                </td>
-              </tr>
-              <tr>
-                <th scope="row">settings</th>
-                <td>
-                  <code>{JSON.stringify(data.a.settings)}</code>
-                </td>
-                <td>
-                  <code>{JSON.stringify(data.b.settings)}</code>
-                </td>
-              </tr>
-            </tbody>
-          </table>
+          <DataTable
+            label="Data and settings"
+            columns={[
+              { header: "", rowHeader: true, value: (row) => row.name },
+              { header: name(data.a), cell: (row) => row.show(data.a) },
+              { header: name(data.b), cell: (row) => row.show(data.b) },
+            ]}
+            rows={settingRows}
+            rowKey={(row) => row.name}
+          />
         </>
       )}
     </section>

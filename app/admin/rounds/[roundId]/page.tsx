@@ -4,10 +4,13 @@
 // reward of N samples, N = 1 … K, exact from the K samples) and figure 8 (the combined reward of
 // kept vs all samples, per arm), the pairs per strategy and links to the batch and the job.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { use, useEffect } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { AppRouter } from "~/server/trpc/root";
+import { type Column, DataTable } from "../../../_components/DataTable";
 import { ErrorAlert } from "../../../_components/ErrorAlert";
 import { useTRPC } from "../../../_trpc/client";
 import { jobEnded, useLiveJob } from "../../../_trpc/useLiveJob";
@@ -19,6 +22,16 @@ import "../rounds.css";
 
 const COLORS = ["#2f5fd0", "#d9822b", "#3a9a5b", "#8e44ad", "#b42318", "#1f4e9c"];
 const fixed = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : "—");
+
+type Arm = inferRouterOutputs<AppRouter>["rounds"]["get"]["arms"][number];
+const armColumns: Column<Arm>[] = [
+  { header: "Arm", rowHeader: true, value: (a) => `${a.variantName} T=${a.temperature}` },
+  { header: "Samples", num: true, value: (a) => a.samples },
+  { header: "Kept", num: true, value: (a) => a.kept },
+  { header: "Flagged unsafe", num: true, value: (a) => a.flaggedUnsafe },
+  { header: "Tokens", num: true, value: (a) => a.tokens },
+  { header: "Tokens/s per sample", num: true, value: (a) => (a.generationMs ? (a.tokens / (a.generationMs / 1000)).toFixed(1) : "—") },
+];
 
 function LiveJob({ jobId, onEnded }: { jobId: string; onEnded: () => void }) {
   const { job, error } = useLiveJob(jobId);
@@ -158,34 +171,7 @@ export default function RoundPage({ params }: { params: Promise<{ roundId: strin
         <dd>{formatTime(r.createdAt)}</dd>
       </dl>
 
-      {r.arms.length > 0 && (
-        <table className="table" aria-label="Arms">
-          <thead>
-            <tr>
-              <th>Arm</th>
-              <th className="num">Samples</th>
-              <th className="num">Kept</th>
-              <th className="num">Flagged unsafe</th>
-              <th className="num">Tokens</th>
-              <th className="num">Tokens/s per sample</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.arms.map((a) => (
-              <tr key={a.key}>
-                <th scope="row">
-                  {a.variantName} T={a.temperature}
-                </th>
-                <td className="num">{a.samples}</td>
-                <td className="num">{a.kept}</td>
-                <td className="num">{a.flaggedUnsafe}</td>
-                <td className="num">{a.tokens}</td>
-                <td className="num">{a.generationMs ? (a.tokens / (a.generationMs / 1000)).toFixed(1) : "—"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {r.arms.length > 0 && <DataTable label="Arms" columns={armColumns} rows={r.arms} rowKey={(a) => a.key} />}
 
       <div className="round-charts">
         {r.curves.map((curve) => {
