@@ -1,13 +1,33 @@
 "use client";
 import { useQuery } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import Link from "next/link";
+import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../_trpc/client";
 import { Dashboard } from "./_components/Dashboard";
-import { EmptyRow } from "../_components/EmptyRow";
+import { type Column, DataTable } from "../_components/DataTable";
 
 function percent(share: number | null) {
   return share === null ? "—" : `${Math.round(100 * share)}%`;
 }
+
+type Outputs = inferRouterOutputs<AppRouter>["dashboard"];
+
+const batchColumns: Column<Outputs["batches"][number]>[] = [
+  { header: "Round", value: (b) => b.roundName },
+  { header: "Batch", cell: (b) => <Link href={`/research/batches/${b.batchId}`}>{b.batchName}</Link> },
+  { header: "Status", value: (b) => b.status.toLowerCase() },
+  { header: "Pairs", num: true, value: (b) => b.pairs },
+  { header: "Comparisons", num: true, value: (b) => b.comparisons },
+  { header: "Labelled", num: true, cell: (b) => `${b.requiredAnnotations ? Math.round((100 * b.comparisons) / b.requiredAnnotations) : 0}%` },
+];
+
+const goldColumns: Column<Outputs["goldAccuracy"][number]>[] = [
+  { header: "Annotator", value: (g) => g.name, sortable: true },
+  { header: "Gold answered", num: true, value: (g) => g.goldAnswered, sortable: true },
+  { header: "Choice accuracy", num: true, value: (g) => g.choiceAccuracy, sortable: true, cell: (g) => percent(g.choiceAccuracy) },
+  { header: "Strength accuracy", num: true, value: (g) => g.strengthAccuracy, sortable: true, cell: (g) => percent(g.strengthAccuracy) },
+];
 
 export default function ResearchHome() {
   const trpc = useTRPC();
@@ -31,65 +51,26 @@ export default function ResearchHome() {
             : ""}
         </p>
       )}
-      {batches.error && <p className="error">{batches.error.message}</p>}
-      <table className="table" aria-label="Batches">
-        <thead>
-          <tr>
-            <th>Round</th>
-            <th>Batch</th>
-            <th>Status</th>
-            <th className="num">Pairs</th>
-            <th className="num">Comparisons</th>
-            <th className="num">Labelled</th>
-          </tr>
-        </thead>
-        <tbody>
-          {batches.data?.map((b) => (
-            <tr key={b.batchId}>
-              <td>{b.roundName}</td>
-              <td>
-                <Link href={`/research/batches/${b.batchId}`}>{b.batchName}</Link>
-              </td>
-              <td>{b.status.toLowerCase()}</td>
-              <td className="num">{b.pairs}</td>
-              <td className="num">{b.comparisons}</td>
-              <td className="num">
-                {b.requiredAnnotations ? Math.round((100 * b.comparisons) / b.requiredAnnotations) : 0}%
-              </td>
-            </tr>
-          ))}
-          {batches.data?.length === 0 && <EmptyRow colSpan={6}>No batches yet.</EmptyRow>}
-        </tbody>
-      </table>
+      <DataTable
+        label="Batches"
+        columns={batchColumns}
+        rows={batches.data}
+        rowKey={(b) => b.batchId}
+        error={batches.error}
+        empty="No batches yet."
+      />
 
       <Dashboard />
 
       <h2>Gold accuracy</h2>
-      {gold.error && <p className="error">{gold.error.message}</p>}
-      {gold.data && gold.data.length === 0 ? (
-        <p className="muted">No gold pairs answered yet.</p>
-      ) : (
-        <table className="table" aria-label="Gold accuracy">
-          <thead>
-            <tr>
-              <th>Annotator</th>
-              <th className="num">Gold answered</th>
-              <th className="num">Choice accuracy</th>
-              <th className="num">Strength accuracy</th>
-            </tr>
-          </thead>
-          <tbody>
-            {gold.data?.map((g) => (
-              <tr key={g.annotatorId}>
-                <td>{g.name}</td>
-                <td className="num">{g.goldAnswered}</td>
-                <td className="num">{percent(g.choiceAccuracy)}</td>
-                <td className="num">{percent(g.strengthAccuracy)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <DataTable
+        label="Gold accuracy"
+        columns={goldColumns}
+        rows={gold.data}
+        rowKey={(g) => g.annotatorId}
+        error={gold.error}
+        empty="No gold pairs answered yet."
+      />
     </section>
   );
 }

@@ -1,9 +1,51 @@
 "use client";
 // Agreement between annotators on the selection's multiply-labelled pairs (server/agreement).
 import type { ProtocolAgreement } from "~/server/dashboard/agreement-summary";
+import { type Column, DataTable } from "../../_components/DataTable";
 import { ChartCard, EMPTY, plural } from "./charts";
 
 const fixed = (value: number | null) => (value === null ? "—" : value.toFixed(3));
+
+/** Two rows per protocol: the 8-point preference scale and the binary choice (which has no ordinal AC2). */
+type ScaleRow = {
+  protocol: string;
+  scale: string;
+  percentAgreement: number | null;
+  fleissKappa: number | null;
+  krippendorffAlpha: number | null;
+  gwetAC1: number | null;
+  gwetAC2: number | null;
+};
+const scaleRows = (r: ProtocolAgreement): ScaleRow[] => [
+  {
+    protocol: r.protocol.toLowerCase(),
+    scale: "8-point preference",
+    percentAgreement: r.preference.percentAgreement,
+    fleissKappa: r.preference.fleissKappa,
+    krippendorffAlpha: r.preference.krippendorffAlpha.ordinal,
+    gwetAC1: r.preference.gwetAC1,
+    gwetAC2: r.preference.gwetAC2.ordinal,
+  },
+  {
+    protocol: r.protocol.toLowerCase(),
+    scale: "A or B",
+    percentAgreement: r.binary.percentAgreement,
+    fleissKappa: r.binary.fleissKappa,
+    krippendorffAlpha: r.binary.krippendorffAlpha.nominal,
+    gwetAC1: r.binary.gwetAC1,
+    gwetAC2: null,
+  },
+];
+
+const columns: Column<ScaleRow>[] = [
+  { header: "Protocol", value: (r) => r.protocol, mergeRepeats: true },
+  { header: "Scale", value: (r) => r.scale },
+  { header: "% agreement", num: true, cell: (r) => fixed(r.percentAgreement) },
+  { header: "Fleiss κ", num: true, cell: (r) => fixed(r.fleissKappa) },
+  { header: "Krippendorff α", title: "Krippendorff's alpha, ordinal metric (nominal for the binary choice)", num: true, cell: (r) => fixed(r.krippendorffAlpha) },
+  { header: "Gwet AC1", num: true, cell: (r) => fixed(r.gwetAC1) },
+  { header: "Gwet AC2", title: "Gwet's AC2 with ordinal weights, as Llama 2 reports", num: true, cell: (r) => fixed(r.gwetAC2) },
+];
 
 export function AgreementTable({ rows, loading }: { rows: ProtocolAgreement[] | undefined; loading: boolean }) {
   const summary =
@@ -15,40 +57,7 @@ export function AgreementTable({ rows, loading }: { rows: ProtocolAgreement[] | 
   return (
     <ChartCard id="agreement" title="Agreement between annotators" summary={summary ?? EMPTY}>
       {rows && rows.length > 0 && (
-        <table className="table" aria-label="Agreement">
-          <thead>
-            <tr>
-              <th>Protocol</th>
-              <th>Scale</th>
-              <th className="num">% agreement</th>
-              <th className="num">Fleiss κ</th>
-              <th className="num" title="Krippendorff's alpha, ordinal metric (nominal for the binary choice)">Krippendorff α</th>
-              <th className="num">Gwet AC1</th>
-              <th className="num" title="Gwet's AC2 with ordinal weights, as Llama 2 reports">Gwet AC2</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.flatMap((r) => [
-              <tr key={`${r.protocol}-8`}>
-                <td rowSpan={2}>{r.protocol.toLowerCase()}</td>
-                <td>8-point preference</td>
-                <td className="num">{fixed(r.preference.percentAgreement)}</td>
-                <td className="num">{fixed(r.preference.fleissKappa)}</td>
-                <td className="num">{fixed(r.preference.krippendorffAlpha.ordinal)}</td>
-                <td className="num">{fixed(r.preference.gwetAC1)}</td>
-                <td className="num">{fixed(r.preference.gwetAC2.ordinal)}</td>
-              </tr>,
-              <tr key={`${r.protocol}-2`}>
-                <td>A or B</td>
-                <td className="num">{fixed(r.binary.percentAgreement)}</td>
-                <td className="num">{fixed(r.binary.fleissKappa)}</td>
-                <td className="num">{fixed(r.binary.krippendorffAlpha.nominal)}</td>
-                <td className="num">{fixed(r.binary.gwetAC1)}</td>
-                <td className="num">—</td>
-              </tr>,
-            ])}
-          </tbody>
-        </table>
+        <DataTable label="Agreement" columns={columns} rows={rows.flatMap(scaleRows)} rowKey={(r) => `${r.protocol}-${r.scale}`} />
       )}
     </ChartCard>
   );

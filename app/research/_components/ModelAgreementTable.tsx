@@ -3,9 +3,17 @@
 // choice, on pairs whose responses are scored (Admin → Reward models → Score a batch).
 import type { LabelAgreement } from "~/server/reward-models/registry";
 import { protocolName, type Protocol } from "~/server/preferences/vocabulary";
+import { type Column, DataTable } from "../../_components/DataTable";
 import { ChartCard, percent, plural } from "./charts";
 
 type Row = { annotatorId: string; name: string; protocol: string; version: number } & LabelAgreement;
+
+const columns: Column<Row>[] = [
+  { header: "Annotator", value: (r) => r.name, sortable: true },
+  { header: "Protocol", value: (r) => `${protocolName(r.protocol as Protocol)} (v${r.version})`, sortable: true },
+  { header: "Labels on scored pairs", num: true, value: (r) => r.count, sortable: true },
+  { header: "Model agrees", num: true, value: (r) => r.accuracy, sortable: true, cell: (r) => percent(r.accuracy) },
+];
 
 export function ModelAgreementTable({ rows, loading }: { rows: Row[] | undefined; loading: boolean }) {
   const summary =
@@ -17,28 +25,7 @@ export function ModelAgreementTable({ rows, loading }: { rows: Row[] | undefined
   return (
     <ChartCard id="model-agreement" title="Agreement with the active reward models" summary={summary}>
       {rows && rows.length > 0 && (
-        <table className="table" aria-label="Agreement with the active reward models">
-          <thead>
-            <tr>
-              <th>Annotator</th>
-              <th>Protocol</th>
-              <th className="num">Labels on scored pairs</th>
-              <th className="num">Model agrees</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={`${r.annotatorId}-${r.protocol}`}>
-                <td>{r.name}</td>
-                <td>
-                  {protocolName(r.protocol as Protocol)} (v{r.version})
-                </td>
-                <td className="num">{r.count}</td>
-                <td className="num">{percent(r.accuracy)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <DataTable label="Agreement with the active reward models" columns={columns} rows={rows} rowKey={(r) => `${r.annotatorId}-${r.protocol}`} />
       )}
     </ChartCard>
   );

@@ -1,11 +1,14 @@
 "use client";
 // Personal API tokens for scripts: `curl -H "Authorization: Bearer pp_…" "$URL/api/export?format=trl"`.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import type { inferRouterOutputs } from "@trpc/server";
 import { useState, useSyncExternalStore } from "react";
+import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../_trpc/client";
 import { ErrorAlert } from "../../_components/ErrorAlert";
-import { EmptyRow } from "../../_components/EmptyRow";
+import { type Column, DataTable } from "../../_components/DataTable";
 
+type Token = inferRouterOutputs<AppRouter>["apiTokens"]["list"][number];
 const noSubscription = () => () => {};
 
 /** This site's origin: "" while the server renders and the page hydrates, then the browser's (no mismatch). */
@@ -32,6 +35,23 @@ export default function TokensPage() {
   );
   const revoke = useMutation(trpc.apiTokens.revoke.mutationOptions({ onSuccess: refresh }));
   const error = create.error ?? revoke.error;
+  const columns: Column<Token>[] = [
+    { header: "Name", value: (t) => t.name },
+    { header: "Starts with", cell: (t) => <code>{t.prefix}…</code> },
+    { header: "Created", cell: (t) => t.createdAt.toLocaleString() },
+    { header: "Last used", cell: (t) => (t.lastUsedAt ? t.lastUsedAt.toLocaleString() : "never") },
+    {
+      header: "",
+      cell: (t) =>
+        t.revokedAt ? (
+          "revoked"
+        ) : (
+          <button type="button" onClick={() => revoke.mutate({ tokenId: t.id })}>
+            Revoke
+          </button>
+        ),
+    },
+  ];
 
   return (
     <section className="stack">
@@ -60,39 +80,7 @@ export default function TokensPage() {
           Create token
         </button>
       </form>
-      <table className="table" aria-label="API tokens">
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Starts with</th>
-            <th>Created</th>
-            <th>Last used</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.data?.map((t) => (
-            <tr key={t.id}>
-              <td>{t.name}</td>
-              <td>
-                <code>{t.prefix}…</code>
-              </td>
-              <td>{t.createdAt.toLocaleString()}</td>
-              <td>{t.lastUsedAt ? t.lastUsedAt.toLocaleString() : "never"}</td>
-              <td>
-                {t.revokedAt ? (
-                  "revoked"
-                ) : (
-                  <button type="button" onClick={() => revoke.mutate({ tokenId: t.id })}>
-                    Revoke
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-          {tokens.data?.length === 0 && <EmptyRow colSpan={5}>No tokens yet.</EmptyRow>}
-        </tbody>
-      </table>
+      <DataTable label="API tokens" columns={columns} rows={tokens.data} rowKey={(t) => t.id} error={tokens.error} empty="No tokens yet." />
     </section>
   );
 }
