@@ -25,7 +25,7 @@ import { Pool } from "undici";
 import { SUBMIT } from "../../server/annotation/submit";
 import { hashPassword } from "../../server/auth/password";
 import { LEASE_AND_LOAD, LEASE_SECONDS } from "../../server/queue/lease";
-import { startApp } from "./app-instance";
+import { type AppInstance, startApp } from "./app-instance";
 import { HttpUser, percentile } from "./http-client";
 
 type Task = { assignmentId: string; protocol: "HELPFULNESS" | "SAFETY" } | null;
@@ -388,36 +388,46 @@ async function floor(databaseUrl: string) {
   }
 }
 
+/** Sign-in, warm-up, open load and saturation through HTTP. */
+async function httpPhases(app: AppInstance) {
+  const t0 = performance.now();
+  const annotators = await signInAll(app.baseUrl, ANNOTATORS);
+  console.log(`${ANNOTATORS} annotators signed in through next-auth in ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
+
+  // Warm-up, not measured: the first submissions compile the route, fill the connection
+  // pools and warm the JIT; a running deployment is past that.
+  const warmEnd = performance.now() + 5_000;
+  await Promise.all(annotators.slice(0, 16).map(async (a) => {
+    while (a.task && performance.now() < warmEnd) await submitNext(a);
+  }));
+  const watch = databaseWatch(app.databaseUrl);
+  await watch.start();
+  const open = await openLoad(annotators);
+  const database = await watch.stop();
+  console.log(
+    `open load: ${RATE}/s for ${OPEN_S} s -> achieved ${open.achieved.toFixed(1)}/s, p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms, ` +
+      `${open.failed} failed; load generator used ${(100 * open.cpuShare).toFixed(1)}% of the machine's CPU`,
+  );
+  console.log(`  ${open.worst}; database during open load: ${database}`);
+  const sat = await saturation(annotators);
+  console.log(
+    `saturation: ${CONCURRENCY} annotators, no think time -> ${sat.perSecond.toFixed(1)} annotations/s, p50 ${sat.p50.toFixed(1)} ms, ` +
+      `p99 ${sat.p99.toFixed(1)} ms, ${sat.failed} failed; load generator ${(100 * sat.cpuShare).toFixed(1)}% CPU`,
+  );
+  return { open, sat };
+}
+
+/**
+ * BENCH_ANNOTATE_SQL=1 runs only the SQL baseline and the floor (no sign-in, no HTTP): for
+ * working on the queue's SQL, where the web stack's figures are not wanted.
+ */
 export async function benchAnnotate() {
   console.log(`Starting the production app on a fresh embedded database…`);
   const app = await startApp("annotate");
   try {
     const seedSeconds = await seed(app.databaseUrl);
     console.log(`Seeded ${PAIRS} pairs and ${ANNOTATORS + 2 * CONCURRENCY} annotators in ${seedSeconds.toFixed(1)} s.`);
-    const t0 = performance.now();
-    const annotators = await signInAll(app.baseUrl, ANNOTATORS);
-    console.log(`${ANNOTATORS} annotators signed in through next-auth in ${((performance.now() - t0) / 1000).toFixed(1)} s.`);
-
-    // Warm-up, not measured: the first submissions compile the route, fill the connection
-    // pools and warm the JIT; a running deployment is past that.
-    const warmEnd = performance.now() + 5_000;
-    await Promise.all(annotators.slice(0, 16).map(async (a) => {
-      while (a.task && performance.now() < warmEnd) await submitNext(a);
-    }));
-    const watch = databaseWatch(app.databaseUrl);
-    await watch.start();
-    const open = await openLoad(annotators);
-    const database = await watch.stop();
-    console.log(
-      `open load: ${RATE}/s for ${OPEN_S} s -> achieved ${open.achieved.toFixed(1)}/s, p50 ${open.p50.toFixed(1)} ms, p99 ${open.p99.toFixed(1)} ms, ` +
-        `${open.failed} failed; load generator used ${(100 * open.cpuShare).toFixed(1)}% of the machine's CPU`,
-    );
-    console.log(`  ${open.worst}; database during open load: ${database}`);
-    const sat = await saturation(annotators);
-    console.log(
-      `saturation: ${CONCURRENCY} annotators, no think time -> ${sat.perSecond.toFixed(1)} annotations/s, p50 ${sat.p50.toFixed(1)} ms, ` +
-        `p99 ${sat.p99.toFixed(1)} ms, ${sat.failed} failed; load generator ${(100 * sat.cpuShare).toFixed(1)}% CPU`,
-    );
+    const http = process.env.BENCH_ANNOTATE_SQL === "1" ? null : await httpPhases(app);
     const base = await baseline(app.databaseUrl);
     console.log(
       `baseline: the same SQL with pg, ${CONCURRENCY} concurrent, pool ${POOL_SIZE} -> ${base.perSecond.toFixed(1)} annotations/s; ` +
@@ -431,20 +441,25 @@ export async function benchAnnotate() {
     );
     if (errorSamples.size) console.log(`errors seen: ${[...errorSamples].join(" | ")}`);
     const round = (x: number) => Math.round(x * 10) / 10;
+    const ratio = (x: number, y: number) => Math.round((x / y) * 100) / 100;
     console.log(
       JSON.stringify({
         bench: "annotate",
-        open_rate: RATE,
-        open_achieved: round(open.achieved),
-        open_p50_ms: round(open.p50),
-        open_p99_ms: round(open.p99),
-        concurrency: CONCURRENCY,
-        annotations_per_s: round(sat.perSecond),
+        ...(http && {
+          open_rate: RATE,
+          open_achieved: round(http.open.achieved),
+          open_p50_ms: round(http.open.p50),
+          open_p99_ms: round(http.open.p99),
+          concurrency: CONCURRENCY,
+          annotations_per_s: round(http.sat.perSecond),
+        }),
         baseline_sql_per_s: round(base.perSecond),
-        ratio: Math.round((sat.perSecond / base.perSecond) * 100) / 100,
-        load_generator_cpu_share: Math.round(Math.max(open.cpuShare, sat.cpuShare) * 100) / 100,
+        ...(http && {
+          ratio: ratio(http.sat.perSecond, base.perSecond),
+          load_generator_cpu_share: Math.round(Math.max(http.open.cpuShare, http.sat.cpuShare) * 100) / 100,
+        }),
         floor_per_s: round(least.perSecond),
-        sql_to_floor: Math.round((base.perSecond / least.perSecond) * 100) / 100,
+        sql_to_floor: ratio(base.perSecond, least.perSecond),
         pg_cpu_ms_per_annotation: Math.round(base.pgCpuMsPerAnnotation * 100) / 100,
         floor_pg_cpu_ms_per_annotation: Math.round(least.pgCpuMsPerAnnotation * 100) / 100,
       }),

@@ -107,10 +107,17 @@ $$;
 -- PostgreSQL re-checks the place count on the row version it locked, so a place taken a moment
 -- ago is never taken twice. Near the end of the queue every candidate may be locked by someone;
 -- a second pass then waits for those locks. Only the pair leased is locked.
+--
+-- "Prompt not marked bad" and "never given to this annotator" are written as correlated scalar
+-- subqueries, one primary-key or unique-index probe per candidate read: written as NOT EXISTS,
+-- the planner turns them into anti-joins that scan every prompt (or every assignment of the
+-- annotator) on each lease, which was most of the old lease's cost.
 CREATE OR REPLACE FUNCTION manual_lease_next_pair(p_annotator TEXT, p_lease_seconds INTEGER)
 RETURNS TABLE (assignment_id TEXT, pair_id TEXT, left_side "Side", expires_at TIMESTAMP(3))
 LANGUAGE plpgsql
 VOLATILE
+-- At most one row: the query that loads the task around it is planned for one.
+ROWS 1
 AS $$
 DECLARE
   v_assignment RECORD;
@@ -147,8 +154,8 @@ BEGIN
       SELECT g.id INTO v_gold
       FROM "Pair" g
       WHERE g."batchId" = v_batch.id AND g."isGold" AND g."removedAt" IS NULL
-        AND NOT EXISTS (SELECT 1 FROM "Prompt" bad WHERE bad.id = g."promptId" AND bad."badAt" IS NOT NULL)
-        AND NOT EXISTS (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = g.id AND mine."annotatorId" = p_annotator)
+        AND (SELECT bad."badAt" FROM "Prompt" bad WHERE bad.id = g."promptId") IS NULL
+        AND (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = g.id AND mine."annotatorId" = p_annotator) IS NULL
       ORDER BY random()
       LIMIT 1;
     END IF;
@@ -158,8 +165,8 @@ BEGIN
       PERFORM 1 FROM "Pair" p
       WHERE p."batchId" = v_batch.id AND p."annotationCount" + p."leasedCount" < p."requiredAnnotations"
         AND NOT p."isGold" AND p."removedAt" IS NULL
-        AND NOT EXISTS (SELECT 1 FROM "Prompt" bad WHERE bad.id = p."promptId" AND bad."badAt" IS NOT NULL)
-        AND NOT EXISTS (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = p.id AND mine."annotatorId" = p_annotator)
+        AND (SELECT bad."badAt" FROM "Prompt" bad WHERE bad.id = p."promptId") IS NULL
+        AND (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = p.id AND mine."annotatorId" = p_annotator) IS NULL
       LIMIT 1;
       IF NOT FOUND THEN v_gold := NULL; END IF;
       v_pair := v_gold;
@@ -168,8 +175,8 @@ BEGIN
       FROM "Pair" p
       WHERE p."batchId" = v_batch.id AND p."annotationCount" + p."leasedCount" < p."requiredAnnotations"
         AND NOT p."isGold" AND p."removedAt" IS NULL
-        AND NOT EXISTS (SELECT 1 FROM "Prompt" bad WHERE bad.id = p."promptId" AND bad."badAt" IS NOT NULL)
-        AND NOT EXISTS (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = p.id AND mine."annotatorId" = p_annotator)
+        AND (SELECT bad."badAt" FROM "Prompt" bad WHERE bad.id = p."promptId") IS NULL
+        AND (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = p.id AND mine."annotatorId" = p_annotator) IS NULL
       ORDER BY p."createdAt", p.id
       LIMIT 1
       FOR UPDATE OF p SKIP LOCKED;
@@ -178,8 +185,8 @@ BEGIN
       FROM "Pair" p
       WHERE p."batchId" = v_batch.id AND p."annotationCount" + p."leasedCount" < p."requiredAnnotations"
         AND NOT p."isGold" AND p."removedAt" IS NULL
-        AND NOT EXISTS (SELECT 1 FROM "Prompt" bad WHERE bad.id = p."promptId" AND bad."badAt" IS NOT NULL)
-        AND NOT EXISTS (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = p.id AND mine."annotatorId" = p_annotator)
+        AND (SELECT bad."badAt" FROM "Prompt" bad WHERE bad.id = p."promptId") IS NULL
+        AND (SELECT 1 FROM "Assignment" mine WHERE mine."pairId" = p.id AND mine."annotatorId" = p_annotator) IS NULL
       ORDER BY p."createdAt", p.id
       LIMIT 1
       FOR UPDATE OF p;
