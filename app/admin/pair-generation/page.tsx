@@ -6,7 +6,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useEffect, useRef } from "react";
-import { useForm } from "react-hook-form";
+import { FormProvider, useForm } from "react-hook-form";
 import { z } from "zod";
 import {
   maxTokensSchema,
@@ -17,6 +17,7 @@ import {
 } from "~/server/pair-generation/pair-generation.schema";
 import { useTRPC } from "../../_trpc/client";
 import { ErrorAlert, FieldError } from "../../_components/ErrorAlert";
+import { NewBatchFields, PromptFilterFields, SamplingFields, SideFields } from "../_components/GenerationFields";
 
 /** The form's fields, flat; turned into the request (and checked by its schema) on submit. */
 const formSchema = z
@@ -132,121 +133,63 @@ export default function PairGenerationPage() {
         </p>
       )}
 
-      <form className="grid-form" noValidate aria-label="Generate pairs" onSubmit={form.handleSubmit((request) => start.mutate(request))}>
-        <label>
-          Round
-          <select {...form.register("roundId")}>
-            <option value="">—</option>
-            {data?.rounds.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name} ({r.status.toLowerCase()})
-              </option>
-            ))}
-          </select>
-          <FieldError name="roundId" message={errors.roundId?.message} />
-        </label>
-        <label>
-          New batch name
-          <input type="text" {...form.register("batchName")} />
-          <FieldError name="batchName" message={errors.batchName?.message} />
-        </label>
-        <label>
-          Prompts
-          <select {...form.register("by")}>
-            <option value="filter">by protocol and source</option>
-            <option value="ids">by id</option>
-          </select>
-        </label>
-        {by === "filter" ? (
-          <>
-            <label>
-              Protocol
-              <select {...form.register("protocol")}>
-                <option value="">any</option>
-                <option value="HELPFULNESS">helpfulness</option>
-                <option value="SAFETY">safety</option>
-              </select>
-            </label>
-            <label>
-              Source
-              <select {...form.register("source")}>
-                <option value="">any</option>
-                {[...new Set(data?.sources.map((s) => s.source))].map((s) => (
-                  <option key={s} value={s}>
-                    {s}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              How many
-              <input type="number" min={1} step={1} {...form.register("count", { valueAsNumber: true })} />
-              <FieldError name="count" message={errors.count?.message} />
-            </label>
-          </>
-        ) : (
-          <label style={{ gridColumn: "1 / -1" }}>
-            Prompt ids (separated by spaces, commas or lines)
-            <textarea rows={3} {...form.register("idsText")} />
-            <FieldError name="idsText" message={errors.idsText?.message} />
+      <FormProvider {...form}>
+        <form className="grid-form" noValidate aria-label="Generate pairs" onSubmit={form.handleSubmit((request) => start.mutate(request))}>
+          <label>
+            Round
+            <select {...form.register("roundId")}>
+              <option value="">—</option>
+              {data?.rounds.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name} ({r.status.toLowerCase()})
+                </option>
+              ))}
+            </select>
+            <FieldError name="roundId" message={errors.roundId?.message} />
           </label>
-        )}
-        {(["a", "b"] as const).map((side) => (
-          <fieldset key={side} className="stack" style={{ gridColumn: "span 2", minWidth: 0 }}>
-            <legend>Side {side.toUpperCase()}</legend>
-            <label>
-              Variant
-              <select aria-label={`Variant ${side.toUpperCase()}`} {...form.register(`${side}.variantId`)}>
-                <option value="">—</option>
-                {data?.variants.map((v) => (
-                  <option key={v.id} value={v.id}>
-                    {v.name}
-                  </option>
-                ))}
-              </select>
-              <FieldError name={`${side}.variantId`} message={errors[side]?.variantId?.message} />
+          <label>
+            New batch name
+            <input type="text" {...form.register("batchName")} />
+            <FieldError name="batchName" message={errors.batchName?.message} />
+          </label>
+          <label>
+            Prompts
+            <select {...form.register("by")}>
+              <option value="filter">by protocol and source</option>
+              <option value="ids">by id</option>
+            </select>
+          </label>
+          {by === "filter" ? (
+            <>
+              <PromptFilterFields sources={[...new Set(data?.sources.map((s) => s.source))].map((name) => ({ name }))} />
+              <label>
+                How many
+                <input type="number" min={1} step={1} {...form.register("count", { valueAsNumber: true })} />
+                <FieldError name="count" message={errors.count?.message} />
+              </label>
+            </>
+          ) : (
+            <label style={{ gridColumn: "1 / -1" }}>
+              Prompt ids (separated by spaces, commas or lines)
+              <textarea rows={3} {...form.register("idsText")} />
+              <FieldError name="idsText" message={errors.idsText?.message} />
             </label>
-            <label>
-              Temperature
-              <input aria-label={`Temperature ${side.toUpperCase()}`} type="number" step={0.05} min={0} max={2} {...form.register(`${side}.temperature`, { valueAsNumber: true })} />
-              <FieldError name={`${side}.temperature`} message={errors[side]?.temperature?.message} />
-            </label>
-          </fieldset>
-        ))}
-        <label>
-          Max tokens
-          <input type="number" min={1} step={1} {...form.register("maxTokens", { valueAsNumber: true })} />
-          <FieldError name="maxTokens" message={errors.maxTokens?.message} />
-        </label>
-        <label>
-          Top-p
-          <input type="number" min={0} max={1} step={0.05} {...form.register("topP", { valueAsNumber: true })} />
-          <FieldError name="topP" message={errors.topP?.message} />
-        </label>
-        <label>
-          Seed (empty: random)
-          <input type="text" inputMode="numeric" {...form.register("seed")} />
-          <FieldError name="seed" message={errors.seed?.message} />
-        </label>
-        <label>
-          Annotations per pair
-          <input type="number" min={1} max={20} step={1} {...form.register("annotationsPerPair", { valueAsNumber: true })} />
-          <FieldError name="annotationsPerPair" message={errors.annotationsPerPair?.message} />
-        </label>
-        <label>
-          Queue priority
-          <input type="number" min={-1000} max={1000} step={1} {...form.register("priority", { valueAsNumber: true })} />
-          <FieldError name="priority" message={errors.priority?.message} />
-        </label>
-        <label className="checkbox">
-          <input type="checkbox" {...form.register("openWhenDone")} /> Open the batch when done
-        </label>
-        <div>
-          <button type="submit" className="primary" disabled={start.isPending || !data?.variants.length}>
-            Start generating
-          </button>
-        </div>
-      </form>
+          )}
+          {(["a", "b"] as const).map((side) => (
+            <fieldset key={side} className="stack" style={{ gridColumn: "span 2", minWidth: 0 }}>
+              <legend>Side {side.toUpperCase()}</legend>
+              <SideFields name={side} variants={data?.variants} labels={{ variant: `Variant ${side.toUpperCase()}`, temperature: `Temperature ${side.toUpperCase()}` }} />
+            </fieldset>
+          ))}
+          <SamplingFields />
+          <NewBatchFields />
+          <div>
+            <button type="submit" className="primary" disabled={start.isPending || !data?.variants.length}>
+              Start generating
+            </button>
+          </div>
+        </form>
+      </FormProvider>
     </section>
   );
 }

@@ -8,11 +8,12 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
-import { useFieldArray, useForm } from "react-hook-form";
+import { FormProvider, useFieldArray, useForm } from "react-hook-form";
 import { z } from "zod";
 import { type ParsedRoundRequest, roundRequest } from "~/server/rounds/rounds.schema";
 import { ErrorAlert, FieldError } from "../../../_components/ErrorAlert";
 import { useTRPC } from "../../../_trpc/client";
+import { NewBatchFields, PromptFilterFields, SamplingFields, SideFields } from "../../_components/GenerationFields";
 import "../rounds.css";
 
 const optionalInt = z.string().trim().regex(/^\d*$/, "a whole number, or empty");
@@ -122,209 +123,157 @@ export default function NewRoundPage() {
       )}
       <ErrorAlert error={start.error} testId="round-start-error" />
 
-      <form className="grid-form" noValidate aria-label="Set up a round" onSubmit={form.handleSubmit((request) => start.mutate(request))}>
-        <label>
-          Follows
-          <select {...form.register("previousRoundId")}>
-            <option value="">— (the first round)</option>
-            {data?.rounds.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.name} ({r.status.toLowerCase()})
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Helpfulness reward model
-          <select {...form.register("rewardModels.helpfulnessId")}>
-            <option value="">the active one{active("HELPFULNESS") ? ` (v${active("HELPFULNESS")!.version})` : " (none)"}</option>
-            {data?.rewardModels.filter((m) => m.kind === "HELPFULNESS").map((m) => (
-              <option key={m.id} value={m.id}>
-                {modelLabel(m)}
-              </option>
-            ))}
-          </select>
-          <FieldError name="rewardModels.helpfulnessId" message={errors.rewardModels?.helpfulnessId?.message} />
-        </label>
-        <label>
-          Safety reward model
-          <select {...form.register("rewardModels.safetyId")}>
-            <option value="">the active one{active("SAFETY") ? ` (v${active("SAFETY")!.version})` : " (none)"}</option>
-            {data?.rewardModels.filter((m) => m.kind === "SAFETY").map((m) => (
-              <option key={m.id} value={m.id}>
-                {modelLabel(m)}
-              </option>
-            ))}
-          </select>
-          <FieldError name="rewardModels.safetyId" message={errors.rewardModels?.safetyId?.message} />
-        </label>
+      <FormProvider {...form}>
+        <form className="grid-form" noValidate aria-label="Set up a round" onSubmit={form.handleSubmit((request) => start.mutate(request))}>
+          <label>
+            Follows
+            <select {...form.register("previousRoundId")}>
+              <option value="">— (the first round)</option>
+              {data?.rounds.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name} ({r.status.toLowerCase()})
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Helpfulness reward model
+            <select {...form.register("rewardModels.helpfulnessId")}>
+              <option value="">the active one{active("HELPFULNESS") ? ` (v${active("HELPFULNESS")!.version})` : " (none)"}</option>
+              {data?.rewardModels.filter((m) => m.kind === "HELPFULNESS").map((m) => (
+                <option key={m.id} value={m.id}>
+                  {modelLabel(m)}
+                </option>
+              ))}
+            </select>
+            <FieldError name="rewardModels.helpfulnessId" message={errors.rewardModels?.helpfulnessId?.message} />
+          </label>
+          <label>
+            Safety reward model
+            <select {...form.register("rewardModels.safetyId")}>
+              <option value="">the active one{active("SAFETY") ? ` (v${active("SAFETY")!.version})` : " (none)"}</option>
+              {data?.rewardModels.filter((m) => m.kind === "SAFETY").map((m) => (
+                <option key={m.id} value={m.id}>
+                  {modelLabel(m)}
+                </option>
+              ))}
+            </select>
+            <FieldError name="rewardModels.safetyId" message={errors.rewardModels?.safetyId?.message} />
+          </label>
 
-        <fieldset className="span-all">
-          <legend>Prompt pool</legend>
+          <fieldset className="span-all">
+            <legend>Prompt pool</legend>
+            <PromptFilterFields
+              prefix="pool"
+              sources={[...new Set(data?.prompts.map((p) => p.source))].map((name) => ({
+                name,
+                note: `(${data!.prompts.filter((p) => p.source === name).reduce((n, p) => n + p.prompts, 0)})`,
+              }))}
+            />
+            <label>
+              Prompt file
+              <select {...form.register("pool.importId")}>
+                <option value="">any</option>
+                {data?.imports.map((i) => (
+                  <option key={i.id} value={i.id}>
+                    {i.fileName} ({i.sourceName}, {i.inserted})
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              From batches
+              <select multiple size={3} {...form.register("pool.batchIds")}>
+                {data?.batches.map((b) => (
+                  <option key={b.id} value={b.id}>
+                    {b.roundName} · {b.name} ({b.pairs} pairs)
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              How many prompts
+              <input type="number" min={1} step={1} {...form.register("pool.count", { valueAsNumber: true })} />
+              <FieldError name="pool.count" message={errors.pool?.count?.message} />
+            </label>
+            <label className="checkbox">
+              <input type="checkbox" {...form.register("pool.excludeUsed")} /> Leave out prompts earlier rounds used
+            </label>
+            <FieldError name="pool" message={errors.pool?.message ?? errors.pool?.excludeUsed?.message} />
+          </fieldset>
+
+          <fieldset className="span-all">
+            <legend>Arms: K samples per prompt from each</legend>
+            {arms.fields.map((field, i) => (
+              <div key={field.id} className="arm">
+                <SideFields name={`arms.${i}`} variants={data?.variants} labels={{ variant: `Arm ${i + 1} variant`, temperature: `Arm ${i + 1} temperature` }} />
+                <button type="button" onClick={() => arms.remove(i)} disabled={arms.fields.length <= 1}>
+                  Remove
+                </button>
+              </div>
+            ))}
+            <button type="button" onClick={() => arms.append({ variantId: data?.variants[0]?.id ?? "", temperature: 1.0 })}>
+              Add an arm
+            </button>
+            <FieldError name="arms" message={errors.arms?.message ?? errors.arms?.root?.message} />
+          </fieldset>
+
           <label>
-            Protocol
-            <select {...form.register("pool.protocol")}>
-              <option value="">any</option>
-              <option value="HELPFULNESS">helpfulness</option>
-              <option value="SAFETY">safety</option>
-            </select>
+            K (samples per prompt and arm)
+            <input type="number" min={2} step={1} {...form.register("k", { valueAsNumber: true })} />
+            <FieldError name="k" message={errors.k?.message} />
           </label>
+          <SamplingFields />
           <label>
-            Source
-            <select {...form.register("pool.source")}>
-              <option value="">any</option>
-              {[...new Set(data?.prompts.map((p) => p.source))].map((s) => (
-                <option key={s} value={s}>
-                  {s} ({data!.prompts.filter((p) => p.source === s).reduce((n, p) => n + p.prompts, 0)})
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Prompt file
-            <select {...form.register("pool.importId")}>
-              <option value="">any</option>
-              {data?.imports.map((i) => (
-                <option key={i.id} value={i.id}>
-                  {i.fileName} ({i.sourceName}, {i.inserted})
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            From batches
-            <select multiple size={3} {...form.register("pool.batchIds")}>
-              {data?.batches.map((b) => (
-                <option key={b.id} value={b.id}>
-                  {b.roundName} · {b.name} ({b.pairs} pairs)
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            How many prompts
-            <input type="number" min={1} step={1} {...form.register("pool.count", { valueAsNumber: true })} />
-            <FieldError name="pool.count" message={errors.pool?.count?.message} />
+            Unsafe below P(safe)
+            <input type="number" min={0} max={1} step={0.01} {...form.register("threshold", { valueAsNumber: true })} />
+            <FieldError name="threshold" message={errors.threshold?.message} />
           </label>
           <label className="checkbox">
-            <input type="checkbox" {...form.register("pool.excludeUsed")} /> Leave out prompts earlier rounds used
+            <input type="checkbox" {...form.register("poolWithEarlierRounds")} /> Keep the best of this and earlier rounds&apos; samples
           </label>
-          <FieldError name="pool" message={errors.pool?.message ?? errors.pool?.excludeUsed?.message} />
-        </fieldset>
 
-        <fieldset className="span-all">
-          <legend>Arms: K samples per prompt from each</legend>
-          {arms.fields.map((field, i) => (
-            <div key={field.id} className="arm">
-              <label>
-                Variant
-                <select aria-label={`Arm ${i + 1} variant`} {...form.register(`arms.${i}.variantId`)}>
-                  <option value="">—</option>
-                  {data?.variants.map((v) => (
-                    <option key={v.id} value={v.id}>
-                      {v.name}
-                    </option>
-                  ))}
-                </select>
-                <FieldError name={`arms.${i}.variantId`} message={errors.arms?.[i]?.variantId?.message} />
-              </label>
-              <label>
-                Temperature
-                <input aria-label={`Arm ${i + 1} temperature`} type="number" step={0.05} min={0} max={2} {...form.register(`arms.${i}.temperature`, { valueAsNumber: true })} />
-                <FieldError name={`arms.${i}.temperature`} message={errors.arms?.[i]?.temperature?.message} />
-              </label>
-              <button type="button" onClick={() => arms.remove(i)} disabled={arms.fields.length <= 1}>
-                Remove
-              </button>
-            </div>
-          ))}
-          <button type="button" onClick={() => arms.append({ variantId: data?.variants[0]?.id ?? "", temperature: 1.0 })}>
-            Add an arm
-          </button>
-          <FieldError name="arms" message={errors.arms?.message ?? errors.arms?.root?.message} />
-        </fieldset>
-
-        <label>
-          K (samples per prompt and arm)
-          <input type="number" min={2} step={1} {...form.register("k", { valueAsNumber: true })} />
-          <FieldError name="k" message={errors.k?.message} />
-        </label>
-        <label>
-          Top-p
-          <input type="number" min={0} max={1} step={0.05} {...form.register("topP", { valueAsNumber: true })} />
-          <FieldError name="topP" message={errors.topP?.message} />
-        </label>
-        <label>
-          Max tokens
-          <input type="number" min={1} step={1} {...form.register("maxTokens", { valueAsNumber: true })} />
-          <FieldError name="maxTokens" message={errors.maxTokens?.message} />
-        </label>
-        <label>
-          Seed (empty: random)
-          <input type="text" inputMode="numeric" {...form.register("seed")} />
-          <FieldError name="seed" message={errors.seed?.message} />
-        </label>
-        <label>
-          Unsafe below P(safe)
-          <input type="number" min={0} max={1} step={0.01} {...form.register("threshold", { valueAsNumber: true })} />
-          <FieldError name="threshold" message={errors.threshold?.message} />
-        </label>
-        <label className="checkbox">
-          <input type="checkbox" {...form.register("poolWithEarlierRounds")} /> Keep the best of this and earlier rounds&apos; samples
-        </label>
-
-        <fieldset className="span-all">
-          <legend>The next batch</legend>
-          <label>
-            Pairs by
-            <select {...form.register("pairs.strategy")}>
-              <option value="llama2">Llama 2&apos;s: two arms (variants or temperatures)</option>
-              <option value="best-vs-worst">best vs worst by the combined reward</option>
-              <option value="least-sure">least sure: closest combined rewards</option>
-              <option value="mix">a mix, in shares</option>
-            </select>
-            <FieldError name="pairs.strategy" message={errors.pairs?.strategy?.message} />
-          </label>
-          {strategy === "mix" && (
-            <>
-              {(["llama2", "best-vs-worst", "least-sure"] as const).map((s) => (
-                <label key={s}>
-                  Share {s}
-                  <input type="number" min={0} max={1} step={0.05} {...form.register(`pairs.shares.${s}`, { valueAsNumber: true })} />
-                </label>
-              ))}
-              <FieldError name="pairs.shares" message={errors.pairs?.shares?.message} />
-            </>
-          )}
-          <label>
-            Pairs (empty: one per prompt)
-            <input type="text" inputMode="numeric" {...form.register("pairs.batchSize")} />
-            <FieldError name="pairs.batchSize" message={errors.pairs?.batchSize?.message} />
-          </label>
-          <label>
-            Batch name (empty: Batch 1)
-            <input type="text" {...form.register("pairs.batchName")} />
-          </label>
-          <label>
-            Annotations per pair
-            <input type="number" min={1} max={20} step={1} {...form.register("pairs.annotationsPerPair", { valueAsNumber: true })} />
-            <FieldError name="pairs.annotationsPerPair" message={errors.pairs?.annotationsPerPair?.message} />
-          </label>
-          <label>
-            Queue priority
-            <input type="number" min={-1000} max={1000} step={1} {...form.register("pairs.priority", { valueAsNumber: true })} />
-            <FieldError name="pairs.priority" message={errors.pairs?.priority?.message} />
-          </label>
-          <label className="checkbox">
-            <input type="checkbox" {...form.register("pairs.openWhenDone")} /> Open the batch for annotators when done
-          </label>
-        </fieldset>
-        <div>
-          <button type="submit" className="primary" disabled={start.isPending || !data?.variants.length}>
-            Start {data?.next.name ?? "the round"}
-          </button>
-        </div>
-      </form>
+          <fieldset className="span-all">
+            <legend>The next batch</legend>
+            <label>
+              Pairs by
+              <select {...form.register("pairs.strategy")}>
+                <option value="llama2">Llama 2&apos;s: two arms (variants or temperatures)</option>
+                <option value="best-vs-worst">best vs worst by the combined reward</option>
+                <option value="least-sure">least sure: closest combined rewards</option>
+                <option value="mix">a mix, in shares</option>
+              </select>
+              <FieldError name="pairs.strategy" message={errors.pairs?.strategy?.message} />
+            </label>
+            {strategy === "mix" && (
+              <>
+                {(["llama2", "best-vs-worst", "least-sure"] as const).map((s) => (
+                  <label key={s}>
+                    Share {s}
+                    <input type="number" min={0} max={1} step={0.05} {...form.register(`pairs.shares.${s}`, { valueAsNumber: true })} />
+                  </label>
+                ))}
+                <FieldError name="pairs.shares" message={errors.pairs?.shares?.message} />
+              </>
+            )}
+            <label>
+              Pairs (empty: one per prompt)
+              <input type="text" inputMode="numeric" {...form.register("pairs.batchSize")} />
+              <FieldError name="pairs.batchSize" message={errors.pairs?.batchSize?.message} />
+            </label>
+            <label>
+              Batch name (empty: Batch 1)
+              <input type="text" {...form.register("pairs.batchName")} />
+            </label>
+            <NewBatchFields prefix="pairs" />
+          </fieldset>
+          <div>
+            <button type="submit" className="primary" disabled={start.isPending || !data?.variants.length}>
+              Start {data?.next.name ?? "the round"}
+            </button>
+          </div>
+        </form>
+      </FormProvider>
     </section>
   );
 }
