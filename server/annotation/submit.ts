@@ -1,6 +1,6 @@
 // One comparison, from the annotator's key press to its row: the lease is checked and closed,
-// the pair's count goes up and the Comparison is written, all in one statement (one round
-// trip, atomic). When that statement takes nothing, the reason is worked out afterwards, so
+// the pair's count goes up and the Comparison is written, all in one database function call
+// (one round trip, atomic, its statement planned once per connection). When that statement takes nothing, the reason is worked out afterwards, so
 // the fast path pays for no checks it does not need.
 import type { Db, DbOrTx } from "../db/types";
 import { LEASE_SECONDS, leaseNextTask } from "../queue/lease";
@@ -12,32 +12,13 @@ import { isUniqueViolation } from "../db/sql-errors";
 /** How long after submitting a comparison can be taken back. */
 export const UNDO_WINDOW_MS = 30_000;
 
-/** $1 assignment, $2 annotator, $3 pick, $4 strength, $5 safety label, $6 time on task, $7 comment. */
+/**
+ * $1 assignment, $2 annotator, $3 pick, $4 strength, $5 safety label, $6 time on task, $7 comment:
+ * the database function manual_submit_comparison (prisma/migrations/20261202003000_maintained_lease_places).
+ */
 export const SUBMIT = `
-  WITH target AS (
-    SELECT a.id, a."pairId", a."leftSide"
-    FROM "Assignment" a
-    JOIN "Pair" p ON p.id = a."pairId"
-    JOIN "Batch" b ON b.id = p."batchId"
-    JOIN "Prompt" pr ON pr.id = p."promptId"
-    WHERE a.id = $1 AND a."annotatorId" = $2
-      AND a."completedAt" IS NULL AND a."skippedAt" IS NULL AND a."expiresAt" > now()
-      AND b.status = 'OPEN' AND p."removedAt" IS NULL AND pr."badAt" IS NULL
-      AND (pr.protocol = 'SAFETY') = ($5::"SafetyLabel" IS NOT NULL)
-    FOR UPDATE OF a, p
-  ), closed AS (
-    UPDATE "Assignment" a SET "completedAt" = now() FROM target WHERE a.id = target.id
-  ), counted AS (
-    UPDATE "Pair" p SET "annotationCount" = p."annotationCount" + 1 FROM target WHERE p.id = target."pairId"
-  )
-  INSERT INTO "Comparison"
-    (id, "pairId", "annotatorId", "assignmentId", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs", comment, "createdAt")
-  SELECT gen_random_uuid()::text, target."pairId", $2, target.id,
-         CASE WHEN $3 = 'LEFT' THEN target."leftSide"
-              ELSE (CASE target."leftSide" WHEN 'A' THEN 'B' ELSE 'A' END)::"Side" END,
-         $4::"Strength", $5::"SafetyLabel", target."leftSide", $6::int, $7, now()
-  FROM target
-  RETURNING id, "createdAt"`;
+  SELECT comparison_id AS id, created_at AS "createdAt"
+  FROM manual_submit_comparison($1, $2, $3, $4::"Strength", $5::"SafetyLabel", $6::int, $7)`;
 
 async function insertComparison(db: DbOrTx, annotatorId: string, input: SubmitInput) {
   try {

@@ -210,3 +210,104 @@ BEGIN
   END LOOP;
 END;
 $$;
+
+-- The hot path as functions: a call is planned in microseconds and the statements inside are
+-- planned once per connection (PL/pgSQL keeps their plans), where the same SQL sent as text was
+-- planned again on every request, which cost more than running it.
+
+-- Everything the compare screen shows for one assignment. Which stored response goes left comes
+-- from the assignment; nothing here tells which is which, or whether the pair is gold. Turns
+-- are the stored texts: their roles follow from their positions (server/prompts/dialogue.ts).
+CREATE TYPE manual_task_row AS (
+  "assignmentId" TEXT,
+  protocol TEXT,
+  "systemPrompt" TEXT,
+  "riskCategory" TEXT,
+  turns TEXT[],
+  "left" TEXT,
+  "right" TEXT,
+  "batchName" TEXT,
+  "roundName" TEXT,
+  "expiresAt" TIMESTAMP(3)
+);
+
+CREATE FUNCTION manual_task(p_assignment TEXT) RETURNS SETOF manual_task_row
+LANGUAGE plpgsql
+STABLE
+ROWS 1
+AS $$
+BEGIN
+  RETURN QUERY
+  SELECT a.id, pr.protocol::text, pr."systemPrompt", pr."riskCategory", pr.turns,
+         CASE WHEN a."leftSide" = 'A' THEN ra.text ELSE rb.text END,
+         CASE WHEN a."leftSide" = 'A' THEN rb.text ELSE ra.text END,
+         b.name, r.name, a."expiresAt"
+  FROM "Assignment" a
+  JOIN "Pair" p ON p.id = a."pairId"
+  JOIN "Prompt" pr ON pr.id = p."promptId"
+  JOIN "Response" ra ON ra.id = p."responseAId"
+  JOIN "Response" rb ON rb.id = p."responseBId"
+  JOIN "Batch" b ON b.id = p."batchId"
+  JOIN "Round" r ON r.id = b."roundId"
+  WHERE a.id = p_assignment;
+END;
+$$;
+
+-- The annotator's current task, leasing the next pair if they hold none; no row when nothing is
+-- left. (The task is read in a statement of its own, whose snapshot sees the lease just made.)
+CREATE FUNCTION manual_lease_next_task(p_annotator TEXT, p_lease_seconds INTEGER) RETURNS SETOF manual_task_row
+LANGUAGE plpgsql
+VOLATILE
+ROWS 1
+AS $$
+DECLARE
+  v_assignment TEXT;
+BEGIN
+  SELECT l.assignment_id INTO v_assignment FROM manual_lease_next_pair(p_annotator, p_lease_seconds) l;
+  IF v_assignment IS NOT NULL THEN
+    RETURN QUERY SELECT * FROM manual_task(v_assignment);
+  END IF;
+END;
+$$;
+
+-- One comparison: the lease is checked and closed, the pair's count goes up and the Comparison
+-- is written, all in one statement. No row when the lease does not take it (not the annotator's,
+-- already ended, expired, the batch not open, the pair removed or its prompt bad, or a safety
+-- label given on a helpfulness pair or missing on a safety one); server/annotation/submit.ts
+-- then works out which. p_pick is the side of the screen ('LEFT' or 'RIGHT').
+CREATE FUNCTION manual_submit_comparison(
+  p_assignment TEXT, p_annotator TEXT, p_pick TEXT, p_strength "Strength", p_safety_label "SafetyLabel",
+  p_time_on_task_ms INTEGER, p_comment TEXT
+) RETURNS TABLE (comparison_id TEXT, created_at TIMESTAMP(3))
+LANGUAGE plpgsql
+VOLATILE
+ROWS 1
+AS $$
+BEGIN
+  RETURN QUERY
+  WITH target AS (
+    SELECT a.id, a."pairId", a."leftSide"
+    FROM "Assignment" a
+    JOIN "Pair" p ON p.id = a."pairId"
+    JOIN "Batch" b ON b.id = p."batchId"
+    JOIN "Prompt" pr ON pr.id = p."promptId"
+    WHERE a.id = p_assignment AND a."annotatorId" = p_annotator
+      AND a."completedAt" IS NULL AND a."skippedAt" IS NULL AND a."expiresAt" > now()
+      AND b.status = 'OPEN' AND p."removedAt" IS NULL AND pr."badAt" IS NULL
+      AND (pr.protocol = 'SAFETY') = (p_safety_label IS NOT NULL)
+    FOR UPDATE OF a, p
+  ), closed AS (
+    UPDATE "Assignment" a SET "completedAt" = now() FROM target WHERE a.id = target.id
+  ), counted AS (
+    UPDATE "Pair" p SET "annotationCount" = p."annotationCount" + 1 FROM target WHERE p.id = target."pairId"
+  )
+  INSERT INTO "Comparison" AS c
+    (id, "pairId", "annotatorId", "assignmentId", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs", comment, "createdAt")
+  SELECT gen_random_uuid()::text, target."pairId", p_annotator, target.id,
+         CASE WHEN p_pick = 'LEFT' THEN target."leftSide"
+              ELSE (CASE target."leftSide" WHEN 'A' THEN 'B' ELSE 'A' END)::"Side" END,
+         p_strength, p_safety_label, target."leftSide", p_time_on_task_ms, p_comment, now()
+  FROM target
+  RETURNING c.id, c."createdAt";
+END;
+$$;
