@@ -9,8 +9,8 @@ import { useState } from "react";
 import type { AppRouter } from "~/server/trpc/root";
 import { strength as strengthInfo } from "~/server/preferences/vocabulary";
 import { ErrorAlert } from "../../_components/ErrorAlert";
-import { Markdown } from "../../_components/Markdown";
 import { useTRPC } from "../../_trpc/client";
+import { PairView } from "../_components/PairView";
 import "../research.css";
 
 type Item = inferRouterOutputs<AppRouter>["review"]["list"]["items"][number];
@@ -69,40 +69,7 @@ function ReviewCard({ item }: { item: Item }) {
       <p className="review-report" data-testid="review-text">
         {item.text}
       </p>
-      {pair.removedAt && (
-        <p className="review-state">
-          <span className="badge">Removed from the batch</span> {pair.removedReason}
-        </p>
-      )}
-      {pair.prompt.badAt && (
-        <p className="review-state">
-          <span className="badge">Prompt marked bad</span> {pair.prompt.badReason}
-        </p>
-      )}
-      <ol className="turns" aria-label="Dialogue">
-        {pair.prompt.systemPrompt && (
-          <li className="turn">
-            <div className="turn-role">System</div>
-            <Markdown text={pair.prompt.systemPrompt} />
-          </li>
-        )}
-        {pair.prompt.turns.map((t, i) => (
-          <li key={i} className={t.role === "USER" ? "turn turn-user" : "turn"}>
-            <div className="turn-role">{t.role === "USER" ? "User" : "Assistant"}</div>
-            <Markdown text={t.content} />
-          </li>
-        ))}
-      </ol>
-      <div className="responses">
-        <section className="response" aria-label="Response A">
-          <h3>Response A</h3>
-          <Markdown text={pair.responseA.text} />
-        </section>
-        <section className="response" aria-label="Response B">
-          <h3>Response B</h3>
-          <Markdown text={pair.responseB.text} />
-        </section>
-      </div>
+      <PairView pair={pair} />
       {item.review ? (
         <p className="review-state" data-testid="review-resolution">
           <span className="badge">Resolved</span> {item.review.by ?? "?"}: {item.review.note}

@@ -12,7 +12,7 @@ import type { AppRouter } from "~/server/trpc/root";
 import { useTRPC } from "../../../_trpc/client";
 import { protocolName, safetyLabel as safetyLabelInfo, strength as strengthInfo } from "~/server/preferences/vocabulary";
 import { ErrorAlert } from "../../../_components/ErrorAlert";
-import { Markdown } from "../../../_components/Markdown";
+import { PairView } from "../../_components/PairView";
 
 export type BatchPair = inferRouterOutputs<AppRouter>["batches"]["pairs"]["pairs"][number];
 
@@ -26,7 +26,7 @@ type GoldFormOut = z.output<typeof goldFormSchema>;
 
 export function PairCard({ pair, index }: { pair: BatchPair; index: number }) {
   const headingId = `pair-${pair.id}-heading`;
-  const { protocol, riskCategory, turns } = pair.prompt;
+  const { protocol, riskCategory } = pair.prompt;
   return (
     <article className="card pair-card" aria-labelledby={headingId} data-pair-id={pair.id}>
       <h2 id={headingId}>Pair {index}</h2>
@@ -47,36 +47,7 @@ export function PairCard({ pair, index }: { pair: BatchPair; index: number }) {
         </div>
       </dl>
 
-      {pair.removedAt && (
-        <p className="review-state" data-testid="pair-removed">
-          <span className="badge">Removed from the batch</span> {pair.removedReason}
-        </p>
-      )}
-      {pair.prompt.badAt && (
-        <p className="review-state" data-testid="prompt-bad">
-          <span className="badge">Prompt marked bad</span> {pair.prompt.badReason}
-        </p>
-      )}
-
-      <ol className="turns" aria-label="Dialogue">
-        {turns.map((t, i) => (
-          <li key={i} className={t.role === "USER" ? "turn turn-user" : "turn"}>
-            <div className="turn-role">{t.role === "USER" ? "User" : "Assistant"}</div>
-            <Markdown text={t.content} />
-          </li>
-        ))}
-      </ol>
-
-      <div className="responses">
-        <section className="response" aria-label="Response A">
-          <h3>Response A</h3>
-          <Markdown text={pair.responseA.text} />
-        </section>
-        <section className="response" aria-label="Response B">
-          <h3>Response B</h3>
-          <Markdown text={pair.responseB.text} />
-        </section>
-      </div>
+      <PairView pair={pair} />
 
       {pair.comparisons.length > 0 && (
         <section aria-label="Comments" className="comments">
