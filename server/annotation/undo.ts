@@ -21,7 +21,9 @@ export async function undoComparison(db: Db, annotatorId: string, input: UndoInp
     }
     if (comparison.status !== "OPEN") throw refuse("conflict", "The batch is closed; the label stays.");
     await tx.$executeRaw`DELETE FROM "Comparison" WHERE id = ${comparison.id}`;
-    await tx.$executeRaw`UPDATE "Pair" SET "annotationCount" = "annotationCount" - 1 WHERE id = ${comparison.pairId}`;
+    // The comparison's place goes back to its reopened lease (the place-count trigger leaves
+    // completion and its undo to the statements that do them).
+    await tx.$executeRaw`UPDATE "Pair" SET "annotationCount" = "annotationCount" - 1, "leasedCount" = "leasedCount" + 1 WHERE id = ${comparison.pairId}`;
     // leasedAt moves to now so this pair is the annotator's current one again.
     await tx.$executeRaw`
       UPDATE "Assignment" SET "completedAt" = NULL, "lapsedAt" = NULL, "leasedAt" = now(),

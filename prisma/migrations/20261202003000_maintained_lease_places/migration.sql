@@ -25,7 +25,10 @@ FROM (SELECT "pairId", count(*)::int AS n FROM "Assignment"
 WHERE p.id = held."pairId";
 
 -- "leasedCount" follows every change to an assignment, whoever makes it (the lease function,
--- submit, skip, undo, release, a deleted user or pair, a test's own statement).
+-- skip, release, a lapse, a deleted user or pair, a test's own statement), but for one: a lease
+-- being completed by its comparison (submit) or reopened by its undo changes the count in the
+-- statement that does it, together with "annotationCount", so a labelled pair's row is written
+-- once rather than twice.
 CREATE FUNCTION manual_assignment_place_count() RETURNS trigger
 LANGUAGE plpgsql
 AS $$
@@ -33,6 +36,9 @@ DECLARE
   v_held_before BOOLEAN := false;
   v_held_after BOOLEAN := false;
 BEGIN
+  IF TG_OP = 'UPDATE' AND (OLD."completedAt" IS NULL) <> (NEW."completedAt" IS NULL) THEN
+    RETURN NULL;
+  END IF;
   IF TG_OP <> 'INSERT' THEN
     v_held_before := OLD."completedAt" IS NULL AND OLD."skippedAt" IS NULL AND OLD."lapsedAt" IS NULL;
   END IF;
@@ -299,7 +305,9 @@ BEGIN
   ), closed AS (
     UPDATE "Assignment" a SET "completedAt" = now() FROM target WHERE a.id = target.id
   ), counted AS (
-    UPDATE "Pair" p SET "annotationCount" = p."annotationCount" + 1 FROM target WHERE p.id = target."pairId"
+    -- The lease ends as its comparison is counted (the place-count trigger leaves completion here).
+    UPDATE "Pair" p SET "annotationCount" = p."annotationCount" + 1, "leasedCount" = p."leasedCount" - 1
+    FROM target WHERE p.id = target."pairId"
   )
   INSERT INTO "Comparison" AS c
     (id, "pairId", "annotatorId", "assignmentId", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs", comment, "createdAt")
