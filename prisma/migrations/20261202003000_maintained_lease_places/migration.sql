@@ -76,12 +76,16 @@ DROP INDEX "manual_assignment_open_leases";
 CREATE INDEX "manual_assignment_held_leases" ON "Assignment" ("expiresAt")
   WHERE "completedAt" IS NULL AND "skippedAt" IS NULL AND "lapsedAt" IS NULL;
 
+-- (This function and the lease below plan with index scans only: see "The hot path as
+-- functions" further down.)
+--
 -- Marks up to p_limit expired leases lapsed, giving their places back. Rows another call is
 -- marking are passed over; pairs are touched in id order so two calls never wait on each other
 -- in a cycle.
 CREATE FUNCTION manual_lapse_expired_leases(p_limit INTEGER) RETURNS INTEGER
 LANGUAGE plpgsql
 VOLATILE
+SET enable_seqscan = off
 AS $$
 DECLARE
   v_lease RECORD;
@@ -124,6 +128,7 @@ LANGUAGE plpgsql
 VOLATILE
 -- At most one row: the query that loads the task around it is planned for one.
 ROWS 1
+SET enable_seqscan = off
 AS $$
 DECLARE
   v_assignment RECORD;
@@ -220,6 +225,11 @@ $$;
 -- The hot path as functions: a call is planned in microseconds and the statements inside are
 -- planned once per connection (PL/pgSQL keeps their plans), where the same SQL sent as text was
 -- planned again on every request, which cost more than running it.
+--
+-- A kept plan is kept while its tables grow: one made while "Assignment" held a page would scan
+-- it whole on every call once it holds millions of rows. Every lookup in these functions is by
+-- key or by index order, so they plan with index scans only (SET enable_seqscan = off below),
+-- the right plan at every table size.
 
 -- Everything the compare screen shows for one assignment. Which stored response goes left comes
 -- from the assignment; nothing here tells which is which, or whether the pair is gold. Turns
@@ -241,6 +251,7 @@ CREATE FUNCTION manual_task(p_assignment TEXT) RETURNS SETOF manual_task_row
 LANGUAGE plpgsql
 STABLE
 ROWS 1
+SET enable_seqscan = off
 AS $$
 BEGIN
   RETURN QUERY
@@ -288,6 +299,7 @@ CREATE FUNCTION manual_submit_comparison(
 LANGUAGE plpgsql
 VOLATILE
 ROWS 1
+SET enable_seqscan = off
 AS $$
 BEGIN
   RETURN QUERY
