@@ -36,9 +36,6 @@ DECLARE
   v_held_before BOOLEAN := false;
   v_held_after BOOLEAN := false;
 BEGIN
-  IF TG_OP = 'UPDATE' AND (OLD."completedAt" IS NULL) <> (NEW."completedAt" IS NULL) THEN
-    RETURN NULL;
-  END IF;
   IF TG_OP <> 'INSERT' THEN
     v_held_before := OLD."completedAt" IS NULL AND OLD."skippedAt" IS NULL AND OLD."lapsedAt" IS NULL;
   END IF;
@@ -62,8 +59,19 @@ END;
 $$;
 
 CREATE TRIGGER manual_assignment_place_count
-AFTER INSERT OR DELETE OR UPDATE OF "completedAt", "skippedAt", "lapsedAt", "pairId" ON "Assignment"
+AFTER INSERT OR DELETE ON "Assignment"
 FOR EACH ROW EXECUTE FUNCTION manual_assignment_place_count();
+
+-- Updates that end or reopen a lease by skip, lapse, release or renewal; a completion or its
+-- undo (completedAt set or cleared) is not even queued.
+CREATE TRIGGER manual_assignment_place_count_on_update
+AFTER UPDATE OF "skippedAt", "lapsedAt", "pairId" ON "Assignment"
+FOR EACH ROW
+WHEN ((OLD."completedAt" IS NULL) = (NEW."completedAt" IS NULL)
+      AND ((OLD."skippedAt" IS NULL) <> (NEW."skippedAt" IS NULL)
+           OR (OLD."lapsedAt" IS NULL) <> (NEW."lapsedAt" IS NULL)
+           OR OLD."pairId" <> NEW."pairId"))
+EXECUTE FUNCTION manual_assignment_place_count();
 
 -- Pairs with a place left, in queue order: full and leased-out pairs are not in the index, so
 -- the lease reads only pairs it can take.
@@ -313,7 +321,9 @@ BEGIN
       AND a."completedAt" IS NULL AND a."skippedAt" IS NULL AND a."expiresAt" > now()
       AND b.status = 'OPEN' AND p."removedAt" IS NULL AND pr."badAt" IS NULL
       AND (pr.protocol = 'SAFETY') = (p_safety_label IS NOT NULL)
-    FOR UPDATE OF a, p
+    -- The lease is locked, so two submissions of it cannot both pass; the pair is locked by its
+    -- update below.
+    FOR UPDATE OF a
   ), closed AS (
     UPDATE "Assignment" a SET "completedAt" = now() FROM target WHERE a.id = target.id
   ), counted AS (
