@@ -11,8 +11,9 @@
 //                 lease) looped with `pg` from this process at the same concurrency and pool
 //                 size, without HTTP;
 //   floor       — the rows any queue must write per annotation, with the plainest statements
-//                 on pairs chosen in advance (insert the lease; then, in one transaction, close
-//                 it, count it on the pair and insert the comparison), same concurrency and pool;
+//                 on pairs chosen in advance, in the endpoint's transactions (close the lease,
+//                 count it on the pair, insert the comparison and insert the next lease, in one
+//                 transaction per annotation), same concurrency and pool;
 //                 the queue's own place-count trigger is switched off for it, since keeping that
 //                 count is this queue's way of choosing, not work every queue must do.
 // PostgreSQL's CPU per annotation is read from /proc (the postmaster and its backends) around
@@ -22,7 +23,7 @@ import fs from "node:fs";
 import os from "node:os";
 import pg from "pg";
 import { Pool } from "undici";
-import { SUBMIT } from "../../server/annotation/submit";
+import { SUBMIT_AND_LEASE_NEXT } from "../../server/annotation/submit";
 import { hashPassword } from "../../server/auth/password";
 import { LEASE_AND_LOAD, LEASE_SECONDS } from "../../server/queue/lease";
 import { type AppInstance, startApp } from "./app-instance";
@@ -323,11 +324,12 @@ function baseline(databaseUrl: string) {
   return sqlPhase(databaseUrl, ids, async (pool, id, _i, end) => {
     let completed = 0;
     let task = (await pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS])).rows[0] as NonNullable<Task> | undefined;
-    while (task && performance.now() < end) {
+    while (task?.assignmentId && performance.now() < end) {
       await pool.query(`SELECT id, email, name, role::text AS role FROM "User" WHERE id = $1 AND "deactivatedAt" IS NULL`, [id]);
       const a = answer(task);
-      await pool.query(SUBMIT, [a.assignmentId, id, a.pick, a.strength, a.safetyLabel, a.timeOnTaskMs, a.comment]);
-      task = (await pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS])).rows[0];
+      task = (
+        await pool.query(SUBMIT_AND_LEASE_NEXT, [a.assignmentId, id, a.pick, a.strength, a.safetyLabel, a.timeOnTaskMs, a.comment, LEASE_SECONDS])
+      ).rows[0];
       completed++;
     }
     return completed;
@@ -354,26 +356,31 @@ async function floor(databaseUrl: string) {
   try {
     const ids = Array.from({ length: CONCURRENCY }, (_, i) => `bench-user-${ANNOTATORS + CONCURRENCY + i + 1}`);
     return await sqlPhase(databaseUrl, ids, async (pool, id, index, end) => {
-      let completed = 0;
-      for (let k = index; k < rows.length && performance.now() < end; k += CONCURRENCY) {
-        const pair = rows[k]!;
+      const insertLease = `INSERT INTO "Assignment" (id, "pairId", "annotatorId", "leftSide", "leasedAt", "expiresAt")
+        VALUES (gen_random_uuid()::text, $1, $2, $3::"Side", now(), now() + make_interval(secs => $4::int)) RETURNING id`;
+      const leaseOf = async (client: pg.Pool | pg.PoolClient, k: number) => {
         const leftSide = Math.random() < 0.5 ? "A" : "B";
-        const lease = await pool.query<{ id: string }>(
-          `INSERT INTO "Assignment" (id, "pairId", "annotatorId", "leftSide", "leasedAt", "expiresAt")
-           VALUES (gen_random_uuid()::text, $1, $2, $3::"Side", now(), now() + make_interval(secs => $4::int)) RETURNING id`,
-          [pair.id, id, leftSide, LEASE_SECONDS],
-        );
-        const a = answer({ assignmentId: lease.rows[0]!.id, protocol: pair.protocol as "HELPFULNESS" | "SAFETY" });
+        const { rows: [lease] } = await client.query<{ id: string }>(insertLease, [rows[k]!.id, id, leftSide, LEASE_SECONDS]);
+        return { k, id: lease!.id, leftSide };
+      };
+      let completed = 0;
+      let lease = index < rows.length ? await leaseOf(pool, index) : null;
+      while (lease && performance.now() < end) {
+        const pair = rows[lease.k]!;
+        const a = answer({ assignmentId: lease.id, protocol: pair.protocol as "HELPFULNESS" | "SAFETY" });
+        // As the endpoint does: the comparison and the next lease in one transaction.
         const client = await pool.connect();
         try {
           await client.query("BEGIN");
-          await client.query(`UPDATE "Assignment" SET "completedAt" = now() WHERE id = $1`, [a.assignmentId]);
+          await client.query(`UPDATE "Assignment" SET "completedAt" = now() WHERE id = $1`, [lease.id]);
           await client.query(`UPDATE "Pair" SET "annotationCount" = "annotationCount" + 1 WHERE id = $1`, [pair.id]);
           await client.query(
             `INSERT INTO "Comparison" (id, "pairId", "annotatorId", "assignmentId", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs", comment, "createdAt")
              VALUES (gen_random_uuid()::text, $1, $2, $3, $4::"Side", $5::"Strength", $6::"SafetyLabel", $7::"Side", $8, $9, now())`,
-            [pair.id, id, a.assignmentId, a.pick === "LEFT" ? leftSide : leftSide === "A" ? "B" : "A", a.strength, a.safetyLabel, leftSide, a.timeOnTaskMs, a.comment],
+            [pair.id, id, lease.id, a.pick === "LEFT" ? lease.leftSide : lease.leftSide === "A" ? "B" : "A", a.strength, a.safetyLabel, lease.leftSide, a.timeOnTaskMs, a.comment],
           );
+          const next = lease.k + CONCURRENCY;
+          lease = next < rows.length ? await leaseOf(client, next) : null;
           await client.query("COMMIT");
         } finally {
           client.release();

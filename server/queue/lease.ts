@@ -14,10 +14,40 @@ import { SQLSTATE, sqlStateOf } from "../db/sql-errors";
 /** How long a lease holds a place before the pair returns to the queue. */
 export const LEASE_SECONDS = config().ANNOTATION_LEASE_SECONDS;
 
-type TaskRow = Omit<Task, "turns"> & { turns: string[] };
+/** A task as the database functions return it: the turns as stored texts. */
+export type TaskRow = Omit<Task, "turns"> & { turns: string[] };
 
-function taskOf(row: TaskRow | undefined): Task | null {
-  return row ? { ...row, turns: turnsFromTexts(row.turns) } : null;
+export function taskOf(row: TaskRow | undefined): Task | null {
+  return row?.assignmentId
+    ? {
+        assignmentId: row.assignmentId,
+        protocol: row.protocol,
+        systemPrompt: row.systemPrompt,
+        turns: turnsFromTexts(row.turns),
+        left: row.left,
+        right: row.right,
+        riskCategory: row.riskCategory,
+        batchName: row.batchName,
+        roundName: row.roundName,
+        expiresAt: row.expiresAt,
+      }
+    : null;
+}
+
+/**
+ * Runs a statement that leases, again if PostgreSQL cancelled it for a deadlock: the waiting
+ * pass near the end of the queue can deadlock with another annotator's, and the statement
+ * cancelled (with everything it wrote) simply runs again.
+ */
+export async function retryingDeadlocks<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt < 3 && sqlStateOf(error) === SQLSTATE.deadlockDetected) continue;
+      throw error;
+    }
+  }
 }
 
 /**
@@ -31,17 +61,8 @@ const LOAD = `SELECT * FROM manual_task($1)`;
 
 /** The annotator's current pair (leasing the next one if they hold none), or null when nothing is left. */
 export async function leaseNextTask(db: DbOrTx, annotatorId: string, leaseSeconds = LEASE_SECONDS): Promise<Task | null> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const rows = await db.$queryRawUnsafe<TaskRow[]>(LEASE_AND_LOAD, annotatorId, leaseSeconds);
-      return taskOf(rows[0]);
-    } catch (error) {
-      // The waiting pass near the end of the queue can deadlock with another annotator's;
-      // PostgreSQL cancels one of the two, and that one simply asks again.
-      if (attempt < 3 && sqlStateOf(error) === SQLSTATE.deadlockDetected) continue;
-      throw error;
-    }
-  }
+  const rows = await retryingDeadlocks(() => db.$queryRawUnsafe<TaskRow[]>(LEASE_AND_LOAD, annotatorId, leaseSeconds));
+  return taskOf(rows[0]);
 }
 
 export async function loadTask(db: DbOrTx, assignmentId: string): Promise<Task | null> {

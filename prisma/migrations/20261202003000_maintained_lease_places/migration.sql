@@ -341,3 +341,33 @@ BEGIN
   RETURNING c.id, c."createdAt";
 END;
 $$;
+
+-- What the compare screen's submit does when it is taken: the comparison, then the annotator's
+-- next task (leasing the next pair), in one call and one transaction. No row when the submission
+-- is not taken; a row with no task when nothing is left for the annotator.
+CREATE FUNCTION manual_submit_and_lease_next(
+  p_assignment TEXT, p_annotator TEXT, p_pick TEXT, p_strength "Strength", p_safety_label "SafetyLabel",
+  p_time_on_task_ms INTEGER, p_comment TEXT, p_lease_seconds INTEGER
+) RETURNS TABLE (
+  comparison_id TEXT, created_at TIMESTAMP(3),
+  "assignmentId" TEXT, protocol TEXT, "systemPrompt" TEXT, "riskCategory" TEXT, turns TEXT[],
+  "left" TEXT, "right" TEXT, "batchName" TEXT, "roundName" TEXT, "expiresAt" TIMESTAMP(3)
+)
+LANGUAGE plpgsql
+VOLATILE
+ROWS 1
+AS $$
+DECLARE
+  v_comparison TEXT;
+  v_created_at TIMESTAMP(3);
+BEGIN
+  SELECT s.comparison_id, s.created_at INTO v_comparison, v_created_at
+  FROM manual_submit_comparison(p_assignment, p_annotator, p_pick, p_strength, p_safety_label, p_time_on_task_ms, p_comment) s;
+  IF v_comparison IS NULL THEN
+    RETURN;
+  END IF;
+  RETURN QUERY
+  SELECT v_comparison, v_created_at, t.*
+  FROM (SELECT 1) AS one LEFT JOIN manual_lease_next_task(p_annotator, p_lease_seconds) t ON true;
+END;
+$$;
