@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import {
   agreementReport,
+  agreementReportOfCounts,
   agreementWeights,
   fleissKappa,
   gwetAC1,
@@ -432,5 +433,30 @@ describe("edge cases", () => {
     expect(() => gwetAC2([[0, 0]], 3, "cubic" as "linear")).toThrow(/Unknown weights kind "cubic"/);
     expect(() => krippendorffAlpha([[0, 0]], 3, "ratio" as "nominal")).toThrow(/Unknown Krippendorff metric "ratio"/);
     expect(() => ratingsMatrixFromLabels([{ item: 1, rater: 1, category: -2 }])).toThrow(/non-negative integer/);
+  });
+});
+
+describe("from category counts", () => {
+  it("gives the report of the matrix its rows stand for, items with the same counts given once with their number", () => {
+    // Items as ratings on the 8-point scale, some repeated, with 2 to 4 ratings each.
+    const items = [[0, 0, 7], [3, 4], [3, 4], [1, 1, 1, 2], [6, 7], [3, 4], [0, 0, 7], [5, 5]];
+    const rows = [
+      { counts: [2, 0, 0, 0, 0, 0, 0, 1], items: 2 },
+      { counts: [0, 0, 0, 1, 1, 0, 0, 0], items: 3 },
+      { counts: [0, 3, 1, 0, 0, 0, 0, 0], items: 1 },
+      { counts: [0, 0, 0, 0, 0, 0, 1, 1], items: 1 },
+      { counts: [0, 0, 0, 0, 0, 2, 0, 0], items: 1 },
+      { counts: [0, 0, 0, 0, 0, 0, 0, 0], items: 4 },
+    ];
+    const fromCounts = agreementReportOfCounts(rows, 8);
+    const fromMatrix = agreementReport(items, 8);
+    expect({ items: fromCounts.items, ratedItems: fromCounts.ratedItems, ratings: fromCounts.ratings }).toEqual({ items: 8, ratedItems: 8, ratings: 20 });
+    const flat = (r: typeof fromCounts) => [r.percentAgreement, r.fleissKappa, r.gwetAC1, ...Object.values(r.krippendorffAlpha), ...Object.values(r.gwetAC2)];
+    flat(fromCounts).forEach((v, i) => expect(v).toBeCloseTo(flat(fromMatrix)[i]!, 12));
+  });
+
+  it("throws on rows of the wrong length or counts that are not whole", () => {
+    expect(() => agreementReportOfCounts([{ counts: [1, 1], items: 1 }], 8)).toThrow(/8 non-negative integer counts/);
+    expect(() => agreementReportOfCounts([{ counts: [1.5, 1], items: 1 }], 2)).toThrow(/Counts row 0/);
   });
 });

@@ -78,6 +78,8 @@ interface Tally {
   counts: number[][];
   /** totals[i] = r_i. */
   totals: number[];
+  /** How many items row i stands for (1 from a ratings matrix; items with the same counts from {@link agreementReportOfCounts}). */
+  weights: number[];
   ratings: number;
   items: number;
 }
@@ -95,6 +97,7 @@ function tally(matrix: RatingsMatrix, q: number): Tally {
   }
   const counts: number[][] = [];
   const totals: number[] = [];
+  const weights: number[] = [];
   let ratings = 0;
   let items = 0;
   matrix.forEach((row: unknown, i) => {
@@ -118,14 +121,36 @@ function tally(matrix: RatingsMatrix, q: number): Tally {
     if (total === 0) return;
     counts.push(c);
     totals.push(total);
+    weights.push(1);
     ratings += total;
     if (total >= 2) items += 1;
   });
-  return { q, counts, totals, ratings, items };
+  return { q, counts, totals, weights, ratings, items };
+}
+
+/** Items given by their category counts, each row standing for `items` items with those counts. */
+export type CountsRow = { counts: readonly number[]; items: number };
+
+function tallyOfCounts(rows: readonly CountsRow[], q: number): Tally {
+  assertCategoryCount(q);
+  const t: Tally = { q, counts: [], totals: [], weights: [], ratings: 0, items: 0 };
+  rows.forEach(({ counts, items }, i) => {
+    if (counts.length !== q || counts.some((n) => !Number.isInteger(n) || n < 0) || !Number.isInteger(items) || items < 0) {
+      throw new Error(`Counts row ${i} must be ${q} non-negative integer counts and a non-negative integer number of items.`);
+    }
+    const total = counts.reduce((s, n) => s + n, 0);
+    if (total === 0 || items === 0) return;
+    t.counts.push([...counts]);
+    t.totals.push(total);
+    t.weights.push(items);
+    t.ratings += items * total;
+    if (total >= 2) t.items += items;
+  });
+  return t;
 }
 
 function dataCounts(t: Tally): DataCounts {
-  return { items: t.items, ratedItems: t.totals.length, ratings: t.ratings };
+  return { items: t.items, ratedItems: t.weights.reduce((s, w) => s + w, 0), ratings: t.ratings };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -180,8 +205,9 @@ function observedAgreement(t: Tally, w: number[][]): number {
       for (let l = 0; l < t.q; l++) weighted += wk[l]! * c[l]!;
       s += rk * (weighted - 1);
     }
-    sum += s / (r * (r - 1));
-    n2 += 1;
+    const items = t.weights[i]!;
+    sum += items * (s / (r * (r - 1)));
+    n2 += items;
   });
   return n2 === 0 ? Number.NaN : sum / n2;
 }
@@ -189,11 +215,12 @@ function observedAgreement(t: Tally, w: number[][]): number {
 /** π_k: category k's share of each rated item's ratings, averaged over rated items. */
 function classificationProbabilities(t: Tally): number[] {
   const pi = new Array<number>(t.q).fill(0);
-  const n = t.totals.length;
+  const n = t.weights.reduce((s, w) => s + w, 0);
   if (n === 0) return pi.map(() => Number.NaN);
   t.counts.forEach((c, i) => {
     const r = t.totals[i]!;
-    for (let k = 0; k < t.q; k++) pi[k]! += c[k]! / r;
+    const w = t.weights[i]!;
+    for (let k = 0; k < t.q; k++) pi[k]! += w * (c[k]! / r);
   });
   return pi.map((p) => p / n);
 }
@@ -249,18 +276,19 @@ function krippendorffOf(t: Tally, metric: KrippendorffMetric): KrippendorffResul
   t.counts.forEach((c, i) => {
     const m = t.totals[i]!;
     if (m < 2) return;
+    const w = t.weights[i]!;
     for (let a = 0; a < q; a++) {
       const ra = c[a]!;
       if (ra === 0) continue;
       for (let b = 0; b < q; b++) {
         const rb = c[b]! - (a === b ? 1 : 0);
-        if (rb > 0) o[a]![b]! += (ra * rb) / (m - 1);
+        if (rb > 0) o[a]![b]! += w * ((ra * rb) / (m - 1));
       }
     }
   });
   const marginals = o.map((row) => row.reduce((s, v) => s + v, 0)); // n_c
   // n.. = Σ_c n_c, which is exactly the number of ratings on items with at least 2 ratings.
-  const pairable = t.totals.reduce((s, m) => (m >= 2 ? s + m : s), 0);
+  const pairable = t.totals.reduce((s, m, i) => (m >= 2 ? s + t.weights[i]! * m : s), 0);
 
   const delta = (c: number, k: number): number => {
     if (c === k) return 0;
@@ -378,7 +406,21 @@ const orNull = (v: number): number | null => (Number.isFinite(v) ? v : null);
  * for the dashboard and exports; call the individual functions for p_a, p_e, D_o, D_e.
  */
 export function agreementReport(matrix: RatingsMatrix, q: number): AgreementReport {
-  const t = tally(matrix, q);
+  return reportOf(tally(matrix, q));
+}
+
+/**
+ * {@link agreementReport} of items given by their category counts, each row standing for
+ * `items` items (for many items of few distinct count vectors, e.g. pairs grouped by their
+ * labels in SQL). Equal to the report of the matrix those items make, up to rounding in the
+ * last places (the sums run in another order).
+ */
+export function agreementReportOfCounts(rows: readonly CountsRow[], q: number): AgreementReport {
+  return reportOf(tallyOfCounts(rows, q));
+}
+
+function reportOf(t: Tally): AgreementReport {
+  const q = t.q;
   return {
     q,
     ...dataCounts(t),

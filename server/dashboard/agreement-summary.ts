@@ -2,11 +2,17 @@
 // more annotators labelled, per protocol, every coefficient of server/agreement over the
 // 8-point preference scale (A significantly better … B significantly better) and over the
 // binary choice. Llama 2 reports Gwet's AC2 (METHOD.md §5).
-import { type AgreementReport, agreementReport } from "../agreement/coefficients";
-import { BINARY_SCALE_SIZE, binaryChoice, PREFERENCE_SCALE_SIZE, preferenceScalePoint, type Side, type Strength } from "../agreement/scale";
+//
+// The coefficients depend on a pair only through how many of its labels fall on each point,
+// so PostgreSQL hands over pairs grouped by those counts (a few hundred rows at most, however
+// many labels): from the pair-configuration tally, or under a date filter grouped from the
+// labels in range. No label is loaded into Node.
+import { type AgreementReport, agreementReportOfCounts, type CountsRow } from "../agreement/coefficients";
+import { BINARY_SCALE_SIZE, PREFERENCE_SCALE_SIZE, preferenceScalePoint, type Side, type Strength } from "../agreement/scale";
 import type { DbOrTx } from "../db/types";
 import type { DashboardFilters } from "./stats.schema";
-import { selection } from "./stats";
+import { type Reading, selection } from "./stats";
+import { configCounts, prepareTallies, tallyConditions } from "./tallies";
 
 export type Label = { pairId: string; protocol: "HELPFULNESS" | "SAFETY"; chosen: Side; strength: Strength };
 
@@ -19,34 +25,83 @@ export type ProtocolAgreement = {
   binary: AgreementReport;
 };
 
-/** Pure: labels in, one summary per protocol that has pairs with two or more labels. */
-export function summariseAgreement(labels: Label[]): ProtocolAgreement[] {
-  const byProtocol = new Map<Label["protocol"], Map<string, Label[]>>();
-  for (const label of labels) {
-    const pairs = byProtocol.get(label.protocol) ?? new Map<string, Label[]>();
-    byProtocol.set(label.protocol, pairs);
-    pairs.set(label.pairId, [...(pairs.get(label.pairId) ?? []), label]);
+/** Pairs of one protocol whose labels have these counts on the 8-point scale. */
+export type PairConfiguration = { protocol: ProtocolAgreement["protocol"]; counts: number[]; pairs: number };
+
+/** Rows with the same counts merged, in one order whatever order they came in (so the sums run alike). */
+function merged(rows: CountsRow[]): CountsRow[] {
+  const byCounts = new Map<string, CountsRow>();
+  for (const row of rows) {
+    const key = row.counts.join(",");
+    const seen = byCounts.get(key);
+    byCounts.set(key, { counts: row.counts, items: (seen?.items ?? 0) + row.items });
   }
+  return [...byCounts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+}
+
+/** Pure: pair configurations in, one summary per protocol that has pairs with two or more labels. */
+export function summariseConfigurations(configurations: PairConfiguration[]): ProtocolAgreement[] {
   const summaries: ProtocolAgreement[] = [];
   for (const protocol of ["HELPFULNESS", "SAFETY"] as const) {
-    const items = [...(byProtocol.get(protocol)?.values() ?? [])].filter((pair) => pair.length >= 2);
-    if (items.length === 0) continue;
+    const rows = merged(
+      configurations
+        .filter((c) => c.protocol === protocol && c.pairs > 0 && c.counts.reduce((n, k) => n + k, 0) >= 2)
+        .map((c) => ({ counts: c.counts, items: c.pairs })),
+    );
+    if (rows.length === 0) continue;
+    // The binary choice is the scale's half: A's points come first, then B's (scale.ts).
+    const half = PREFERENCE_SCALE_SIZE / 2;
+    const binary = merged(rows.map((r) => ({ counts: [sum(r.counts.slice(0, half)), sum(r.counts.slice(half))], items: r.items })));
     summaries.push({
       protocol,
-      pairs: items.length,
-      labels: items.reduce((n, pair) => n + pair.length, 0),
-      preference: agreementReport(items.map((pair) => pair.map((l) => preferenceScalePoint(l.chosen, l.strength))), PREFERENCE_SCALE_SIZE),
-      binary: agreementReport(items.map((pair) => pair.map((l) => binaryChoice(l.chosen))), BINARY_SCALE_SIZE),
+      pairs: sum(rows.map((r) => r.items)),
+      labels: sum(rows.map((r) => r.items * sum(r.counts))),
+      preference: agreementReportOfCounts(rows, PREFERENCE_SCALE_SIZE),
+      binary: agreementReportOfCounts(binary, BINARY_SCALE_SIZE),
     });
   }
   return summaries;
 }
 
-export async function agreementSummary(db: DbOrTx, filters: DashboardFilters = {}): Promise<ProtocolAgreement[]> {
-  // Only labels of pairs labelled at least twice within the selection are read.
-  const labels = await db.$queryRaw<Label[]>`
-    WITH sel AS (SELECT c."pairId", pr.protocol::text AS protocol, c.chosen::text AS chosen, c.strength::text AS strength ${selection(filters)})
-    SELECT "pairId", protocol, chosen, strength FROM sel
-    WHERE "pairId" IN (SELECT "pairId" FROM sel GROUP BY "pairId" HAVING count(*) >= 2)`;
-  return summariseAgreement(labels);
+function sum(values: readonly number[]): number {
+  return values.reduce((n, v) => n + v, 0);
 }
+
+/** Pure: labels in, one summary per protocol that has pairs with two or more labels. */
+export function summariseAgreement(labels: Label[]): ProtocolAgreement[] {
+  const pairs = new Map<string, PairConfiguration>();
+  for (const label of labels) {
+    const pair = pairs.get(label.pairId) ?? { protocol: label.protocol, counts: new Array<number>(PREFERENCE_SCALE_SIZE).fill(0), pairs: 1 };
+    pairs.set(label.pairId, pair);
+    pair.counts[preferenceScalePoint(label.chosen, label.strength)]! += 1;
+  }
+  return summariseConfigurations([...pairs.values()]);
+}
+
+export async function agreementSummary(db: DbOrTx, filters: DashboardFilters = {}, how?: Reading): Promise<ProtocolAgreement[]> {
+  // The pair configurations have no days: under a date filter the labels in range are grouped.
+  const dated = !!(filters.from || filters.to);
+  if (how === "tallies" && dated) throw new Error("The pair configurations have no days: a date filter is read by scan.");
+  let rows: { protocol: ProtocolAgreement["protocol"]; config: string; pairs: number }[];
+  if ((how ?? (dated ? "scan" : "tallies")) === "tallies") {
+    await prepareTallies(db);
+    rows = await db.$queryRaw`
+      SELECT t.protocol::text AS protocol, t.config, sum(t.pairs)::int AS pairs
+      FROM "DashboardPairConfig" t
+      WHERE ${tallyConditions(filters, { days: false })}
+      GROUP BY t.protocol, t.config
+      HAVING sum(t.pairs) > 0`;
+  } else {
+    // Each pair's labels within the selection, counted per point in one number (the tally's
+    // encoding), then pairs grouped by it.
+    rows = await db.$queryRaw`
+      SELECT x.protocol::text AS protocol, x.config::text AS config, count(*)::int AS pairs
+      FROM (SELECT pr.protocol, sum(manual_dashboard_config_unit(c.chosen, c.strength)) AS config
+            ${selection(filters)}
+            GROUP BY c."pairId", pr.protocol
+            HAVING count(*) >= 2) x
+      GROUP BY 1, 2`;
+  }
+  return summariseConfigurations(rows.map((r) => ({ protocol: r.protocol, counts: configCounts(r.config, PREFERENCE_SCALE_SIZE), pairs: r.pairs })));
+}
+

@@ -1,6 +1,10 @@
 // The researcher's first view of the data: for each round and batch, how many pairs and
-// comparisons there are and how far the batch is labelled.
+// comparisons there are and how far the batch is labelled (from the pairs per batch the
+// triggers keep, DashboardBatchPairs, or by scanning the pairs).
+import { Prisma } from "@prisma/client";
 import type { DbOrTx } from "../db/types";
+import type { Reading } from "./stats";
+import { prepareTallies } from "./tallies";
 
 export type BatchOverview = {
   roundNumber: number;
@@ -13,17 +17,23 @@ export type BatchOverview = {
   comparisons: number;
 };
 
-export function batchOverview(db: DbOrTx): Promise<BatchOverview[]> {
+export async function batchOverview(db: DbOrTx, how: Reading = "tallies"): Promise<BatchOverview[]> {
+  if (how === "tallies") await prepareTallies(db);
+  const perBatch =
+    how === "tallies"
+      ? Prisma.sql`SELECT x."batchId", sum(x.pairs) AS pairs, sum(x."requiredAnnotations") AS required, sum(x."annotationCount") AS labels
+                   FROM "DashboardBatchPairs" x GROUP BY x."batchId"`
+      : Prisma.sql`SELECT p."batchId", count(*) AS pairs, sum(p."requiredAnnotations") AS required, sum(p."annotationCount") AS labels
+                   FROM "Pair" p GROUP BY p."batchId"`;
   return db.$queryRaw<BatchOverview[]>`
     SELECT r.number AS "roundNumber", r.name AS "roundName", b.id AS "batchId", b.name AS "batchName",
            b.status::text AS status,
-           count(p.id)::int AS pairs,
-           coalesce(sum(p."requiredAnnotations"), 0)::int AS "requiredAnnotations",
-           coalesce(sum(p."annotationCount"), 0)::int AS comparisons
+           coalesce(x.pairs, 0)::int AS pairs,
+           coalesce(x.required, 0)::int AS "requiredAnnotations",
+           coalesce(x.labels, 0)::int AS comparisons
     FROM "Batch" b
     JOIN "Round" r ON r.id = b."roundId"
-    LEFT JOIN "Pair" p ON p."batchId" = b.id
+    LEFT JOIN (${perBatch}) x ON x."batchId" = b.id
     WHERE b."importId" IS NULL -- imported datasets are not the team's work
-    GROUP BY r.number, r.name, b.id, b.name, b.status, b."createdAt"
     ORDER BY r.number DESC, b."createdAt" DESC`;
 }

@@ -23,17 +23,27 @@
 //     of the remaining labels whose chosen response equals that majority. With three
 //     annotators per pair, the two others either agree (a majority) or split (a tie, left out).
 //
-// Speed: each statement joins only the tables its filters need and aggregates with hashing
-// (no sort of all comparisons) where it can. On 1M comparisons (400k pairs, 200 annotators,
-// embedded PostgreSQL 18 on a 2-core machine) with no filter: over time ~1.1 s, distributions
-// ~0.6 s, annotators ~2.5 s (the median and the per-pair window cost most); one batch or one
-// week: 0.1–0.4 s each.
+// Where the numbers come from: the tallies the triggers keep (tallies.ts), read for any filter
+// whose from/to fall on UTC midnights (all the dashboard page sends); the median time on task
+// from the time-on-task tally and the labels of the one bucket that holds it, or, under a
+// date filter, from the labels in range. A from/to inside a day is answered by the scan
+// queries below (each statement over the comparisons of the selection, set-based), which are
+// also the tallies' definition: a test compares the two on seeded data.
 import { Prisma } from "@prisma/client";
 import type { SafetyLabelValue, StrengthValue } from "../annotation/annotation.schema";
 import { SAFETY_LABEL_VALUES, STRENGTH_VALUES } from "../preferences/vocabulary";
 import type { DbOrTx } from "../db/types";
 import { sourceSelection } from "../import/sources";
 import { type DashboardFilters, OWN_LABELS } from "./stats.schema";
+import { prepareTallies, tallyConditions, talliesAnswer } from "./tallies";
+
+/** How a statistic is read: from the tallies (when they answer the filters) or by scanning the comparisons. */
+export type Reading = "tallies" | "scan";
+
+function reading(filters: DashboardFilters, asked: Reading | undefined): Reading {
+  if (asked === "tallies" && !talliesAnswer(filters)) throw new Error("The tallies count whole UTC days: from/to must be midnights.");
+  return asked ?? (talliesAnswer(filters) ? "tallies" : "scan");
+}
 
 const strengthLevels = STRENGTH_VALUES;
 const safetyLabelValues = SAFETY_LABEL_VALUES;
@@ -110,15 +120,30 @@ export type DayCount = {
 };
 
 /** Comparisons per UTC day, every day from the first to the last day with any (zeros included). */
-export async function comparisonsOverTime(db: DbOrTx, filters: DashboardFilters = {}): Promise<DayCount[]> {
-  const rows = await db.$queryRaw<DayCount[]>`
-    SELECT to_char(date_trunc('day', c."createdAt"), 'YYYY-MM-DD') AS day,
-           count(*)::int AS comparisons,
-           count(*) FILTER (WHERE pr.protocol = 'HELPFULNESS')::int AS helpfulness,
-           count(*) FILTER (WHERE pr.protocol = 'SAFETY')::int AS safety
-    ${selection(filters)}
-    GROUP BY 1
-    ORDER BY 1`;
+export async function comparisonsOverTime(db: DbOrTx, filters: DashboardFilters = {}, how?: Reading): Promise<DayCount[]> {
+  let rows: DayCount[];
+  if (reading(filters, how) === "tallies") {
+    await prepareTallies(db);
+    rows = await db.$queryRaw<DayCount[]>`
+      SELECT to_char(t.day, 'YYYY-MM-DD') AS day,
+             sum(t.comparisons)::int AS comparisons,
+             coalesce(sum(t.comparisons) FILTER (WHERE t.protocol = 'HELPFULNESS'), 0)::int AS helpfulness,
+             coalesce(sum(t.comparisons) FILTER (WHERE t.protocol = 'SAFETY'), 0)::int AS safety
+      FROM "DashboardTally" t
+      WHERE ${tallyConditions(filters, { days: true })}
+      GROUP BY t.day
+      HAVING sum(t.comparisons) > 0
+      ORDER BY t.day`;
+  } else {
+    rows = await db.$queryRaw<DayCount[]>`
+      SELECT to_char(date_trunc('day', c."createdAt"), 'YYYY-MM-DD') AS day,
+             count(*)::int AS comparisons,
+             count(*) FILTER (WHERE pr.protocol = 'HELPFULNESS')::int AS helpfulness,
+             count(*) FILTER (WHERE pr.protocol = 'SAFETY')::int AS safety
+      ${selection(filters)}
+      GROUP BY 1
+      ORDER BY 1`;
+  }
   // The days in between, with zeros (here rather than in SQL, which would keep the grouping
   // from running in parallel).
   const days: DayCount[] = [];
@@ -193,28 +218,55 @@ function toDistribution(row: DistributionRow | undefined): Distribution {
   };
 }
 
+/** Each vocabulary value's tally column (the tallies' columns are fixed in their migration). */
+const STRENGTH_COLUMNS: Record<StrengthValue, string> = {
+  SIGNIFICANTLY_BETTER: "significantlyBetter",
+  BETTER: "better",
+  SLIGHTLY_BETTER: "slightlyBetter",
+  NEGLIGIBLY_BETTER_OR_UNSURE: "negligiblyBetter",
+};
+const SAFETY_LABEL_COLUMNS: Record<SafetyLabelValue, string> = {
+  CHOSEN_SAFE_OTHER_UNSAFE: "chosenSafeOtherUnsafe",
+  BOTH_SAFE: "bothSafe",
+  BOTH_UNSAFE: "bothUnsafe",
+};
+
 /**
- * Strengths, safety labels and left-choice share, per batch, per round and in all, in one pass
- * (GROUPING SETS). Rounds and batches without comparisons in the selection are left out.
+ * Strengths, safety labels and left-choice share, per batch, per round and in all.
+ * Rounds and batches without comparisons in the selection are left out.
  */
-export async function distributions(db: DbOrTx, filters: DashboardFilters = {}): Promise<Distributions> {
-  const safety = Prisma.sql`pr.protocol = 'SAFETY' AND c."safetyLabel" IS NOT NULL`;
-  const columns = [
-    "comparisons",
-    ...strengthLevels,
-    "safetyComparisons",
-    ...safetyLabelValues,
-    "leftChosen",
-  ].map((column) => Prisma.sql`sum(x.${Prisma.raw(`"${column}"`)})::int AS ${Prisma.raw(`"${column}"`)}`);
-  // One count per vocabulary value; the values are the enums' own names, never user input.
-  const strengthCounts = strengthLevels.map((level) => Prisma.sql`count(*) FILTER (WHERE c.strength = ${Prisma.raw(`'${level}'`)}) AS ${Prisma.raw(`"${level}"`)}`);
-  const safetyCounts = safetyLabelValues.map(
-    (label) => Prisma.sql`count(*) FILTER (WHERE ${safety} AND c."safetyLabel" = ${Prisma.raw(`'${label}'`)}) AS ${Prisma.raw(`"${label}"`)}`,
-  );
-  // Counted per batch in one hashed pass over the comparisons, then summed per round and in
-  // all over those few rows (GROUPING SETS straight over the comparisons would sort them all).
-  const rows = await db.$queryRaw<DistributionRow[]>`
-    WITH per_batch AS (
+export async function distributions(db: DbOrTx, filters: DashboardFilters = {}, how?: Reading): Promise<Distributions> {
+  // Counted per batch (from the tallies, or in one hashed pass over the comparisons), then
+  // summed per round and in all over those few rows (GROUPING SETS straight over the
+  // comparisons would sort them all).
+  let perBatch: Prisma.Sql;
+  if (reading(filters, how) === "tallies") {
+    await prepareTallies(db);
+    const safety = Prisma.sql`t.protocol = 'SAFETY'`;
+    // Column names come from the vocabulary's fixed maps above, never from user input.
+    const strengthSums = strengthLevels.map((level) => Prisma.sql`sum(t.${Prisma.raw(`"${STRENGTH_COLUMNS[level]}"`)}) AS ${Prisma.raw(`"${level}"`)}`);
+    const safetySums = safetyLabelValues.map(
+      (label) => Prisma.sql`coalesce(sum(t.${Prisma.raw(`"${SAFETY_LABEL_COLUMNS[label]}"`)}) FILTER (WHERE ${safety}), 0) AS ${Prisma.raw(`"${label}"`)}`,
+    );
+    perBatch = Prisma.sql`
+      SELECT t."batchId",
+             sum(t.comparisons) AS comparisons,
+             ${Prisma.join(strengthSums, ",\n             ")},
+             coalesce(sum(t."safetyLabelled") FILTER (WHERE ${safety}), 0) AS "safetyComparisons",
+             ${Prisma.join(safetySums, ",\n             ")},
+             sum(t."leftChosen") AS "leftChosen"
+      FROM "DashboardTally" t
+      WHERE ${tallyConditions(filters, { days: true })}
+      GROUP BY t."batchId"
+      HAVING sum(t.comparisons) > 0`;
+  } else {
+    const safety = Prisma.sql`pr.protocol = 'SAFETY' AND c."safetyLabel" IS NOT NULL`;
+    // One count per vocabulary value; the values are the enums' own names, never user input.
+    const strengthCounts = strengthLevels.map((level) => Prisma.sql`count(*) FILTER (WHERE c.strength = ${Prisma.raw(`'${level}'`)}) AS ${Prisma.raw(`"${level}"`)}`);
+    const safetyCounts = safetyLabelValues.map(
+      (label) => Prisma.sql`count(*) FILTER (WHERE ${safety} AND c."safetyLabel" = ${Prisma.raw(`'${label}'`)}) AS ${Prisma.raw(`"${label}"`)}`,
+    );
+    perBatch = Prisma.sql`
       SELECT p."batchId",
              count(*) AS comparisons,
              ${Prisma.join(strengthCounts, ",\n             ")},
@@ -222,8 +274,17 @@ export async function distributions(db: DbOrTx, filters: DashboardFilters = {}):
              ${Prisma.join(safetyCounts, ",\n             ")},
              count(*) FILTER (WHERE c.chosen = c."leftSide") AS "leftChosen"
       ${selection(filters)}
-      GROUP BY p."batchId"
-    )
+      GROUP BY p."batchId"`;
+  }
+  const columns = [
+    "comparisons",
+    ...strengthLevels,
+    "safetyComparisons",
+    ...safetyLabelValues,
+    "leftChosen",
+  ].map((column) => Prisma.sql`sum(x.${Prisma.raw(`"${column}"`)})::int AS ${Prisma.raw(`"${column}"`)}`);
+  const rows = await db.$queryRaw<DistributionRow[]>`
+    WITH per_batch AS (${perBatch})
     SELECT GROUPING(r.id, b.id)::int AS level,
            r.id AS "roundId", r.number AS "roundNumber", r.name AS "roundName",
            b.id AS "batchId", b.name AS "batchName",
@@ -265,14 +326,24 @@ export type AnnotatorStats = {
 type AnnotatorRow = Omit<AnnotatorStats, "perDay" | "goldAccuracy" | "agreementWithOthers">;
 
 /** Throughput, time on task, gold accuracy and agreement with others, per annotator (most comparisons first). */
-export async function annotatorStats(db: DbOrTx, filters: DashboardFilters = {}): Promise<AnnotatorStats[]> {
+export async function annotatorStats(db: DbOrTx, filters: DashboardFilters = {}, how?: Reading): Promise<AnnotatorStats[]> {
+  const rows = reading(filters, how) === "tallies" ? await annotatorRowsFromTallies(db, filters) : await annotatorRowsByScan(db, filters);
+  return rows.map((r) => ({
+    ...r,
+    perDay: r.activeDays > 0 ? r.comparisons / r.activeDays : 0,
+    goldAccuracy: share(r.goldCorrect, r.goldAnswered),
+    agreementWithOthers: share(r.agreementMatched, r.agreementScored),
+  }));
+}
+
+async function annotatorRowsByScan(db: DbOrTx, filters: DashboardFilters): Promise<AnnotatorRow[]> {
   // Every label of the pairs in scope is needed to know the others' votes, whatever its date;
   // under a date filter only the pairs with a label in the range are read.
   const times = timeConditions(filters);
   const inRange = times.length
     ? [Prisma.sql`c."pairId" IN (SELECT c."pairId" FROM "Comparison" c WHERE ${Prisma.join(times, " AND ")})`]
     : [];
-  const rows = await db.$queryRaw<AnnotatorRow[]>`
+  return db.$queryRaw<AnnotatorRow[]>`
     WITH labels AS (
       -- Each label with the votes of the OTHER labels of its pair, through a window over the
       -- pair (the pair-ordered index feeds it without a sort).
@@ -316,13 +387,102 @@ export async function annotatorStats(db: DbOrTx, filters: DashboardFilters = {})
     JOIN days ON days."annotatorId" = counts."annotatorId"
     JOIN "User" u ON u.id = counts."annotatorId"
     ORDER BY counts.comparisons DESC, u.name, u.id`;
-  return rows.map((r) => ({
-    ...r,
-    perDay: r.activeDays > 0 ? r.comparisons / r.activeDays : 0,
-    goldAccuracy: share(r.goldCorrect, r.goldAnswered),
-    agreementWithOthers: share(r.agreementMatched, r.agreementScored),
-  }));
 }
+
+async function annotatorRowsFromTallies(db: DbOrTx, filters: DashboardFilters): Promise<AnnotatorRow[]> {
+  await prepareTallies(db);
+  const tallied = tallyConditions(filters, { days: true });
+  return db.$queryRaw<AnnotatorRow[]>`
+    WITH days AS (
+      SELECT t."annotatorId", t.day, sum(t.comparisons) AS comparisons,
+             sum(t."agreementScored") AS scored, sum(t."agreementMatched") AS matched
+      FROM "DashboardTally" t
+      WHERE ${tallied} AND t."annotatorId" <> ''
+      GROUP BY t."annotatorId", t.day
+    ),
+    counts AS (
+      SELECT d."annotatorId", sum(d.comparisons)::int AS comparisons,
+             count(*) FILTER (WHERE d.comparisons > 0)::int AS "activeDays",
+             sum(d.scored)::int AS "agreementScored", sum(d.matched)::int AS "agreementMatched"
+      FROM days d
+      GROUP BY d."annotatorId"
+      HAVING sum(d.comparisons) > 0
+    ),
+    gold AS (
+      -- Few pairs are gold: their labels are read from the pairs (manual_pair_gold).
+      SELECT c."annotatorId",
+             count(*) FILTER (WHERE p."goldChoice" IS NOT NULL)::int AS "goldAnswered",
+             count(*) FILTER (WHERE c.chosen = p."goldChoice")::int AS "goldCorrect"
+      ${selection(filters, { prompt: false, extra: [Prisma.sql`p."isGold"`, Prisma.sql`c."annotatorId" IS NOT NULL`] })}
+      GROUP BY c."annotatorId"
+    ),
+    medians AS (${medianTimeOnTask(filters)})
+    SELECT u.id AS "annotatorId", u.name, counts.comparisons, counts."activeDays", medians.median AS "medianTimeOnTaskMs",
+           coalesce(gold."goldAnswered", 0) AS "goldAnswered", coalesce(gold."goldCorrect", 0) AS "goldCorrect",
+           counts."agreementScored", counts."agreementMatched"
+    FROM counts
+    JOIN medians ON medians."annotatorId" = counts."annotatorId"
+    LEFT JOIN gold ON gold."annotatorId" = counts."annotatorId"
+    JOIN "User" u ON u.id = counts."annotatorId"
+    ORDER BY counts.comparisons DESC, u.name, u.id`;
+}
+
+/**
+ * Each annotator's median time on task (percentile_cont(0.5): the mean of the two middle
+ * values when their count is even) over the selection, as rows ("annotatorId", median).
+ *
+ * Without a date filter: the time-on-task tally says in which bucket the middle ranks fall and
+ * how many labels lie below it, and only that bucket's labels are read, in order, from the
+ * index on (annotatorId, timeOnTaskMs). percentile_cont over the two middle values is the
+ * same arithmetic as over all of them. Under a date filter (the tally has no days), over the
+ * labels in range.
+ */
+function medianTimeOnTask(filters: DashboardFilters): Prisma.Sql {
+  if (filters.from || filters.to) {
+    return Prisma.sql`
+      SELECT c."annotatorId", percentile_cont(0.5) WITHIN GROUP (ORDER BY c."timeOnTaskMs")::float8 AS median
+      ${selection(filters, { prompt: !!filters.protocol, extra: [Prisma.sql`c."annotatorId" IS NOT NULL`] })}
+      GROUP BY c."annotatorId"`;
+  }
+  // The bucket's labels, restricted to the selection: joined to their pairs only when a
+  // batch, round or protocol filter needs them.
+  const pairs = !!(filters.batchIds?.length || filters.roundIds?.length || filters.protocol);
+  const labels = pairs
+    ? selection(filters, { prompt: !!filters.protocol, extra: [Prisma.sql`c."annotatorId" = w."annotatorId"`, inBucket] })
+    : Prisma.sql`FROM "Comparison" c WHERE c."annotatorId" = w."annotatorId" AND ${inBucket} AND ${sourceCondition(filters.sources)}`;
+  return Prisma.sql`
+    WITH buckets AS (
+      SELECT t."annotatorId", t.bucket, sum(t.labels)::bigint AS n
+      FROM "DashboardTimeOnTask" t
+      WHERE ${tallyConditions(filters, { days: false })}
+      GROUP BY t."annotatorId", t.bucket
+      HAVING sum(t.labels) > 0
+    ),
+    ranked AS (
+      SELECT b.*, (sum(b.n) OVER (PARTITION BY b."annotatorId" ORDER BY b.bucket) - b.n)::bigint AS below,
+             (sum(b.n) OVER (PARTITION BY b."annotatorId"))::bigint AS total
+      FROM buckets b
+    ),
+    wanted AS (
+      -- The two middle ranks (0-based; the same rank twice when the count is odd), each with its bucket.
+      SELECT r."annotatorId", r.bucket, m.rank - r.below AS offset_in_bucket
+      FROM ranked r, LATERAL (VALUES ((r.total - 1) / 2), (r.total / 2)) m(rank)
+      WHERE m.rank >= r.below AND m.rank < r.below + r.n
+    )
+    SELECT w."annotatorId", percentile_cont(0.5) WITHIN GROUP (ORDER BY v.ms)::float8 AS median
+    FROM wanted w
+    CROSS JOIN LATERAL (
+      SELECT c."timeOnTaskMs" AS ms
+      ${labels}
+      ORDER BY c."timeOnTaskMs"
+      OFFSET w.offset_in_bucket LIMIT 1
+    ) v
+    GROUP BY w."annotatorId"`;
+}
+
+/** The label's time on task lies in the bucket of w (a range the index reads, then the exact bucket). */
+const inBucket = Prisma.sql`c."timeOnTaskMs" BETWEEN manual_dashboard_time_bucket_low(w.bucket) AND manual_dashboard_time_bucket_high(w.bucket)
+        AND manual_dashboard_time_bucket(c."timeOnTaskMs") = w.bucket`;
 
 // Filter options --------------------------------------------------------------------------------
 
@@ -343,17 +503,22 @@ export type FilterOptions = {
 };
 
 /** Rounds (newest first) and their batches, and where comparisons come from, for the dashboard's selects. */
-export async function filterOptions(db: DbOrTx): Promise<FilterOptions> {
+export async function filterOptions(db: DbOrTx, how: Reading = "tallies"): Promise<FilterOptions> {
   const rounds = await db.round.findMany({ select: { id: true, number: true, name: true }, orderBy: { number: "desc" } });
   const batches = await db.batch.findMany({
     select: { id: true, name: true, roundId: true },
     orderBy: [{ round: { number: "desc" } }, { createdAt: "desc" }, { name: "asc" }],
   });
-  // Counted per import over the importId index, then summed per source name (a source may have
-  // been imported from several files); imports of prompts only have no comparisons and no row.
+  // Counted per import, then summed per source name (a source may have been imported from
+  // several files); imports of prompts only have no comparisons and no row.
+  if (how === "tallies") await prepareTallies(db);
+  const perImport =
+    how === "tallies"
+      ? Prisma.sql`SELECT nullif(t."importId", '') AS "importId", sum(t.comparisons) AS n FROM "DashboardTally" t GROUP BY t."importId" HAVING sum(t.comparisons) > 0`
+      : Prisma.sql`SELECT c."importId", count(*) AS n FROM "Comparison" c GROUP BY c."importId"`;
   const counts = await db.$queryRaw<{ name: string | null; comparisons: number }[]>`
     SELECT i."sourceName" AS name, sum(x.n)::int AS comparisons
-    FROM (SELECT c."importId", count(*) AS n FROM "Comparison" c GROUP BY c."importId") x
+    FROM (${perImport}) x
     LEFT JOIN "DatasetImport" i ON i.id = x."importId"
     GROUP BY 1
     ORDER BY 1 NULLS FIRST`;

@@ -349,6 +349,8 @@ export async function writeImport(
         [importId],
       );
     }
+    // Without row triggers the dashboard's tallies did not see these rows: counted here, once.
+    if (withoutRowTriggers && batchId) await connection.query("SELECT manual_dashboard_count_import($1, $2)", [importId, batchId]);
     const fileSha256 = await checksum();
     const result: ImportResult = {
       importId,
@@ -411,14 +413,16 @@ const IMPORT_TABLES = ["Prompt", "Response", "Pair", "Comparison"];
  * the checks cannot fail; pg_restore skips them for the same reason (--disable-triggers).
  *
  * Only when it is safe and allowed: the tables must carry no trigger of the project's own (it
- * would be skipped too), and the role must be allowed to set session_replication_role
+ * would be skipped too) other than the dashboard's tallies (manual_dashboard_*, which the
+ * import counts itself before it commits), and the role must be allowed to set session_replication_role
  * (a superuser, as with the embedded database, or a role granted SET on it). Otherwise the
  * import runs with every trigger, only slower. SET LOCAL ends with the transaction.
  */
 async function skipRowTriggers(connection: ImportConnection): Promise<boolean> {
   if (config().IMPORT_ROW_TRIGGERS === "on") return false;
   const [own] = await connection.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM pg_trigger WHERE NOT tgisinternal AND tgrelid = ANY(ARRAY(SELECT format('%I', t)::regclass FROM unnest($1::text[]) t))`,
+    `SELECT count(*)::int AS n FROM pg_trigger
+     WHERE NOT tgisinternal AND tgname NOT LIKE 'manual\\_dashboard\\_%' AND tgrelid = ANY(ARRAY(SELECT format('%I', t)::regclass FROM unnest($1::text[]) t))`,
     [IMPORT_TABLES],
   );
   if (own!.n > 0) return false;

@@ -1,0 +1,230 @@
+// The tallies against the queries they replace, on seeded data: every statistic of the
+// dashboard read from the tallies equals the same statistic computed from the comparisons
+// (the scan queries, as they were before the tallies), under filters by batch, round,
+// protocol, source (imported datasets included) and day, after labels submitted and undone
+// through the annotation path, written in bulk, imported, changed and deleted. Agreement is
+// also checked against the way it was computed before, from every label loaded into Node.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Protocol, SafetyLabel, Side, Strength } from "@prisma/client";
+import { beforeAll, describe, expect, it } from "vitest";
+import { agreementReport } from "../agreement/coefficients";
+import { BINARY_SCALE_SIZE, binaryChoice, PREFERENCE_SCALE_SIZE, preferenceScalePoint } from "../agreement/scale";
+import type { CurrentUser } from "../auth/current-user";
+import { prisma } from "../db/prisma";
+import { runImport } from "../import/run-import";
+import { createRandom } from "../random/seeded";
+import { makeBatch } from "../testing/batches";
+import { callerFor, makeAnnotators } from "../testing/fixtures";
+import { agreementSummary, type Label, type ProtocolAgreement } from "./agreement-summary";
+import { batchOverview } from "./overview";
+import { annotatorStats, comparisonsOverTime, distributions, filterOptions, selection } from "./stats";
+import { type DashboardFilters, OWN_LABELS } from "./stats.schema";
+
+const random = createRandom(17);
+const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
+const STRENGTHS: Strength[] = ["SIGNIFICANTLY_BETTER", "BETTER", "SLIGHTLY_BETTER", "NEGLIGIBLY_BETTER_OR_UNSURE"];
+const SAFETY: SafetyLabel[] = ["CHOSEN_SAFE_OTHER_UNSAFE", "BOTH_SAFE", "BOTH_UNSAFE"];
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dashboard-tallies-"));
+
+let annotators: CurrentUser[];
+let batches: Awaited<ReturnType<typeof makeBatch>>[];
+
+/** Comparisons of the given pairs by random annotators of the team, on random instants of 2026-03-01..05. */
+async function labelInBulk(pairIds: string[], protocolOf: (i: number) => Protocol, perPair: number) {
+  const data = pairIds.flatMap((pairId, i) => {
+    const who = [...annotators].sort(() => random() - 0.5).slice(0, 1 + Math.floor(random() * perPair));
+    return who.map((u) => ({
+      pairId,
+      annotatorId: u.id,
+      chosen: pick<Side>(["A", "B"]),
+      strength: pick(STRENGTHS),
+      safetyLabel: protocolOf(i) === "SAFETY" ? pick(SAFETY) : null,
+      leftSide: pick<Side>(["A", "B"]),
+      // Few distinct values, so medians fall between equal values and across bucket edges.
+      timeOnTaskMs: pick([0, 900, 1000, 1049, 1050, 1051, 2500, 2500, 7000, 7001, 60_000]) + (random() < 0.3 ? Math.floor(random() * 5000) : 0),
+      createdAt: new Date(Date.UTC(2026, 2, 1 + Math.floor(random() * 5), Math.floor(random() * 24), Math.floor(random() * 60))),
+    }));
+  });
+  await prisma.comparison.createMany({ data });
+}
+
+/** Annotators working an open batch through the annotation path, undoing now and then. */
+async function annotateThroughTheQueue(rounds: number) {
+  for (let r = 0; r < rounds; r++) {
+    for (const annotator of annotators) {
+      const caller = callerFor(annotator);
+      const task = await caller.annotate.current();
+      if (!task) continue;
+      const safety = task.protocol === "SAFETY";
+      const result = await caller.annotate.submit({
+        assignmentId: task.assignmentId,
+        pick: pick(["LEFT", "RIGHT"] as const),
+        strength: pick(STRENGTHS),
+        safetyLabel: safety ? pick(SAFETY) : null,
+        timeOnTaskMs: Math.floor(random() * 20_000),
+      });
+      if (random() < 0.2) await caller.annotate.undo({ comparisonId: result.comparisonId });
+    }
+  }
+}
+
+function writeJsonl(name: string, rows: unknown[]) {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+  return { path: file, fileName: name };
+}
+
+async function importFiles() {
+  const hh = Array.from({ length: 6 }, (_, i) => ({
+    chosen: `\n\nHuman: Question ${i}?\n\nAssistant: Good answer ${i}.`,
+    rejected: `\n\nHuman: Question ${i}?\n\nAssistant: Bad answer ${i}.`,
+  }));
+  expect(await runImport(process.env.DATABASE_URL!, writeJsonl("hh.jsonl", hh), { sourceName: "Anthropic/hh-rlhf" }, { createdById: null })).toMatchObject({ inserted: 6 });
+  // A raw export: several annotations per pair, so imported pairs have agreement too.
+  const raw = Array.from({ length: 5 }, (_, i) =>
+    Array.from({ length: 2 + (i % 3) }, (_, k) => ({
+      annotator: `ann-${k}`,
+      protocol: i % 2 ? "safety" : "helpfulness",
+      chosen: pick(["A", "B"]),
+      strength: pick(STRENGTHS),
+      safety_label: i % 2 ? pick(SAFETY) : null,
+      prompt: [{ role: "user", content: `Raw question ${i}` }],
+      response_a: `Raw answer A ${i}`,
+      response_b: `Raw answer B ${i}`,
+    })),
+  ).flat();
+  expect(await runImport(process.env.DATABASE_URL!, writeJsonl("raw.jsonl", raw), { sourceName: "raw-lab", format: "raw" }, { createdById: null })).toMatchObject({
+    inserted: raw.length,
+  });
+}
+
+/** Agreement as it was computed before the tallies: every label loaded, one ratings matrix per protocol. */
+async function agreementAsBefore(filters: DashboardFilters): Promise<ProtocolAgreement[]> {
+  const labels = await prisma.$queryRaw<Label[]>`
+    WITH sel AS (SELECT c."pairId", pr.protocol::text AS protocol, c.chosen::text AS chosen, c.strength::text AS strength ${selection(filters)})
+    SELECT "pairId", protocol, chosen, strength FROM sel
+    WHERE "pairId" IN (SELECT "pairId" FROM sel GROUP BY "pairId" HAVING count(*) >= 2)`;
+  const summaries: ProtocolAgreement[] = [];
+  for (const protocol of ["HELPFULNESS", "SAFETY"] as const) {
+    const pairs = new Map<string, Label[]>();
+    for (const l of labels.filter((l) => l.protocol === protocol)) pairs.set(l.pairId, [...(pairs.get(l.pairId) ?? []), l]);
+    const items = [...pairs.values()];
+    if (items.length === 0) continue;
+    summaries.push({
+      protocol,
+      pairs: items.length,
+      labels: items.reduce((n, p) => n + p.length, 0),
+      preference: agreementReport(items.map((p) => p.map((l) => preferenceScalePoint(l.chosen, l.strength))), PREFERENCE_SCALE_SIZE),
+      binary: agreementReport(items.map((p) => p.map((l) => binaryChoice(l.chosen))), BINARY_SCALE_SIZE),
+    });
+  }
+  return summaries;
+}
+
+/** Every number of a summary with its path, for a comparison to 12 digits. */
+function numbers(value: unknown, at = ""): [string, number | null][] {
+  if (value === null || typeof value === "number") return [[at, value as number | null]];
+  if (typeof value === "object") return Object.entries(value as object).flatMap(([k, v]) => numbers(v, `${at}.${k}`));
+  return [];
+}
+
+function filterSets(): [string, DashboardFilters][] {
+  const [h, s, x] = batches;
+  return [
+    ["no filter", {}],
+    ["one batch", { batchIds: [h!.batch.id] }],
+    ["two batches, helpfulness", { batchIds: [h!.batch.id, x!.batch.id], protocol: "HELPFULNESS" }],
+    ["a round", { roundIds: [s!.round.id] }],
+    ["safety", { protocol: "SAFETY" }],
+    ["whole days", { from: new Date("2026-03-02T00:00:00Z"), to: new Date("2026-03-04T00:00:00Z") }],
+    ["from a day on, one batch", { from: new Date("2026-03-03T00:00:00Z"), batchIds: [s!.batch.id] }],
+    ["imported only", { sources: ["Anthropic/hh-rlhf"] }],
+    ["team and raw import", { sources: [OWN_LABELS, "raw-lab"] }],
+    ["every source, safety", { sources: [OWN_LABELS, "Anthropic/hh-rlhf", "raw-lab"], protocol: "SAFETY" }],
+  ];
+}
+
+/** What the dashboard shows under these filters, read the way asked. */
+async function dashboard(filters: DashboardFilters, how: "tallies" | "scan") {
+  return {
+    overTime: await comparisonsOverTime(prisma, filters, how),
+    distributions: await distributions(prisma, filters, how),
+    annotators: await annotatorStats(prisma, filters, how),
+    agreement: await agreementSummary(prisma, filters, filters.from || filters.to ? "scan" : how),
+  };
+}
+
+async function expectTalliesToMatch() {
+  expect(await filterOptions(prisma, "tallies")).toEqual(await filterOptions(prisma, "scan"));
+  expect(await batchOverview(prisma, "tallies")).toEqual(await batchOverview(prisma, "scan"));
+  for (const [name, filters] of filterSets()) {
+    const fromTallies = await dashboard(filters, "tallies");
+    expect(fromTallies, name).toEqual(await dashboard(filters, "scan"));
+    const before = await agreementAsBefore(filters);
+    expect(fromTallies.agreement.map((a) => [a.protocol, a.pairs, a.labels]), name).toEqual(before.map((a) => [a.protocol, a.pairs, a.labels]));
+    const now = numbers(fromTallies.agreement);
+    numbers(before).forEach(([at, value], i) => {
+      expect(now[i]![0], name).toBe(at);
+      if (value === null) expect(now[i]![1], `${name} ${at}`).toBeNull();
+      else expect(now[i]![1], `${name} ${at}`).toBeCloseTo(value, 12);
+    });
+  }
+}
+
+beforeAll(async () => {
+  annotators = await makeAnnotators(5);
+  const mixed = (i: number): Protocol => (i % 3 === 0 ? "SAFETY" : "HELPFULNESS");
+  batches = [
+    await makeBatch({ pairs: 30, overlap: 3, status: "CLOSED", protocol: mixed }),
+    await makeBatch({ pairs: 20, overlap: 3, status: "CLOSED", protocol: mixed }),
+    await makeBatch({ pairs: 10, overlap: 2, status: "CLOSED" }),
+  ];
+  // The third batch joins the first one's round.
+  await prisma.batch.update({ where: { id: batches[2]!.batch.id }, data: { roundId: batches[0]!.round.id } });
+  for (const [i, b] of batches.entries()) await labelInBulk(b.pairIds, mixed, i === 2 ? 2 : 4);
+  await prisma.pair.updateMany({ where: { id: { in: batches[0]!.pairIds.slice(0, 4) } }, data: { isGold: true, goldChoice: "A" } });
+  await prisma.pair.update({ where: { id: batches[1]!.pairIds[1]! }, data: { isGold: true } });
+  await prisma.$executeRaw`UPDATE "Pair" p SET "annotationCount" = (SELECT count(*) FROM "Comparison" c WHERE c."pairId" = p.id)`;
+  // An open batch labelled through the queue, three labels a pair, with undos.
+  await makeBatch({ pairs: 12, overlap: 3, protocol: mixed });
+  await annotateThroughTheQueue(8);
+  await importFiles();
+}, 120_000);
+
+describe("the tallies", () => {
+  it("give every statistic the scan queries give, under every filter", async () => {
+    await expectTalliesToMatch();
+  }, 120_000);
+
+  it("still do after single labels, bulk deletes, changed labels and a deleted annotator", async () => {
+    const [h, s] = batches;
+    const one = await prisma.comparison.findFirstOrThrow({ where: { pairId: s!.pairIds[3]! } });
+    await prisma.comparison.delete({ where: { id: one.id } });
+    await prisma.comparison.create({ data: { ...one, id: undefined, chosen: one.chosen === "A" ? "B" : "A", timeOnTaskMs: 4321 } });
+    await prisma.comparison.deleteMany({ where: { pairId: { in: h!.pairIds.slice(5, 12) }, annotatorId: annotators[1]!.id } });
+    await prisma.comparison.updateMany({ where: { pairId: { in: h!.pairIds.slice(12, 20) } }, data: { strength: "BETTER", chosen: "B" } });
+    await prisma.comparison.updateMany({ where: { pairId: { in: h!.pairIds.slice(0, 20) } }, data: { reviewNote: "seen" } });
+    await prisma.comparison.updateMany({ where: { pairId: s!.pairIds[4]! }, data: { createdAt: new Date("2026-03-05T23:59:59Z") } });
+    await prisma.user.delete({ where: { id: annotators[4]!.id } });
+    await annotateThroughTheQueue(2);
+    await expectTalliesToMatch();
+  }, 120_000);
+
+  it("are counted again when a pair goes with its labels or moves to another batch", async () => {
+    const [h, s] = batches;
+    await prisma.pair.delete({ where: { id: h!.pairIds[25]! } });
+    expect((await prisma.dashboardTallyState.findUniqueOrThrow({ where: { id: 1 } })).stale).toBe(true);
+    await prisma.pair.update({ where: { id: h!.pairIds[26]! }, data: { batchId: s!.batch.id } });
+    await expectTalliesToMatch();
+    expect((await prisma.dashboardTallyState.findUniqueOrThrow({ where: { id: 1 } })).stale).toBe(false);
+  }, 120_000);
+
+  it("answer a from/to inside a day by scanning, the same as the scan queries", async () => {
+    const filters = { from: new Date("2026-03-02T10:30:00Z"), to: new Date("2026-03-04T13:15:00Z") };
+    expect(await annotatorStats(prisma, filters)).toEqual(await annotatorStats(prisma, filters, "scan"));
+    expect(await distributions(prisma, filters)).toEqual(await distributions(prisma, filters, "scan"));
+    await expect(comparisonsOverTime(prisma, filters, "tallies")).rejects.toThrow(/midnights/);
+  });
+});

@@ -1,0 +1,74 @@
+// The dashboard's tallies: counts kept by triggers as comparisons and pairs are written
+// (prisma/migrations/20261202010000_dashboard_tallies), so a statistic reads a few thousand
+// tally rows instead of every comparison.
+//
+// - DashboardTally: per batch, UTC day, protocol and annotator or import, the comparisons, each
+//   strength and safety label, the left choices, and agreement with the others' majority.
+// - DashboardPairConfig: pairs with two labels or more, by the counts of their labels on the
+//   8-point scale, per batch, protocol and source (the agreement coefficients need no more).
+// - DashboardTimeOnTask: annotators' labels per time-on-task bucket, per batch and protocol
+//   (which bucket holds an annotator's median; the median is read from that bucket's labels).
+// - DashboardBatchPairs: pairs per batch, with the annotations they need and have.
+//
+// They answer every filter but one kind: a from/to that is not a UTC midnight (the dashboard
+// page only sends midnights). Such a filter is answered by the scan queries, restricted by it.
+// Rows a transaction wrote carry its backend's pid; reading folds them into one row per key
+// (manual_dashboard_compact), so the tables stay as small as the keys they count.
+import { Prisma } from "@prisma/client";
+import type { DbOrTx } from "../db/types";
+import { sourceSelection } from "../import/sources";
+import type { DashboardFilters } from "./stats.schema";
+
+/** Recounts the tallies when a change the triggers cannot follow made them stale, and folds the rows writers left. */
+export async function prepareTallies(db: DbOrTx): Promise<void> {
+  await db.$queryRaw`
+    SELECT (CASE WHEN s.stale THEN manual_dashboard_rebuild(false) END)::text, manual_dashboard_compact()::text
+    FROM "DashboardTallyState" s WHERE s.id = 1`;
+}
+
+function isUtcMidnight(date: Date): boolean {
+  return date.getTime() % 86_400_000 === 0;
+}
+
+/** Whether the tallies answer these filters: they count whole UTC days. */
+export function talliesAnswer(filters: DashboardFilters): boolean {
+  return (!filters.from || isUtcMidnight(filters.from)) && (!filters.to || isUtcMidnight(filters.to));
+}
+
+/** A UTC midnight as the date it starts. */
+function day(date: Date): Prisma.Sql {
+  return Prisma.sql`${date.toISOString().slice(0, 10)}::date`;
+}
+
+/**
+ * The filters as conditions on a tally table's rows (alias t): batch, round, protocol, source,
+ * and with `days` the from/to range (only DashboardTally has days).
+ */
+export function tallyConditions(filters: DashboardFilters, options: { days: boolean }): Prisma.Sql {
+  const conditions: Prisma.Sql[] = [Prisma.sql`true`];
+  if (filters.batchIds?.length) conditions.push(Prisma.sql`t."batchId" IN (${Prisma.join(filters.batchIds)})`);
+  if (filters.roundIds?.length) {
+    conditions.push(Prisma.sql`t."batchId" IN (SELECT b.id FROM "Batch" b WHERE b."roundId" IN (${Prisma.join(filters.roundIds)}))`);
+  }
+  if (filters.protocol) conditions.push(Prisma.sql`t.protocol = ${filters.protocol}::"Protocol"`);
+  if (options.days && filters.from) conditions.push(Prisma.sql`t.day >= ${day(filters.from)}`);
+  if (options.days && filters.to) conditions.push(Prisma.sql`t.day < ${day(filters.to)}`);
+  const { own, importedNames } = sourceSelection(filters.sources);
+  const imported = importedNames.length
+    ? Prisma.sql`t."importId" IN (SELECT i.id FROM "DatasetImport" i WHERE i."sourceName" IN (${Prisma.join(importedNames)}))`
+    : null;
+  if (own && imported) conditions.push(Prisma.sql`(t."importId" = '' OR ${imported})`);
+  else conditions.push(imported ?? Prisma.sql`t."importId" = ''`);
+  return Prisma.join(conditions, " AND ");
+}
+
+/** A pair configuration as DashboardPairConfig keeps it: the count of point k in the k-th six decimal digits. */
+export function configCounts(config: string, points: number): number[] {
+  let rest = BigInt(config);
+  const counts: number[] = [];
+  for (let k = 0; k < points; k++) {
+    counts.push(Number(rest % 1_000_000n));
+    rest /= 1_000_000n;
+  }
+  return counts;
+}
