@@ -63,7 +63,9 @@ export async function writeHhFile(file: string, { rows: rowCount = ROWS, maxByte
         if (t < turns - 1) prefix += `\n\nAssistant: ${text(next, 40 + next() * 110)}`;
       }
       const chosen = `${prefix}\n\nAssistant: ${text(next, 120 + next() * 220)}`;
-      const rejected = `${prefix}\n\nAssistant: ${text(next, 80 + next() * 180)}`;
+      // Its own last sentence keeps it from ever being the same text as the chosen one (the
+      // import refuses such a pair).
+      const rejected = `${prefix}\n\nAssistant: ${text(next, 80 + next() * 180)} That is all I can say.`;
       line = JSON.stringify({ chosen, rejected });
       if (rows.length < 5000) rows.push(line);
     }
