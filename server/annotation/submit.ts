@@ -4,6 +4,7 @@
 // once per connection). When that call takes nothing, the reason is worked out afterwards, so
 // the fast path pays for no checks it does not need.
 import type { Db, DbOrTx } from "../db/types";
+import { pgPool } from "../db/prisma";
 import { LEASE_SECONDS, leaseNextTask, retryingDeadlocks, type TaskRow, taskOf } from "../queue/lease";
 import type { SubmitInput, SubmitResult, Task } from "./annotation.schema";
 import { explainRefusal } from "./errors";
@@ -48,10 +49,13 @@ async function insertComparison(db: DbOrTx, annotatorId: string, input: SubmitIn
   return rows[0] ?? null;
 }
 
-/** The fast path: the comparison and the next task, or null when the submission is not taken. */
-async function submitAndLeaseNext(db: DbOrTx, annotatorId: string, input: SubmitInput) {
-  const rows = await refusingDuplicates(() =>
-    retryingDeadlocks(() => db.$queryRawUnsafe<SubmittedRow[]>(SUBMIT_AND_LEASE_NEXT, ...submitParameters(annotatorId, input), LEASE_SECONDS)),
+/**
+ * The fast path: the comparison and the next task, or null when the submission is not taken.
+ * It goes to the process's pool directly (the one under `prisma`), without Prisma's per-call work.
+ */
+async function submitAndLeaseNext(annotatorId: string, input: SubmitInput) {
+  const { rows } = await refusingDuplicates(() =>
+    retryingDeadlocks(() => pgPool().query<SubmittedRow>(SUBMIT_AND_LEASE_NEXT, [...submitParameters(annotatorId, input), LEASE_SECONDS])),
   );
   const row = rows[0];
   return row ? { saved: { id: row.comparison_id, createdAt: row.created_at }, next: taskOf(row) } : null;
@@ -78,7 +82,7 @@ async function renewExpiredLease(db: Db, annotatorId: string, assignmentId: stri
 
 export async function submitComparison(db: Db, annotatorId: string, input: SubmitInput): Promise<SubmitResult> {
   // The progress line counts locally between its own refreshes: no count query on this path.
-  const taken = await submitAndLeaseNext(db, annotatorId, input);
+  const taken = await submitAndLeaseNext(annotatorId, input);
   if (taken) return result(taken.saved, taken.next);
 
   const state = await explainRefusal(db, annotatorId, input.assignmentId);
