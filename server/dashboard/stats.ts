@@ -35,7 +35,7 @@ import { SAFETY_LABEL_VALUES, STRENGTH_VALUES } from "../preferences/vocabulary"
 import type { DbOrTx } from "../db/types";
 import { sourceSelection } from "../import/sources";
 import { type DashboardFilters, OWN_LABELS } from "./stats.schema";
-import { prepareTallies, tallyConditions, talliesAnswer } from "./tallies";
+import { prepareTallies, tallyConditions, tallySourceCondition, talliesAnswer } from "./tallies";
 
 /** How a statistic is read: from the tallies (when they answer the filters) or by scanning the comparisons. */
 export type Reading = "tallies" | "scan";
@@ -431,11 +431,12 @@ async function annotatorRowsFromTallies(db: DbOrTx, filters: DashboardFilters): 
  * Each annotator's median time on task (percentile_cont(0.5): the mean of the two middle
  * values when their count is even) over the selection, as rows ("annotatorId", median).
  *
- * Without a date filter: the time-on-task tally says in which bucket the middle ranks fall and
- * how many labels lie below it, and only that bucket's labels are read, in order, from the
- * index on (annotatorId, timeOnTaskMs). percentile_cont over the two middle values is the
- * same arithmetic as over all of them. Under a date filter (the tally has no days), over the
- * labels in range.
+ * Without a date filter: the time-on-task tallies say in which bucket the middle ranks fall and
+ * how many labels lie below it, and only that bucket's values are read: from the tally while
+ * the bucket is small and the view narrowed to batches or a protocol, else the labels from the
+ * index on (annotatorId, timeOnTaskMs), joined to their pairs only when the filter leaves out
+ * some of that annotator's labels in the bucket. percentile_cont over the two middle values is the same arithmetic as over all of
+ * them. Under a date filter (the tally has no days), over the labels in range.
  */
 function medianTimeOnTask(filters: DashboardFilters): Prisma.Sql {
   if (filters.from || filters.to) {
@@ -444,38 +445,62 @@ function medianTimeOnTask(filters: DashboardFilters): Prisma.Sql {
       ${selection(filters, { prompt: !!filters.protocol, extra: [Prisma.sql`c."annotatorId" IS NOT NULL`] })}
       GROUP BY c."annotatorId"`;
   }
-  // The bucket's labels, restricted to the selection: joined to their pairs only when a
-  // batch, round or protocol filter needs them.
-  const pairs = !!(filters.batchIds?.length || filters.roundIds?.length || filters.protocol);
-  const labels = pairs
-    ? selection(filters, { prompt: !!filters.protocol, extra: [Prisma.sql`c."annotatorId" = w."annotatorId"`, inBucket] })
-    : Prisma.sql`FROM "Comparison" c WHERE c."annotatorId" = w."annotatorId" AND ${inBucket} AND ${sourceCondition(filters.sources)}`;
-  return Prisma.sql`
-    WITH buckets AS (
-      SELECT t."annotatorId", t.bucket, sum(t.labels)::bigint AS n
+  const narrowed = !!(filters.batchIds?.length || filters.roundIds?.length || filters.protocol);
+  const labelsOfBucket = Prisma.sql`c."annotatorId" = w."annotatorId" AND ${inBucket}`;
+  // Narrowed to batches or a protocol, the buckets of those; else each annotator's buckets over
+  // everything (a few rows an annotator), whose labels the index reads without their pairs.
+  const buckets = narrowed
+    ? Prisma.sql`
+      SELECT t."annotatorId", t.bucket, sum(t.labels)::int AS n, bool_and(t."timesOnTask" IS NOT NULL) AS listed
       FROM "DashboardTimeOnTask" t
       WHERE ${tallyConditions(filters, { days: false })}
       GROUP BY t."annotatorId", t.bucket
-      HAVING sum(t.labels) > 0
-    ),
+      HAVING sum(t.labels) > 0`
+    : Prisma.sql`
+      SELECT t."annotatorId", t.bucket, sum(t.labels)::int AS n, false AS listed
+      FROM "DashboardAnnotatorTimeOnTask" t
+      WHERE ${tallySourceCondition(filters)}
+      GROUP BY t."annotatorId", t.bucket
+      HAVING sum(t.labels) > 0`;
+  return Prisma.sql`
+    WITH buckets AS (${buckets}),
     ranked AS (
-      SELECT b.*, (sum(b.n) OVER (PARTITION BY b."annotatorId" ORDER BY b.bucket) - b.n)::bigint AS below,
-             (sum(b.n) OVER (PARTITION BY b."annotatorId"))::bigint AS total
+      SELECT b.*, sum(b.n) OVER (PARTITION BY b."annotatorId" ORDER BY b.bucket) - b.n AS below,
+             sum(b.n) OVER (PARTITION BY b."annotatorId") AS total
       FROM buckets b
     ),
     wanted AS (
-      -- The two middle ranks (0-based; the same rank twice when the count is odd), each with its bucket.
-      SELECT r."annotatorId", r.bucket, m.rank - r.below AS offset_in_bucket
+      -- The two middle ranks (0-based; the same rank twice when the count is odd), each with
+      -- its bucket, and whether the filter keeps every label of that annotator in the bucket.
+      SELECT r."annotatorId", r.bucket, r.listed, m.rank - r.below AS offset_in_bucket,
+             ${
+               narrowed
+                 ? Prisma.sql`r.n = (SELECT sum(a.labels) FROM "DashboardAnnotatorTimeOnTask" a
+                                     WHERE a."annotatorId" = r."annotatorId" AND a.bucket = r.bucket AND ${tallySourceCondition(filters, Prisma.raw("a"))})`
+                 : Prisma.sql`true`
+             } AS whole
       FROM ranked r, LATERAL (VALUES ((r.total - 1) / 2), (r.total / 2)) m(rank)
       WHERE m.rank >= r.below AND m.rank < r.below + r.n
     )
+    -- One of three readings of the value at that rank, each read only where it applies.
     SELECT w."annotatorId", percentile_cont(0.5) WITHIN GROUP (ORDER BY v.ms)::float8 AS median
     FROM wanted w
     CROSS JOIN LATERAL (
-      SELECT c."timeOnTaskMs" AS ms
-      ${labels}
-      ORDER BY c."timeOnTaskMs"
-      OFFSET w.offset_in_bucket LIMIT 1
+      SELECT CASE
+        WHEN w.listed THEN (
+          SELECT u.ms
+          FROM "DashboardTimeOnTask" t CROSS JOIN unnest(t."timesOnTask") u(ms)
+          WHERE t."annotatorId" = w."annotatorId" AND t.bucket = w.bucket AND ${tallyConditions(filters, { days: false })}
+          ORDER BY u.ms OFFSET w.offset_in_bucket LIMIT 1)
+        WHEN w.whole THEN (
+          SELECT c."timeOnTaskMs" FROM "Comparison" c
+          WHERE ${labelsOfBucket} AND ${sourceCondition(filters.sources)}
+          ORDER BY c."timeOnTaskMs" OFFSET w.offset_in_bucket LIMIT 1)
+        ELSE (
+          SELECT c."timeOnTaskMs"
+          ${selection(filters, { prompt: !!filters.protocol, extra: [labelsOfBucket] })}
+          ORDER BY c."timeOnTaskMs" OFFSET w.offset_in_bucket LIMIT 1)
+      END AS ms
     ) v
     GROUP BY w."annotatorId"`;
 }

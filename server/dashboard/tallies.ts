@@ -7,7 +7,8 @@
 // - DashboardPairConfig: pairs with two labels or more, by the counts of their labels on the
 //   8-point scale, per batch, protocol and source (the agreement coefficients need no more).
 // - DashboardTimeOnTask: annotators' labels per time-on-task bucket, per batch and protocol
-//   (which bucket holds an annotator's median; the median is read from that bucket's labels).
+//   (which bucket holds an annotator's median), with the bucket's values while it is small;
+//   the median is read from that bucket's values, or its labels when it is large.
 // - DashboardBatchPairs: pairs per batch, with the annotations they need and have.
 //
 // They answer every filter but one kind: a from/to that is not a UTC midnight (the dashboard
@@ -44,22 +45,28 @@ function day(date: Date): Prisma.Sql {
  * The filters as conditions on a tally table's rows (alias t): batch, round, protocol, source,
  * and with `days` the from/to range (only DashboardTally has days).
  */
-export function tallyConditions(filters: DashboardFilters, options: { days: boolean }): Prisma.Sql {
+export function tallyConditions(filters: DashboardFilters, options: { days: boolean; alias?: string }): Prisma.Sql {
+  const t = Prisma.raw(options.alias ?? "t"); // an alias of the caller's, never user input
   const conditions: Prisma.Sql[] = [Prisma.sql`true`];
-  if (filters.batchIds?.length) conditions.push(Prisma.sql`t."batchId" IN (${Prisma.join(filters.batchIds)})`);
+  if (filters.batchIds?.length) conditions.push(Prisma.sql`${t}."batchId" IN (${Prisma.join(filters.batchIds)})`);
   if (filters.roundIds?.length) {
-    conditions.push(Prisma.sql`t."batchId" IN (SELECT b.id FROM "Batch" b WHERE b."roundId" IN (${Prisma.join(filters.roundIds)}))`);
+    conditions.push(Prisma.sql`${t}."batchId" IN (SELECT b.id FROM "Batch" b WHERE b."roundId" IN (${Prisma.join(filters.roundIds)}))`);
   }
-  if (filters.protocol) conditions.push(Prisma.sql`t.protocol = ${filters.protocol}::"Protocol"`);
-  if (options.days && filters.from) conditions.push(Prisma.sql`t.day >= ${day(filters.from)}`);
-  if (options.days && filters.to) conditions.push(Prisma.sql`t.day < ${day(filters.to)}`);
+  if (filters.protocol) conditions.push(Prisma.sql`${t}.protocol = ${filters.protocol}::"Protocol"`);
+  if (options.days && filters.from) conditions.push(Prisma.sql`${t}.day >= ${day(filters.from)}`);
+  if (options.days && filters.to) conditions.push(Prisma.sql`${t}.day < ${day(filters.to)}`);
+  conditions.push(tallySourceCondition(filters, t));
+  return Prisma.join(conditions, " AND ");
+}
+
+/** The source filter alone on a tally table's rows. */
+export function tallySourceCondition(filters: DashboardFilters, t: Prisma.Sql = Prisma.raw("t")): Prisma.Sql {
   const { own, importedNames } = sourceSelection(filters.sources);
   const imported = importedNames.length
-    ? Prisma.sql`t."importId" IN (SELECT i.id FROM "DatasetImport" i WHERE i."sourceName" IN (${Prisma.join(importedNames)}))`
+    ? Prisma.sql`${t}."importId" IN (SELECT i.id FROM "DatasetImport" i WHERE i."sourceName" IN (${Prisma.join(importedNames)}))`
     : null;
-  if (own && imported) conditions.push(Prisma.sql`(t."importId" = '' OR ${imported})`);
-  else conditions.push(imported ?? Prisma.sql`t."importId" = ''`);
-  return Prisma.join(conditions, " AND ");
+  if (own && imported) return Prisma.sql`(${t}."importId" = '' OR ${imported})`;
+  return imported ?? Prisma.sql`${t}."importId" = ''`;
 }
 
 /** A pair configuration as DashboardPairConfig keeps it: the count of point k in the k-th six decimal digits. */
