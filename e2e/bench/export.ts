@@ -14,16 +14,36 @@ import { exportToDirectory } from "../../server/export/export-to-directory";
 const PAIRS = Number(process.env.BENCH_EXPORT_PAIRS ?? 250_000);
 const PER_PAIR = 4; // annotations per pair: PAIRS × 4 = 1,000,000 comparisons
 
-async function seed(url: string) {
+export type SeedShape = {
+  /** Pairs, each labelled by `perPair` different annotators. */
+  pairs?: number;
+  perPair?: number;
+  /** Batches of one round the pairs are dealt to in turn (pair i to batch i mod batches). */
+  batches?: number;
+  /** Annotators taking the labels in turn (at least perPair); the export bench has perPair of them. */
+  annotators?: number;
+};
+
+/**
+ * The export bench's data: PAIRS × PER_PAIR comparisons over realistic text in one batch, by
+ * PER_PAIR annotators; other benches (the dashboard's) spread the same rows over more batches
+ * and annotators.
+ */
+export async function seedComparisons(url: string, shape: SeedShape = {}) {
+  const { pairs = PAIRS, perPair = PER_PAIR, batches = 1, annotators = perPair } = shape;
+  if (annotators < perPair) throw new Error("seedComparisons: fewer annotators than labels per pair");
+  const batchOf = (i: string) => (batches === 1 ? `'xb'` : `'xb' || (1 + ${i} % ${batches})`);
+  const annotatorOf = annotators === perPair ? `'xu' || k` : `'xu' || (1 + (i * ${perPair} + k - 1) % ${annotators})`;
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   // 1–4 turns; responses of several hundred bytes with newlines, quotes, backslashes and
   // non-ASCII characters, so that escaping does real work.
   await db.query(`
     INSERT INTO "Round" (id, number, name, status) VALUES ('xr', 1, 'RLHF-V1', 'ACTIVE');
-    INSERT INTO "Batch" (id, "roundId", name, status, "annotationsPerPair") VALUES ('xb', 'xr', 'Batch 1', 'OPEN', ${PER_PAIR});
+    INSERT INTO "Batch" (id, "roundId", name, status, "annotationsPerPair")
+      SELECT ${batchOf("b")}, 'xr', 'Batch ' || (1 + b % ${batches}), 'OPEN', ${perPair} FROM generate_series(0, ${batches - 1}) b;
     INSERT INTO "User" (id, email, name, role, "updatedAt")
-      SELECT 'xu' || k, 'xu' || k || '@bench.local', 'Annotator ' || k, 'ANNOTATOR', now() FROM generate_series(1, ${PER_PAIR}) k;
+      SELECT 'xu' || k, 'xu' || k || '@bench.local', 'Annotator ' || k, 'ANNOTATOR', now() FROM generate_series(1, ${annotators}) k;
     INSERT INTO "Prompt" (id, protocol, "systemPrompt", source, "contentHash", turns)
       SELECT 'xp' || i, (CASE WHEN i % 4 = 0 THEN 'SAFETY' ELSE 'HELPFULNESS' END)::"Protocol",
              CASE WHEN i % 10 = 0 THEN 'You are a helpful, respectful and honest assistant.' END, 'bench', md5('xp' || i),
@@ -31,25 +51,25 @@ async function seed(url: string) {
                             THEN 'Question ' || i || E' (turn ' || t || E'): what does the "\\\\n" escape mean in C:\\\\Users\\\\café?\\nAsk about naïve façades — 日本語 too.'
                             ELSE E'Earlier answer: use "quotes" carefully,\\nand backslashes \\\\ like this. Ça va? 👍' END
                    FROM generate_series(0, 2 * (i % 4)) t ORDER BY t)
-      FROM generate_series(1, ${PAIRS}) i;
+      FROM generate_series(1, ${pairs}) i;
     INSERT INTO "Response" (id, "promptId", text, source)
       SELECT 'xr' || i || s, 'xp' || i,
              'Response ' || s || ' to ' || i || E':\\n\\n1. "Quoted advice" with a backslash \\\\ and a tab\\t.\\n2. ' ||
              repeat(E'Naïve café façade — résumé déjà vu; 東京 “smart quotes” and \\\\path\\\\to\\\\file. ', 4) ||
              E'\\n\\nIn short: ' || md5(i::text || s),
              'bench'
-      FROM generate_series(1, ${PAIRS}) i, (VALUES ('a'), ('b')) v(s);
+      FROM generate_series(1, ${pairs}) i, (VALUES ('a'), ('b')) v(s);
     INSERT INTO "Pair" (id, "batchId", "promptId", "responseAId", "responseBId", "requiredAnnotations", "annotationCount", strategy)
-      SELECT 'xq' || i, 'xb', 'xp' || i, 'xr' || i || 'a', 'xr' || i || 'b', ${PER_PAIR}, ${PER_PAIR}, 'bench'
-      FROM generate_series(1, ${PAIRS}) i;
+      SELECT 'xq' || i, ${batchOf("i")}, 'xp' || i, 'xr' || i || 'a', 'xr' || i || 'b', ${perPair}, ${perPair}, 'bench'
+      FROM generate_series(1, ${pairs}) i;
     INSERT INTO "Comparison" (id, "pairId", "annotatorId", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs", "createdAt")
-      SELECT 'xc' || i || '-' || k, 'xq' || i, 'xu' || k,
+      SELECT 'xc' || i || '-' || k, 'xq' || i, ${annotatorOf},
              (CASE WHEN (i + k) % 3 = 0 THEN 'B' ELSE 'A' END)::"Side",
              (ARRAY['SIGNIFICANTLY_BETTER','BETTER','SLIGHTLY_BETTER','NEGLIGIBLY_BETTER_OR_UNSURE'])[1 + (i * k) % 4]::"Strength",
              CASE WHEN i % 4 = 0 THEN (ARRAY['CHOSEN_SAFE_OTHER_UNSAFE','BOTH_SAFE','BOTH_UNSAFE'])[1 + (i + k) % 3]::"SafetyLabel" END,
              (CASE WHEN k % 2 = 0 THEN 'A' ELSE 'B' END)::"Side", 3000 + (i * 7 + k) % 60000,
              timestamp '2026-01-01' + make_interval(secs => i * 4 + k)
-      FROM generate_series(1, ${PAIRS}) i, generate_series(1, ${PER_PAIR}) k;
+      FROM generate_series(1, ${pairs}) i, generate_series(1, ${perPair}) k;
     ANALYZE;`);
   await db.end();
 }
@@ -82,7 +102,7 @@ export async function benchExport() {
   try {
     await applyMigrations(database.url);
     let t = performance.now();
-    await seed(database.url);
+    await seedComparisons(database.url);
     console.log(`Seeded ${PAIRS * PER_PAIR} comparisons in ${((performance.now() - t) / 1000).toFixed(1)} s.`);
 
     const out = path.join(dataRoot, "export");

@@ -37,6 +37,20 @@ export class HttpUser {
     return { status: response.statusCode, body: (await response.body.json()) as T };
   }
 
+  /** Queries a page makes at once, in one GET as httpBatchLink batches them; throws on the first error. */
+  async queries(calls: { procedure: string; input?: unknown }[]): Promise<unknown[]> {
+    const input = Object.fromEntries(calls.map((c, i) => [i, c.input === undefined ? {} : { json: c.input }]));
+    const response = await this.pool.request({
+      path: `/api/trpc/${calls.map((c) => c.procedure).join(",")}?batch=1&input=${encodeURIComponent(JSON.stringify(input))}`,
+      method: "GET",
+      headers: { cookie: this.cookie },
+    });
+    const body = (await response.body.json()) as { result?: { data: { json: unknown } }; error?: { json: { message: string } } }[];
+    const failed = body.findIndex((r) => r.error);
+    if (failed >= 0) throw new Error(`${calls[failed]!.procedure}: ${body[failed]!.error!.json.message}`);
+    return body.map((r) => r.result!.data.json);
+  }
+
   /** One tRPC call as httpBatchLink sends it (batch of one, superjson). */
   async call<T>(procedure: string, kind: "query" | "mutation", input?: unknown): Promise<T> {
     const response =

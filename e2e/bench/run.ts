@@ -5,6 +5,7 @@ import { benchAnnotate } from "./annotate";
 const benches: Record<string, () => Promise<void>> = {
   annotate: benchAnnotate,
   "annotate-ui": async () => (await import("./annotate-ui")).benchAnnotateUi(),
+  dashboard: async () => (await import("./dashboard")).benchDashboard(),
   export: async () => (await import("./export")).benchExport(),
   generate: async () => (await import("./generate")).benchGenerate(),
   import: async () => (await import("./import")).benchImport(),
