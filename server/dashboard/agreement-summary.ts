@@ -12,7 +12,7 @@ import { BINARY_SCALE_SIZE, PREFERENCE_SCALE_SIZE, preferenceScalePoint, type Si
 import type { DbOrTx } from "../db/types";
 import type { DashboardFilters } from "./stats.schema";
 import { type Reading, selection } from "./stats";
-import { configCounts, prepareTallies, tallyConditions } from "./tallies";
+import { configCounts, readTallies, TALLIES_READY, tallyConditions } from "./tallies";
 
 export type Label = { pairId: string; protocol: "HELPFULNESS" | "SAFETY"; chosen: Side; strength: Strength };
 
@@ -84,13 +84,15 @@ export async function agreementSummary(db: DbOrTx, filters: DashboardFilters = {
   if (how === "tallies" && dated) throw new Error("The pair configurations have no days: a date filter is read by scan.");
   let rows: { protocol: ProtocolAgreement["protocol"]; config: string; pairs: number }[];
   if ((how ?? (dated ? "scan" : "tallies")) === "tallies") {
-    await prepareTallies(db);
-    rows = await db.$queryRaw`
-      SELECT t.protocol::text AS protocol, t.config, sum(t.pairs)::int AS pairs
-      FROM "DashboardPairConfig" t
-      WHERE ${tallyConditions(filters, { days: false })}
-      GROUP BY t.protocol, t.config
-      HAVING sum(t.pairs) > 0`;
+    rows = await readTallies(
+      db,
+      () => db.$queryRaw`
+        SELECT t.protocol::text AS protocol, t.config, sum(t.pairs)::int AS pairs
+        FROM "DashboardPairConfig" t
+        WHERE ${TALLIES_READY} AND ${tallyConditions(filters, { days: false })}
+        GROUP BY t.protocol, t.config
+        HAVING sum(t.pairs) > 0`,
+    );
   } else {
     // Each pair's labels within the selection, counted per point in one number (the tally's
     // encoding), then pairs grouped by it.

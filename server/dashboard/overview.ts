@@ -4,7 +4,7 @@
 import { Prisma } from "@prisma/client";
 import type { DbOrTx } from "../db/types";
 import type { Reading } from "./stats";
-import { prepareTallies } from "./tallies";
+import { readTallies, TALLIES_READY } from "./tallies";
 
 export type BatchOverview = {
   roundNumber: number;
@@ -18,14 +18,13 @@ export type BatchOverview = {
 };
 
 export async function batchOverview(db: DbOrTx, how: Reading = "tallies"): Promise<BatchOverview[]> {
-  if (how === "tallies") await prepareTallies(db);
   const perBatch =
     how === "tallies"
       ? Prisma.sql`SELECT x."batchId", sum(x.pairs) AS pairs, sum(x."requiredAnnotations") AS required, sum(x."annotationCount") AS labels
                    FROM "DashboardBatchPairs" x GROUP BY x."batchId"`
       : Prisma.sql`SELECT p."batchId", count(*) AS pairs, sum(p."requiredAnnotations") AS required, sum(p."annotationCount") AS labels
                    FROM "Pair" p GROUP BY p."batchId"`;
-  return db.$queryRaw<BatchOverview[]>`
+  const read = () => db.$queryRaw<BatchOverview[]>`
     SELECT r.number AS "roundNumber", r.name AS "roundName", b.id AS "batchId", b.name AS "batchName",
            b.status::text AS status,
            coalesce(x.pairs, 0)::int AS pairs,
@@ -35,5 +34,7 @@ export async function batchOverview(db: DbOrTx, how: Reading = "tallies"): Promi
     JOIN "Round" r ON r.id = b."roundId"
     LEFT JOIN (${perBatch}) x ON x."batchId" = b.id
     WHERE b."importId" IS NULL -- imported datasets are not the team's work
+      ${how === "tallies" ? Prisma.sql`AND ${TALLIES_READY}` : Prisma.empty}
     ORDER BY r.number DESC, b."createdAt" DESC`;
+  return how === "tallies" ? readTallies(db, read) : read();
 }

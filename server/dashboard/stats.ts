@@ -35,7 +35,7 @@ import { SAFETY_LABEL_VALUES, STRENGTH_VALUES } from "../preferences/vocabulary"
 import type { DbOrTx } from "../db/types";
 import { sourceSelection } from "../import/sources";
 import { type DashboardFilters, OWN_LABELS } from "./stats.schema";
-import { prepareTallies, tallyConditions, tallySourceCondition, talliesAnswer } from "./tallies";
+import { readTallies, TALLIES_READY, tallyConditions, tallySourceCondition, talliesAnswer } from "./tallies";
 
 /** How a statistic is read: from the tallies (when they answer the filters) or by scanning the comparisons. */
 export type Reading = "tallies" | "scan";
@@ -123,17 +123,19 @@ export type DayCount = {
 export async function comparisonsOverTime(db: DbOrTx, filters: DashboardFilters = {}, how?: Reading): Promise<DayCount[]> {
   let rows: DayCount[];
   if (reading(filters, how) === "tallies") {
-    await prepareTallies(db);
-    rows = await db.$queryRaw<DayCount[]>`
-      SELECT to_char(t.day, 'YYYY-MM-DD') AS day,
-             sum(t.comparisons)::int AS comparisons,
-             coalesce(sum(t.comparisons) FILTER (WHERE t.protocol = 'HELPFULNESS'), 0)::int AS helpfulness,
-             coalesce(sum(t.comparisons) FILTER (WHERE t.protocol = 'SAFETY'), 0)::int AS safety
-      FROM "DashboardTally" t
-      WHERE ${tallyConditions(filters, { days: true })}
-      GROUP BY t.day
-      HAVING sum(t.comparisons) > 0
-      ORDER BY t.day`;
+    rows = await readTallies(
+      db,
+      () => db.$queryRaw<DayCount[]>`
+        SELECT to_char(t.day, 'YYYY-MM-DD') AS day,
+               sum(t.comparisons)::int AS comparisons,
+               coalesce(sum(t.comparisons) FILTER (WHERE t.protocol = 'HELPFULNESS'), 0)::int AS helpfulness,
+               coalesce(sum(t.comparisons) FILTER (WHERE t.protocol = 'SAFETY'), 0)::int AS safety
+        FROM "DashboardTally" t
+        WHERE ${TALLIES_READY} AND ${tallyConditions(filters, { days: true })}
+        GROUP BY t.day
+        HAVING sum(t.comparisons) > 0
+        ORDER BY t.day`,
+    );
   } else {
     rows = await db.$queryRaw<DayCount[]>`
       SELECT to_char(date_trunc('day', c."createdAt"), 'YYYY-MM-DD') AS day,
@@ -240,8 +242,8 @@ export async function distributions(db: DbOrTx, filters: DashboardFilters = {}, 
   // summed per round and in all over those few rows (GROUPING SETS straight over the
   // comparisons would sort them all).
   let perBatch: Prisma.Sql;
-  if (reading(filters, how) === "tallies") {
-    await prepareTallies(db);
+  const fromTallies = reading(filters, how) === "tallies";
+  if (fromTallies) {
     const safety = Prisma.sql`t.protocol = 'SAFETY'`;
     // Column names come from the vocabulary's fixed maps above, never from user input.
     const strengthSums = strengthLevels.map((level) => Prisma.sql`sum(t.${Prisma.raw(`"${STRENGTH_COLUMNS[level]}"`)}) AS ${Prisma.raw(`"${level}"`)}`);
@@ -283,7 +285,7 @@ export async function distributions(db: DbOrTx, filters: DashboardFilters = {}, 
     ...safetyLabelValues,
     "leftChosen",
   ].map((column) => Prisma.sql`sum(x.${Prisma.raw(`"${column}"`)})::int AS ${Prisma.raw(`"${column}"`)}`);
-  const rows = await db.$queryRaw<DistributionRow[]>`
+  const read = () => db.$queryRaw<DistributionRow[]>`
     WITH per_batch AS (${perBatch})
     SELECT GROUPING(r.id, b.id)::int AS level,
            r.id AS "roundId", r.number AS "roundNumber", r.name AS "roundName",
@@ -292,8 +294,10 @@ export async function distributions(db: DbOrTx, filters: DashboardFilters = {}, 
     FROM per_batch x
     JOIN "Batch" b ON b.id = x."batchId"
     JOIN "Round" r ON r.id = b."roundId"
+    ${fromTallies ? Prisma.sql`WHERE ${TALLIES_READY}` : Prisma.empty}
     GROUP BY GROUPING SETS ((r.id, r.number, r.name), (r.id, r.number, r.name, b.id, b.name, b."createdAt"), ())
     ORDER BY r.number NULLS FIRST, b."createdAt" NULLS FIRST, b.name NULLS FIRST`;
+  const rows = fromTallies ? await readTallies(db, read) : await read();
   return {
     total: toDistribution(rows.find((r) => r.level === 3)),
     rounds: rows.filter((r) => r.level === 1).map(toDistribution),
@@ -390,9 +394,8 @@ async function annotatorRowsByScan(db: DbOrTx, filters: DashboardFilters): Promi
 }
 
 async function annotatorRowsFromTallies(db: DbOrTx, filters: DashboardFilters): Promise<AnnotatorRow[]> {
-  await prepareTallies(db);
   const tallied = tallyConditions(filters, { days: true });
-  return db.$queryRaw<AnnotatorRow[]>`
+  return readTallies(db, () => db.$queryRaw<AnnotatorRow[]>`
     WITH days AS (
       SELECT t."annotatorId", t.day, sum(t.comparisons) AS comparisons,
              sum(t."agreementScored") AS scored, sum(t."agreementMatched") AS matched
@@ -424,7 +427,8 @@ async function annotatorRowsFromTallies(db: DbOrTx, filters: DashboardFilters): 
     JOIN medians ON medians."annotatorId" = counts."annotatorId"
     LEFT JOIN gold ON gold."annotatorId" = counts."annotatorId"
     JOIN "User" u ON u.id = counts."annotatorId"
-    ORDER BY counts.comparisons DESC, u.name, u.id`;
+    WHERE ${TALLIES_READY}
+    ORDER BY counts.comparisons DESC, u.name, u.id`);
 }
 
 /**
@@ -456,7 +460,13 @@ function medianTimeOnTask(filters: DashboardFilters): Prisma.Sql {
       WHERE ${tallyConditions(filters, { days: false })}
       GROUP BY t."annotatorId", t.bucket
       HAVING sum(t.labels) > 0`
-    : Prisma.sql`
+    : oneSource(filters)
+      ? // One row a bucket already (in key order, so the windows below need no sort).
+        Prisma.sql`
+      SELECT t."annotatorId", t.bucket, t.labels AS n, false AS listed
+      FROM "DashboardAnnotatorTimeOnTask" t
+      WHERE ${tallySourceCondition(filters)} AND t.labels > 0`
+      : Prisma.sql`
       SELECT t."annotatorId", t.bucket, sum(t.labels)::int AS n, false AS listed
       FROM "DashboardAnnotatorTimeOnTask" t
       WHERE ${tallySourceCondition(filters)}
@@ -470,39 +480,46 @@ function medianTimeOnTask(filters: DashboardFilters): Prisma.Sql {
       FROM buckets b
     ),
     wanted AS (
-      -- The two middle ranks (0-based; the same rank twice when the count is odd), each with
-      -- its bucket, and whether the filter keeps every label of that annotator in the bucket.
-      SELECT r."annotatorId", r.bucket, r.listed, m.rank - r.below AS offset_in_bucket,
+      -- The buckets that hold the two middle ranks, lo = (total - 1) / 2 and hi = total / 2
+      -- (0-based; the same when the count is odd): where in the bucket they start, how many
+      -- of them it holds, and whether the filter keeps every label of that annotator in it.
+      SELECT r."annotatorId", r.bucket, r.listed,
+             greatest((r.total - 1) / 2, r.below) - r.below AS offset_in_bucket,
+             least(r.total / 2, r.below + r.n - 1) - greatest((r.total - 1) / 2, r.below) + 1 AS ranks,
              ${
                narrowed
                  ? Prisma.sql`r.n = (SELECT sum(a.labels) FROM "DashboardAnnotatorTimeOnTask" a
                                      WHERE a."annotatorId" = r."annotatorId" AND a.bucket = r.bucket AND ${tallySourceCondition(filters, Prisma.raw("a"))})`
                  : Prisma.sql`true`
              } AS whole
-      FROM ranked r, LATERAL (VALUES ((r.total - 1) / 2), (r.total / 2)) m(rank)
-      WHERE m.rank >= r.below AND m.rank < r.below + r.n
+      FROM ranked r
+      WHERE (r.total - 1) / 2 < r.below + r.n AND r.total / 2 >= r.below
     )
-    -- One of three readings of the value at that rank, each read only where it applies.
+    -- The values at those ranks, by one of three readings, each read only where it applies.
     SELECT w."annotatorId", percentile_cont(0.5) WITHIN GROUP (ORDER BY v.ms)::float8 AS median
     FROM wanted w
-    CROSS JOIN LATERAL (
-      SELECT CASE
-        WHEN w.listed THEN (
-          SELECT u.ms
-          FROM "DashboardTimeOnTask" t CROSS JOIN unnest(t."timesOnTask") u(ms)
-          WHERE t."annotatorId" = w."annotatorId" AND t.bucket = w.bucket AND ${tallyConditions(filters, { days: false })}
-          ORDER BY u.ms OFFSET w.offset_in_bucket LIMIT 1)
-        WHEN w.whole THEN (
-          SELECT c."timeOnTaskMs" FROM "Comparison" c
-          WHERE ${labelsOfBucket} AND ${sourceCondition(filters.sources)}
-          ORDER BY c."timeOnTaskMs" OFFSET w.offset_in_bucket LIMIT 1)
-        ELSE (
-          SELECT c."timeOnTaskMs"
-          ${selection(filters, { prompt: !!filters.protocol, extra: [labelsOfBucket] })}
-          ORDER BY c."timeOnTaskMs" OFFSET w.offset_in_bucket LIMIT 1)
-      END AS ms
-    ) v
+    CROSS JOIN LATERAL unnest(CASE
+      WHEN w.listed THEN ARRAY(
+        SELECT u.ms
+        FROM "DashboardTimeOnTask" t CROSS JOIN unnest(t."timesOnTask") u(ms)
+        WHERE t."annotatorId" = w."annotatorId" AND t.bucket = w.bucket AND ${tallyConditions(filters, { days: false })}
+        ORDER BY u.ms OFFSET w.offset_in_bucket LIMIT w.ranks)
+      WHEN w.whole THEN ARRAY(
+        SELECT c."timeOnTaskMs" FROM "Comparison" c
+        WHERE ${labelsOfBucket} AND ${sourceCondition(filters.sources)}
+        ORDER BY c."timeOnTaskMs" OFFSET w.offset_in_bucket LIMIT w.ranks)
+      ELSE ARRAY(
+        SELECT c."timeOnTaskMs"
+        ${selection(filters, { prompt: !!filters.protocol, extra: [labelsOfBucket] })}
+        ORDER BY c."timeOnTaskMs" OFFSET w.offset_in_bucket LIMIT w.ranks)
+    END) v(ms)
     GROUP BY w."annotatorId"`;
+}
+
+/** Whether the filter selects the team's labels alone (the usual view), whose tally rows are one a key. */
+function oneSource(filters: DashboardFilters): boolean {
+  const { own, importedNames } = sourceSelection(filters.sources);
+  return own && importedNames.length === 0;
 }
 
 /** The label's time on task lies in the bucket of w (a range the index reads, then the exact bucket). */
@@ -536,17 +553,18 @@ export async function filterOptions(db: DbOrTx, how: Reading = "tallies"): Promi
   });
   // Counted per import, then summed per source name (a source may have been imported from
   // several files); imports of prompts only have no comparisons and no row.
-  if (how === "tallies") await prepareTallies(db);
   const perImport =
     how === "tallies"
       ? Prisma.sql`SELECT nullif(t."importId", '') AS "importId", sum(t.comparisons) AS n FROM "DashboardTally" t GROUP BY t."importId" HAVING sum(t.comparisons) > 0`
       : Prisma.sql`SELECT c."importId", count(*) AS n FROM "Comparison" c GROUP BY c."importId"`;
-  const counts = await db.$queryRaw<{ name: string | null; comparisons: number }[]>`
+  const read = () => db.$queryRaw<{ name: string | null; comparisons: number }[]>`
     SELECT i."sourceName" AS name, sum(x.n)::int AS comparisons
     FROM (${perImport}) x
     LEFT JOIN "DatasetImport" i ON i.id = x."importId"
+    ${how === "tallies" ? Prisma.sql`WHERE ${TALLIES_READY}` : Prisma.empty}
     GROUP BY 1
     ORDER BY 1 NULLS FIRST`;
+  const counts = how === "tallies" ? await readTallies(db, read) : await read();
   const team = counts.find((c) => c.name === null)?.comparisons ?? 0;
   const imported = counts.filter((c): c is SourceOption => c.name !== null);
   return {

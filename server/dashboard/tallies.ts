@@ -16,15 +16,33 @@
 // Rows a transaction wrote carry its backend's pid; reading folds them into one row per key
 // (manual_dashboard_compact), so the tables stay as small as the keys they count.
 import { Prisma } from "@prisma/client";
+import { sqlStateOf } from "../db/sql-errors";
 import type { DbOrTx } from "../db/types";
 import { sourceSelection } from "../import/sources";
 import type { DashboardFilters } from "./stats.schema";
 
-/** Recounts the tallies when a change the triggers cannot follow made them stale, and folds the rows writers left. */
-export async function prepareTallies(db: DbOrTx): Promise<void> {
-  await db.$queryRaw`
-    SELECT (CASE WHEN s.stale THEN manual_dashboard_rebuild(false) END)::text, manual_dashboard_compact()::text
-    FROM "DashboardTallyState" s WHERE s.id = 1`;
+/**
+ * A condition for the outermost WHERE of a statement that reads the tallies: PostgreSQL
+ * evaluates it once, before the rows, folding the rows writers left, or raising when a change
+ * the triggers cannot follow made the tallies stale (readTallies then counts them again).
+ */
+export const TALLIES_READY = Prisma.sql`(SELECT manual_dashboard_ready())`;
+
+/** The SQLSTATE manual_dashboard_ready raises with. */
+const STALE = "DT001";
+
+/**
+ * Runs a read of the tallies (its statements carry TALLIES_READY); when they are stale, counts
+ * them again and reads once more. Not inside a transaction: the error would end it.
+ */
+export async function readTallies<T>(db: DbOrTx, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (sqlStateOf(error) !== STALE) throw error;
+    await db.$queryRaw`SELECT manual_dashboard_rebuild(false)::text`;
+    return read();
+  }
 }
 
 function isUtcMidnight(date: Date): boolean {
