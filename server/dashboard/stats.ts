@@ -450,7 +450,14 @@ function medianTimeOnTask(filters: DashboardFilters): Prisma.Sql {
       GROUP BY c."annotatorId"`;
   }
   const narrowed = !!(filters.batchIds?.length || filters.roundIds?.length || filters.protocol);
-  const labelsOfBucket = Prisma.sql`c."annotatorId" = w."annotatorId" AND ${inBucket}`;
+  // The buckets per batch are four of the annotator's buckets wide (manual_dashboard_cell_bucket).
+  const labelsOfBucket = narrowed
+    ? Prisma.sql`c."annotatorId" = w."annotatorId"
+        AND c."timeOnTaskMs" BETWEEN manual_dashboard_time_bucket_low((w.bucket * 4)::smallint) AND manual_dashboard_time_bucket_high((w.bucket * 4 + 3)::smallint)
+        AND manual_dashboard_cell_bucket(c."timeOnTaskMs") = w.bucket`
+    : Prisma.sql`c."annotatorId" = w."annotatorId"
+        AND c."timeOnTaskMs" BETWEEN manual_dashboard_time_bucket_low(w.bucket) AND manual_dashboard_time_bucket_high(w.bucket)
+        AND manual_dashboard_time_bucket(c."timeOnTaskMs") = w.bucket`;
   // Narrowed to batches or a protocol, the buckets of those; else each annotator's buckets over
   // everything (a few rows an annotator), whose labels the index reads without their pairs.
   const buckets = narrowed
@@ -489,7 +496,8 @@ function medianTimeOnTask(filters: DashboardFilters): Prisma.Sql {
              ${
                narrowed
                  ? Prisma.sql`r.n = (SELECT sum(a.labels) FROM "DashboardAnnotatorTimeOnTask" a
-                                     WHERE a."annotatorId" = r."annotatorId" AND a.bucket = r.bucket AND ${tallySourceCondition(filters, Prisma.raw("a"))})`
+                                     WHERE a."annotatorId" = r."annotatorId" AND a.bucket BETWEEN r.bucket * 4 AND r.bucket * 4 + 3
+                                       AND ${tallySourceCondition(filters, Prisma.raw("a"))})`
                  : Prisma.sql`true`
              } AS whole
       FROM ranked r
@@ -521,10 +529,6 @@ function oneSource(filters: DashboardFilters): boolean {
   const { own, importedNames } = sourceSelection(filters.sources);
   return own && importedNames.length === 0;
 }
-
-/** The label's time on task lies in the bucket of w (a range the index reads, then the exact bucket). */
-const inBucket = Prisma.sql`c."timeOnTaskMs" BETWEEN manual_dashboard_time_bucket_low(w.bucket) AND manual_dashboard_time_bucket_high(w.bucket)
-        AND manual_dashboard_time_bucket(c."timeOnTaskMs") = w.bucket`;
 
 // Filter options --------------------------------------------------------------------------------
 
