@@ -118,8 +118,9 @@ describe("pushed job updates", () => {
     expect(progresses).toEqual([...progresses].sort((a, b) => a - b));
     // Changes carry the job's state without its parameters.
     expect("parameters" in changes[0]!.job).toBe(false);
-    // Every log line arrives once, in order: exactly the job's log.
-    const streamed = changes.flatMap((c) => c.log.map((l) => l.message));
+    // Every log line arrives once: exactly the job's log (a line committed after a later one
+    // arrives after it, so they are compared in id order).
+    const streamed = changes.flatMap((c) => c.log).sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1)).map((l) => l.message);
     const stored = (await prisma.jobLogLine.findMany({ where: { jobId: id }, orderBy: { id: "asc" } })).map((l) => l.message);
     expect(streamed).toEqual(stored);
     expect(stored).toEqual(expect.arrayContaining(["step 1", "step 2", "step 3", "Finished."]));

@@ -49,10 +49,17 @@ export type JobUpdate =
   | { kind: "change"; job: JobState; log: JobLogLineView[] };
 
 const LOG_LIMIT = 500;
+/**
+ * A line's id is drawn when it is inserted, not when it commits, so a line can become visible
+ * below one already sent (two writers: the worker and a control action). Lines this close
+ * below the highest sent are read again, and only those not sent yet go out.
+ */
+const LATE_LINE_WINDOW = 1000n;
 
 /** The admin's view of one job (the same as jobs.get), kept up to date. */
 export function watchJobDetail(db: Db, jobId: string, signal?: AbortSignal): AsyncGenerator<JobUpdate, void, unknown> {
   let lastLogId: bigint | null = null;
+  const sent = new Set<bigint>();
   return watchJob<JobUpdate>(
     jobId,
     signal,
@@ -61,15 +68,22 @@ export function watchJobDetail(db: Db, jobId: string, signal?: AbortSignal): Asy
         const job = await jobDetail(db, jobId, LOG_LIMIT);
         if (!job) throw refuse("not-found", `No job ${jobId}.`);
         lastLogId = job.log.length ? BigInt(job.log.at(-1)!.id) : 0n;
+        sent.clear();
+        for (const line of job.log) sent.add(BigInt(line.id));
         return { kind: "snapshot", job };
       }
       const row = await db.job.findUnique({ where: { id: jobId }, include: { createdBy: { select: { name: true, email: true } } } });
       if (!row) throw refuse("not-found", `No job ${jobId}.`);
       const { parameters: _parameters, ...state } = row;
-      const lines = changes.what.has("log")
-        ? await db.jobLogLine.findMany({ where: { jobId, id: { gt: lastLogId } }, orderBy: { id: "asc" }, take: LOG_LIMIT })
+      const recent = changes.what.has("log")
+        ? await db.jobLogLine.findMany({ where: { jobId, id: { gt: lastLogId - LATE_LINE_WINDOW } }, orderBy: { id: "asc" }, take: LOG_LIMIT })
         : [];
-      if (lines.length) lastLogId = lines.at(-1)!.id;
+      const lines = recent.filter((line) => !sent.has(line.id));
+      for (const line of lines) {
+        sent.add(line.id);
+        if (line.id > lastLogId) lastLogId = line.id;
+      }
+      for (const id of sent) if (id <= lastLogId - LATE_LINE_WINDOW) sent.delete(id);
       return { kind: "change", job: state, log: lines.map((line) => ({ ...line, id: line.id.toString() })) };
     },
     (update) => jobHasEnded(update.job.status),
