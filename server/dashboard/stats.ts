@@ -419,7 +419,7 @@ async function annotatorRowsFromTallies(db: DbOrTx, filters: DashboardFilters): 
       ${selection(filters, { prompt: false, extra: [Prisma.sql`p."isGold"`, Prisma.sql`c."annotatorId" IS NOT NULL`] })}
       GROUP BY c."annotatorId"
     ),
-    medians AS (${medianTimeOnTask(filters)})
+    ${mediansOf(filters)}
     SELECT u.id AS "annotatorId", u.name, counts.comparisons, counts."activeDays", medians.median AS "medianTimeOnTaskMs",
            coalesce(gold."goldAnswered", 0) AS "goldAnswered", coalesce(gold."goldCorrect", 0) AS "goldCorrect",
            counts."agreementScored", counts."agreementMatched"
@@ -442,7 +442,31 @@ async function annotatorRowsFromTallies(db: DbOrTx, filters: DashboardFilters): 
  * some of that annotator's labels in the bucket. percentile_cont over the two middle values is the same arithmetic as over all of
  * them. Under a date filter (the tally has no days), over the labels in range.
  */
-function medianTimeOnTask(filters: DashboardFilters): Prisma.Sql {
+/**
+ * The medians CTE ("annotatorId", median) of the annotator table (after its counts CTE). The
+ * unfiltered view (the team's labels, no filter) keeps each annotator's median until their
+ * labels change (DashboardMedianCache, against the count of their changes): only the others
+ * are computed, and saved with the count they were computed at.
+ */
+function mediansOf(filters: DashboardFilters): Prisma.Sql {
+  const unfiltered = !filters.from && !filters.to && !filters.batchIds?.length && !filters.roundIds?.length && !filters.protocol && oneSource(filters);
+  if (!unfiltered) return Prisma.sql`medians AS (${medianTimeOnTask(filters)})`;
+  return Prisma.sql`
+    changes AS (SELECT c."annotatorId", c.changes FROM "DashboardAnnotatorChanges" c WHERE c."importId" = ''),
+    cached AS (
+      SELECT m."annotatorId", m.median FROM "DashboardMedianCache" m JOIN changes c ON c."annotatorId" = m."annotatorId" AND c.changes = m.changes
+    ),
+    due AS (SELECT c."annotatorId" FROM counts c WHERE c."annotatorId" NOT IN (SELECT k."annotatorId" FROM cached k)),
+    computed AS MATERIALIZED (${medianTimeOnTask(filters, Prisma.sql`t."annotatorId" IN (SELECT d."annotatorId" FROM due d)`)}),
+    saved AS (
+      INSERT INTO "DashboardMedianCache" AS m ("annotatorId", changes, median)
+      SELECT p."annotatorId", c.changes, p.median FROM computed p JOIN changes c ON c."annotatorId" = p."annotatorId"
+      ON CONFLICT ("annotatorId") DO UPDATE SET changes = excluded.changes, median = excluded.median
+    ),
+    medians AS (SELECT * FROM cached UNION ALL SELECT * FROM computed)`;
+}
+
+function medianTimeOnTask(filters: DashboardFilters, only: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
   if (filters.from || filters.to) {
     return Prisma.sql`
       SELECT c."annotatorId", percentile_cont(0.5) WITHIN GROUP (ORDER BY c."timeOnTaskMs")::float8 AS median
@@ -472,7 +496,7 @@ function medianTimeOnTask(filters: DashboardFilters): Prisma.Sql {
         Prisma.sql`
       SELECT t."annotatorId", t.bucket, t.labels AS n, false AS listed
       FROM "DashboardAnnotatorTimeOnTask" t
-      WHERE ${tallySourceCondition(filters)} AND t.labels > 0`
+      WHERE ${tallySourceCondition(filters)} AND t.labels > 0 AND ${only}`
       : Prisma.sql`
       SELECT t."annotatorId", t.bucket, sum(t.labels)::int AS n, false AS listed
       FROM "DashboardAnnotatorTimeOnTask" t
@@ -550,11 +574,10 @@ export type FilterOptions = {
 
 /** Rounds (newest first) and their batches, and where comparisons come from, for the dashboard's selects. */
 export async function filterOptions(db: DbOrTx, how: Reading = "tallies"): Promise<FilterOptions> {
-  const rounds = await db.round.findMany({ select: { id: true, number: true, name: true }, orderBy: { number: "desc" } });
-  const batches = await db.batch.findMany({
-    select: { id: true, name: true, roundId: true },
-    orderBy: [{ round: { number: "desc" } }, { createdAt: "desc" }, { name: "asc" }],
-  });
+  const rounds = await db.$queryRaw<FilterOptions["rounds"]>`SELECT id, number, name FROM "Round" ORDER BY number DESC`;
+  const batches = await db.$queryRaw<FilterOptions["batches"]>`
+    SELECT b.id, b.name, b."roundId" FROM "Batch" b JOIN "Round" r ON r.id = b."roundId"
+    ORDER BY r.number DESC, b."createdAt" DESC, b.name ASC`;
   // Counted per import, then summed per source name (a source may have been imported from
   // several files); imports of prompts only have no comparisons and no row.
   const perImport =

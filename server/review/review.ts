@@ -97,15 +97,20 @@ export async function reviewItems(db: DbOrTx, input: ReviewListInput) {
   return { items: items.slice(0, input.limit) };
 }
 
-/** What waits for a reviewer, for the dashboard. */
+/**
+ * What waits for a reviewer, for the dashboard: one statement, each count over a partial index
+ * of the few rows it counts (the assignmentWhere rules, and comments by annotators).
+ */
 export async function reviewCounts(db: DbOrTx) {
-  const [flags, skips, comments, removedPairs, badPrompts] = await Promise.all([
-    db.assignment.count({ where: { ...assignmentWhere("flag"), reviewedAt: null } }),
-    db.assignment.count({ where: { ...assignmentWhere("skip"), reviewedAt: null } }),
-    db.comparison.count({ where: { comment: { not: null }, NOT: { comment: "" }, annotatorId: { not: null }, reviewedAt: null } }),
-    db.pair.count({ where: { removedAt: { not: null } } }),
-    db.prompt.count({ where: { badAt: { not: null } } }),
-  ]);
+  const [counts] = await db.$queryRaw<[{ flags: number; skips: number; comments: number; removedPairs: number; badPrompts: number }]>`
+    SELECT (SELECT count(*) FROM "Assignment" WHERE "flagReason" IS NOT NULL AND "reviewedAt" IS NULL)::int AS flags,
+           (SELECT count(*) FROM "Assignment"
+            WHERE "skipReason" IS NOT NULL AND "skipReason" <> ${NO_SKIP_REASON} AND "flagReason" IS NULL AND "reviewedAt" IS NULL)::int AS skips,
+           (SELECT count(*) FROM "Comparison"
+            WHERE comment IS NOT NULL AND comment <> '' AND "annotatorId" IS NOT NULL AND "reviewedAt" IS NULL)::int AS comments,
+           (SELECT count(*) FROM "Pair" WHERE "removedAt" IS NOT NULL)::int AS "removedPairs",
+           (SELECT count(*) FROM "Prompt" WHERE "badAt" IS NOT NULL)::int AS "badPrompts"`;
+  const { flags, skips, comments, removedPairs, badPrompts } = counts;
   return { open: { flags, skips, comments }, removedPairs, badPrompts };
 }
 
