@@ -3,8 +3,9 @@
 // Each round times, in this order: a plain parallel `SELECT count(*) FROM "Comparison"` (one
 // scan of the data: the floor for any aggregate computed from scratch), the whole unfiltered
 // dashboard (every query the page makes, in one batched request as the page's httpBatchLink
-// sends them), and the view filtered to one batch (the queries that take the filters). The
-// medians over the rounds give the ratios. Then each query alone, from the tallies (through the
+// sends them), and the view filtered to one batch (the queries that take the filters), after 16
+// annotators have each taken a label back and given it again. The medians over the rounds give
+// the ratios. Then each query alone, from the tallies (through the
 // app) and by scanning the comparisons (the queries as they were before the tallies, in this
 // process), unfiltered and filtered. The web process's RSS is sampled throughout.
 import fs from "node:fs";
@@ -138,10 +139,29 @@ export async function benchDashboard() {
       await client.query(`SELECT count(*) FROM "Comparison"`);
     }
 
+    // Between rounds, annotators keep working: 16 of them each take a label back and give it
+    // again (one statement each, as undo and submit do), so what the dashboard keeps for them
+    // is read afresh.
+    const relabel = async (round: number) => {
+      const { rows } = await client.query<{ id: string }>(
+        `SELECT DISTINCT ON (c."annotatorId") c.id FROM "Comparison" c WHERE c."pairId" IN (SELECT 'xq' || (i * 997 + $1 * 131) % ${PAIRS} + 1 FROM generate_series(1, 64) i) ORDER BY c."annotatorId" LIMIT 16`,
+        [round],
+      );
+      for (const { id } of rows) {
+        const { rows: [label] } = await client.query(`DELETE FROM "Comparison" WHERE id = $1 RETURNING *`, [id]);
+        await client.query(
+          `INSERT INTO "Comparison" (id, "pairId", "annotatorId", chosen, strength, "safetyLabel", "leftSide", "timeOnTaskMs", "createdAt")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())`,
+          [label.id, label.pairId, label.annotatorId, label.chosen === "A" ? "B" : "A", label.strength, label.safetyLabel, label.leftSide, label.timeOnTaskMs + 1],
+        );
+      }
+    };
+
     const scans: number[] = [];
     const whole: number[] = [];
     const filtered: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
+      await relabel(round);
       scans.push(await timed(() => client.query(`SELECT count(*) FROM "Comparison"`)));
       whole.push(await timed(() => batched(researcher, UNFILTERED, {})));
       filtered.push(await timed(() => batched(researcher, FILTERED, oneBatch)));

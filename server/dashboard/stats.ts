@@ -443,27 +443,42 @@ async function annotatorRowsFromTallies(db: DbOrTx, filters: DashboardFilters): 
  * them. Under a date filter (the tally has no days), over the labels in range.
  */
 /**
- * The medians CTE ("annotatorId", median) of the annotator table (after its counts CTE). The
- * unfiltered view (the team's labels, no filter) keeps each annotator's median until their
- * labels change (DashboardMedianCache, against the count of their changes): only the others
- * are computed, and saved with the count they were computed at.
+ * The medians CTE ("annotatorId", median) of the annotator table (after its counts CTE). A view
+ * without dates keeps each annotator's median until their labels change (DashboardMedianCache,
+ * against the count of their changes in every source): only the others are computed, and
+ * saved with the count they were computed at.
  */
 function mediansOf(filters: DashboardFilters): Prisma.Sql {
-  const unfiltered = !filters.from && !filters.to && !filters.batchIds?.length && !filters.roundIds?.length && !filters.protocol && oneSource(filters);
-  if (!unfiltered) return Prisma.sql`medians AS (${medianTimeOnTask(filters)})`;
+  if (filters.from || filters.to) return Prisma.sql`medians AS (${medianTimeOnTask(filters)})`;
+  const view = viewKey(filters);
   return Prisma.sql`
-    changes AS (SELECT c."annotatorId", c.changes FROM "DashboardAnnotatorChanges" c WHERE c."importId" = ''),
+    changes AS (SELECT c."annotatorId", sum(c.changes)::int AS changes FROM "DashboardAnnotatorChanges" c GROUP BY c."annotatorId"),
     cached AS (
-      SELECT m."annotatorId", m.median FROM "DashboardMedianCache" m JOIN changes c ON c."annotatorId" = m."annotatorId" AND c.changes = m.changes
+      SELECT m."annotatorId", m.median
+      FROM "DashboardMedianCache" m JOIN changes c ON c."annotatorId" = m."annotatorId" AND c.changes = m.changes
+      WHERE m.view = ${view}
     ),
     due AS (SELECT c."annotatorId" FROM counts c WHERE c."annotatorId" NOT IN (SELECT k."annotatorId" FROM cached k)),
     computed AS MATERIALIZED (${medianTimeOnTask(filters, Prisma.sql`t."annotatorId" IN (SELECT d."annotatorId" FROM due d)`)}),
     saved AS (
-      INSERT INTO "DashboardMedianCache" AS m ("annotatorId", changes, median)
-      SELECT p."annotatorId", c.changes, p.median FROM computed p JOIN changes c ON c."annotatorId" = p."annotatorId"
-      ON CONFLICT ("annotatorId") DO UPDATE SET changes = excluded.changes, median = excluded.median
+      INSERT INTO "DashboardMedianCache" AS m ("annotatorId", view, changes, median)
+      SELECT p."annotatorId", ${view}, c.changes, p.median FROM computed p JOIN changes c ON c."annotatorId" = p."annotatorId"
+      ON CONFLICT ("annotatorId", view) DO UPDATE SET changes = excluded.changes, median = excluded.median
     ),
     medians AS (SELECT * FROM cached UNION ALL SELECT * FROM computed)`;
+}
+
+/** A view's filters (no dates) as one canonical string: the same view, the same string. */
+function viewKey(filters: DashboardFilters): string {
+  const { own, importedNames } = sourceSelection(filters.sources);
+  const sorted = (values: string[] | undefined) => [...new Set(values ?? [])].sort();
+  return JSON.stringify({
+    batches: sorted(filters.batchIds),
+    rounds: sorted(filters.roundIds),
+    protocol: filters.protocol ?? null,
+    team: own,
+    imports: sorted(importedNames),
+  });
 }
 
 function medianTimeOnTask(filters: DashboardFilters, only: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
@@ -488,7 +503,7 @@ function medianTimeOnTask(filters: DashboardFilters, only: Prisma.Sql = Prisma.s
     ? Prisma.sql`
       SELECT t."annotatorId", t.bucket, sum(t.labels)::int AS n, bool_and(t."timesOnTask" IS NOT NULL) AS listed
       FROM "DashboardTimeOnTask" t
-      WHERE ${tallyConditions(filters, { days: false })}
+      WHERE ${tallyConditions(filters, { days: false })} AND ${only}
       GROUP BY t."annotatorId", t.bucket
       HAVING sum(t.labels) > 0`
     : oneSource(filters)
@@ -500,7 +515,7 @@ function medianTimeOnTask(filters: DashboardFilters, only: Prisma.Sql = Prisma.s
       : Prisma.sql`
       SELECT t."annotatorId", t.bucket, sum(t.labels)::int AS n, false AS listed
       FROM "DashboardAnnotatorTimeOnTask" t
-      WHERE ${tallySourceCondition(filters)}
+      WHERE ${tallySourceCondition(filters)} AND ${only}
       GROUP BY t."annotatorId", t.bucket
       HAVING sum(t.labels) > 0`;
   return Prisma.sql`

@@ -224,6 +224,13 @@ describe("the tallies", () => {
     expect((await prisma.dashboardTallyState.findUniqueOrThrow({ where: { id: 1 } })).stale).toBe(false);
   }, 120_000);
 
+  it("forget the medians they kept when a batch moves to another round", async () => {
+    const [h, s] = batches;
+    await expectTalliesToMatch();
+    await prisma.batch.update({ where: { id: h!.batch.id }, data: { roundId: s!.round.id } });
+    await expectTalliesToMatch();
+  }, 120_000);
+
   it("answer a from/to inside a day by scanning, the same as the scan queries", async () => {
     const filters = { from: new Date("2026-03-02T10:30:00Z"), to: new Date("2026-03-04T13:15:00Z") };
     expect(await annotatorStats(prisma, filters)).toEqual(await annotatorStats(prisma, filters, "scan"));
