@@ -25,7 +25,7 @@ const PAIRS = Number(process.env.BENCH_DASHBOARD_PAIRS ?? 250_000);
 const PER_PAIR = 4;
 const BATCHES = 8;
 const ANNOTATORS = 200;
-const ROUNDS = Number(process.env.BENCH_DASHBOARD_ROUNDS ?? 7);
+const ROUNDS = Number(process.env.BENCH_DASHBOARD_ROUNDS ?? 11);
 const PASSWORD = "bench-researcher-pass";
 
 /** What the research home asks for on load (app/research/page.tsx and its Dashboard). */
