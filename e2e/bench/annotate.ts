@@ -2,8 +2,8 @@
 //
 // Starts the production build on a fresh embedded database, seeds a batch of BENCH_PAIRS pairs
 // (default 120,000), signs in virtual annotators through next-auth, and makes each annotation
-// exactly the HTTP request the compare screen makes (annotate.submit, which answers with the
-// next pair). Then:
+// exactly the HTTP request the compare screen makes (POST /api/annotate/submit, which answers
+// with the next pair). Then:
 //   open load   — annotations arrive at BENCH_RATE/s (default 150) for BENCH_OPEN_S (30) seconds;
 //                 latency counts from each arrival's scheduled time (no coordinated omission);
 //   saturation  — 64 annotators with no think time for BENCH_SATURATION_S (20) seconds;
@@ -23,6 +23,7 @@ import fs from "node:fs";
 import os from "node:os";
 import pg from "pg";
 import { Pool } from "undici";
+import { SUBMIT_PATH } from "../../server/annotation/annotation.schema";
 import { SUBMIT_AND_LEASE_NEXT } from "../../server/annotation/submit";
 import { hashPassword } from "../../server/auth/password";
 import { LEASE_AND_LOAD, LEASE_SECONDS } from "../../server/queue/lease";
@@ -131,7 +132,7 @@ function cpuMeter() {
 }
 
 async function submitNext(a: Annotator) {
-  const result = await a.user.call<SubmitResult>("annotate.submit", "mutation", answer(a.task!));
+  const result = await a.user.postJson<SubmitResult>(SUBMIT_PATH, answer(a.task!));
   a.task = result.next;
 }
 

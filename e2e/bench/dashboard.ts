@@ -60,7 +60,7 @@ async function seed(url: string) {
   await db.end();
 }
 
-/** The web process and its children (next start), found under the app's start process. */
+/** The web process (server/runtime/web-server.ts), found under the app's start process. */
 function webPids(rootPid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of fs.readdirSync("/proc")) {
@@ -77,7 +77,7 @@ function webPids(rootPid: number): number[] {
   return under(rootPid).filter((pid) => {
     try {
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8");
-      return cmd.includes("next") && !cmd.includes("workers/main.ts");
+      return cmd.includes("server/runtime/web-server.ts");
     } catch {
       return false;
     }

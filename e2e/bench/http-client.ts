@@ -1,5 +1,6 @@
 // A virtual user over HTTP: signs in through next-auth's credentials flow (a real session
-// cookie) and calls tRPC exactly as the browser's httpBatchLink does.
+// cookie) and calls tRPC exactly as the browser's httpBatchLink does, or an endpoint of the web
+// server's own (the compare screen's submit).
 import { Pool } from "undici";
 
 export class HttpUser {
@@ -35,6 +36,19 @@ export class HttpUser {
   async post<T>(path: string, body: Buffer | string): Promise<{ status: number; body: T }> {
     const response = await this.pool.request({ path, method: "POST", headers: { cookie: this.cookie }, body });
     return { status: response.statusCode, body: (await response.body.json()) as T };
+  }
+
+  /** A JSON POST with this user's cookie, as the compare screen's submit sends it; throws on an error answer. */
+  async postJson<T>(path: string, body: unknown): Promise<T> {
+    const response = await this.pool.request({
+      path,
+      method: "POST",
+      headers: { cookie: this.cookie, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const answer = (await response.body.json()) as T & { error?: string };
+    if (response.statusCode >= 400) throw new Error(`${path}: ${response.statusCode} ${answer.error}`);
+    return answer;
   }
 
   /** Queries a page makes at once, in one GET as httpBatchLink batches them; throws on the first error. */

@@ -2,7 +2,7 @@
 //
 // Starts the production app as `npm start` does (web, one worker, embedded PostgreSQL) on a
 // fresh database, seeds a batch, signs in BENCH_ANNOTATORS virtual annotators, and keeps
-// annotate.submit (the compare screen's request, which answers with the next pair) arriving at
+// submits (the compare screen's POST /api/annotate/submit, which answers with the next pair) arriving at
 // BENCH_RATE/s. Latency counts from each arrival's scheduled time, so a stalled web process
 // shows as the wait it caused. Phases:
 //   quiet   — BENCH_QUIET_S seconds with nothing else running;
@@ -17,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { Pool } from "undici";
+import { SUBMIT_PATH } from "../../server/annotation/annotation.schema";
 import { hashPassword } from "../../server/auth/password";
 import { startApp } from "./app-instance";
 import { HttpUser, percentile } from "./http-client";
@@ -63,7 +64,7 @@ async function seed(databaseUrl: string) {
 
 type Annotator = { user: HttpUser; task: Task };
 
-/** annotate.submit arriving at RATE/s until `until` resolves; the latencies, sorted. */
+/** Submits (the compare screen's POST /api/annotate/submit) arriving at RATE/s until `until` resolves; the latencies, sorted. */
 async function openLoad(annotators: Annotator[], until: Promise<unknown>) {
   const idle = annotators.filter((a) => a.task);
   const waiting: number[] = [];
@@ -79,7 +80,7 @@ async function openLoad(annotators: Annotator[], until: Promise<unknown>) {
       inFlight++;
       const t = a.task!;
       a.user
-        .call<{ next: Task }>("annotate.submit", "mutation", {
+        .postJson<{ next: Task }>(SUBMIT_PATH, {
           assignmentId: t.assignmentId,
           pick: Math.random() < 0.5 ? "LEFT" : "RIGHT",
           strength: "BETTER",

@@ -3,8 +3,8 @@
 // server (position bias), so the client only ever says LEFT or RIGHT and never learns which
 // stored response is which.
 import { z } from "zod";
-import { safetyLabelSchema, strengthSchema } from "../preferences/preferences.schema";
-import type { Protocol, SafetyLabel, Strength } from "../preferences/vocabulary";
+import { protocolSchema, safetyLabelSchema, strengthSchema } from "../preferences/preferences.schema";
+import type { SafetyLabel, Strength } from "../preferences/vocabulary";
 
 export { safetyLabelSchema, strengthSchema };
 export type StrengthValue = Strength;
@@ -13,6 +13,9 @@ export type SafetyLabelValue = SafetyLabel;
 export const pickSchema = z.enum(["LEFT", "RIGHT"]);
 
 const assignmentId = z.string().min(1, "assignmentId is required").max(64);
+
+/** Where the compare screen posts a judgement (served by server/annotation/submit-endpoint.ts). */
+export const SUBMIT_PATH = "/api/annotate/submit";
 
 export const submitInput = z.object({
   assignmentId,
@@ -45,23 +48,34 @@ export const undoInput = z.object({ comparisonId: z.string().min(1).max(64) });
 export const releaseInput = z.object({ assignmentId });
 export type UndoInput = z.infer<typeof undoInput>;
 
-/** One pair as the annotator sees it. Nothing here tells which stored response is which, or whether the pair is gold. */
-export type Task = {
-  assignmentId: string;
-  protocol: Protocol;
-  systemPrompt: string | null;
-  turns: { role: "USER" | "ASSISTANT"; content: string }[];
-  left: string;
-  right: string;
-  riskCategory: string | null;
-  batchName: string;
-  roundName: string;
-  expiresAt: Date;
-};
+/**
+ * One pair as the annotator sees it. Nothing here tells which stored response is which, or whether
+ * the pair is gold. As a schema because the submit endpoint sends it as plain JSON, and the
+ * compare screen reads it back (dates from their ISO text).
+ */
+export const taskSchema = z.object({
+  assignmentId: z.string(),
+  protocol: protocolSchema,
+  systemPrompt: z.string().nullable(),
+  turns: z.array(z.object({ role: z.enum(["USER", "ASSISTANT"]), content: z.string() })),
+  left: z.string(),
+  right: z.string(),
+  riskCategory: z.string().nullable(),
+  batchName: z.string(),
+  roundName: z.string(),
+  expiresAt: z.coerce.date(),
+});
+export type Task = z.output<typeof taskSchema>;
 
 export type Progress = { doneToday: number; waiting: number };
 
-export type SubmitResult = { comparisonId: string; undoUntil: Date; next: Task | null };
+/** What a taken submission answers: the comparison, until when it can be taken back, and the next pair. */
+export const submitResultSchema = z.object({
+  comparisonId: z.string(),
+  undoUntil: z.coerce.date(),
+  next: taskSchema.nullable(),
+});
+export type SubmitResult = z.output<typeof submitResultSchema>;
 
 /** The reason a skip without one is stored with (the review queue and exports leave such skips out). */
 export const NO_SKIP_REASON = "No reason given";

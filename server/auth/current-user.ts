@@ -2,7 +2,6 @@
 // goes through here, so a role change or deactivation applies to the very next request.
 import "server-only";
 import type { Role } from "@prisma/client";
-import { headers } from "next/headers";
 import { pgPool } from "../db/prisma";
 import { sessionUserId } from "./session-token";
 
@@ -22,12 +21,16 @@ export async function userById(id: string | undefined): Promise<CurrentUser | nu
 }
 
 /** The user of a request, from its session cookie. */
-export async function userFromRequestHeaders(requestHeaders: Headers): Promise<CurrentUser | null> {
+export async function userFromRequestHeaders(requestHeaders: { get(name: string): string | null }): Promise<CurrentUser | null> {
   const id = await sessionUserId(requestHeaders.get("cookie"));
   return id ? userById(id) : null;
 }
 
-/** The user of the request being rendered (server components). */
+/**
+ * The user of the request being rendered (server components). next/headers is loaded here, not
+ * at the top: the web server's own routes import this module outside Next.js's request context.
+ */
 export async function currentUser(): Promise<CurrentUser | null> {
+  const { headers } = await import("next/headers");
   return userFromRequestHeaders(await headers());
 }

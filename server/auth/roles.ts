@@ -22,3 +22,8 @@ export type Area = keyof typeof areaRoles;
 export function mayEnter(role: Role, area: Area): boolean {
   return (areaRoles[area] as readonly Role[]).includes(role);
 }
+
+/** Why a role may not use an area (the message every transport sends), or null when it may. */
+export function areaRefusal(role: Role, area: Area): string | null {
+  return mayEnter(role, area) ? null : `This needs the ${(areaRoles[area] as readonly Role[]).join(" or ")} role; you are ${role}.`;
+}

@@ -10,8 +10,11 @@ import { config } from "../config/config";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
+/** What the rule reads of a request: a web Request, or a Node request seen through server/http/node-request.ts. */
+export type RequestLike = { method: string; url: string; headers: { get(name: string): string | null } };
+
 /** The hosts this app answers as: the request's own Host (and a proxy's X-Forwarded-Host), and NEXTAUTH_URL's. */
-function ownHosts(request: Request, env: Record<string, string | undefined>): Set<string> {
+function ownHosts(request: RequestLike, env: Record<string, string | undefined>): Set<string> {
   const hosts = new Set<string>();
   const add = (host: string | null | undefined) => host && hosts.add(host.trim().toLowerCase());
   add(request.headers.get("host"));
@@ -29,7 +32,7 @@ function ownHosts(request: Request, env: Record<string, string | undefined>): Se
 }
 
 /** Why a state-changing, cookie-authenticated request is refused as cross-site, or null when it may go on. */
-export function crossSiteRefusal(request: Request, env: Record<string, string | undefined> = process.env): string | null {
+export function crossSiteRefusal(request: RequestLike, env: Record<string, string | undefined> = process.env): string | null {
   if (SAFE_METHODS.has(request.method.toUpperCase())) return null;
   if (request.headers.get("authorization")?.startsWith("Bearer ")) return null;
   const site = request.headers.get("sec-fetch-site");

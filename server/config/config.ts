@@ -87,18 +87,32 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** The last parse, by the values it was parsed from: config() is read on every request. */
+let lastParse: { key: string; config: Config } | null = null;
+
 /**
- * The configuration from `env` (default: the process's). An empty value counts as unset. Parsed on
- * every call, so a test or a launcher that changes the environment is seen at once.
+ * The configuration from `env` (default: the process's). An empty value counts as unset. Read
+ * afresh on every call, so a test or a launcher that changes the environment is seen at once; the
+ * schema runs again only when a value differs from the last call's.
  */
 export function config(env: Env = process.env): Config {
   const present: Env = {};
+  let key = "";
   for (const name of CONFIG_VARIABLES) {
     const value = env[name];
-    if (value !== undefined && value.trim() !== "") present[name] = value.trim();
+    if (value !== undefined && value.trim() !== "") {
+      present[name] = value.trim();
+      key += `${name}=${present[name]}\0`;
+    }
   }
+  if (lastParse?.key === key) return lastParse.config;
   const parsed = configSchema.safeParse(present);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    // Callers share the object, so nobody may change it under the others.
+    for (const value of Object.values(parsed.data)) if (Array.isArray(value)) Object.freeze(value);
+    lastParse = { key, config: Object.freeze(parsed.data) };
+    return lastParse.config;
+  }
   const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])}=${JSON.stringify(present[String(issue.path[0])])}: ${issue.message}`);
   throw new ConfigError(`Bad configuration: ${problems.join("; ")}.`);
 }

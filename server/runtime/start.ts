@@ -100,7 +100,7 @@ async function main() {
     });
     children.push(child);
   };
-  launch("web", [path.join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", String(port), "-H", host]);
+  launch("web", ["--import", "tsx", path.join(root, "server", "runtime", "web-server.ts"), String(port), host]);
   launch("worker", ["--import", "tsx", path.join(root, "workers", "main.ts")]);
   fs.writeFileSync(runtimeFile, JSON.stringify({ databaseUrl: database.url, port, pid: process.pid }, null, 2), { mode: 0o600 });
   console.log(`Preference Studio on http://localhost:${port} (Ctrl-C stops web, worker and database).`);

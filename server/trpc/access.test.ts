@@ -4,6 +4,8 @@
 // that fails for every role does not pass as "allowed". A procedure or route without a line
 // there fails this test.
 import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Role } from "@prisma/client";
@@ -14,6 +16,8 @@ import { stopJobProducer } from "../jobs/job-queue";
 import { callerFor, makeUser } from "../testing/fixtures";
 import { sessionCookieFor } from "../testing/session-cookie";
 import { NO_WORKER } from "../health/health";
+import { ownRoutes } from "../runtime/own-routes";
+import { makeBatch } from "../testing/batches";
 import { type Access, procedureAccess, routeAccess } from "./access";
 import { appRouter } from "./root";
 
@@ -128,13 +132,53 @@ const requests: Record<string, (headers: Headers) => Request> = {
     new Request("http://localhost/api/import/upload?fileName=p.jsonl", { method: "POST", headers, body: '{"prompt": "Access?"}\n', duplex: "half" } as RequestInit),
 };
 
+/**
+ * The web server's own routes (server/runtime/own-routes.ts), each on a real HTTP server as the web
+ * server mounts it, with a request it can act on for the user.
+ */
+const ownRouteRequests: Record<string, (user: CurrentUser | null) => Promise<unknown>> = {
+  "POST /api/annotate/submit": async (user) => {
+    // A pair leased to the user where the role may annotate, so an allowed call is a saved label.
+    const leased = user && expectedAllowed(routeAccess["POST /api/annotate/submit"]!, user.role) ? await leaseOnePair(user) : null;
+    return { assignmentId: leased ?? "no-such-assignment", pick: "LEFT", strength: "BETTER", timeOnTaskMs: 1_000 };
+  },
+};
+
+async function leaseOnePair(user: CurrentUser): Promise<string> {
+  await makeBatch({ pairs: 1 });
+  const task = await callerFor(user).annotate.current();
+  if (!task) throw new Error("no pair to lease");
+  return task.assignmentId;
+}
+
+async function ownRouteResponse(route: string, user: CurrentUser | null): Promise<Response> {
+  const [method, pathname] = route.split(" ") as [string, string];
+  const handler = ownRoutes.get(pathname)!;
+  const server = http.createServer((req, res) => void handler(req, res));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (user) headers.cookie = await sessionCookieFor(user.id);
+    const body = JSON.stringify(await ownRouteRequests[route]!(user));
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${pathname}`, { method, headers, body });
+    // Read here, while the server is up.
+    return new Response(await response.arrayBuffer(), { status: response.status, headers: response.headers });
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
 async function routeOutcome(route: string, user: CurrentUser | null): Promise<{ outcome: Outcome; body: unknown }> {
   const [method, pathname] = route.split(" ") as [string, string];
-  const handler = (await routeModules[pathname]!())[method] as Handler;
-  const headers = new Headers(user ? { cookie: await sessionCookieFor(user.id) } : {});
   let response: Response;
   try {
-    response = await handler(requests[route]!(headers));
+    if (ownRoutes.has(pathname)) response = await ownRouteResponse(route, user);
+    else {
+      const handler = (await routeModules[pathname]!())[method] as Handler;
+      const headers = new Headers(user ? { cookie: await sessionCookieFor(user.id) } : {});
+      response = await handler(requests[route]!(headers));
+    }
   } catch (error) {
     return { outcome: `failed: ${String(error)}`, body: null };
   }
@@ -147,7 +191,7 @@ async function routeOutcome(route: string, user: CurrentUser | null): Promise<{ 
 }
 
 describe("authorization table: route handlers", () => {
-  it("has a line for every handler under app/api that is not next-auth's or tRPC's", async () => {
+  it("has a line for every handler under app/api that is not next-auth's or tRPC's, and for the web server's own routes", async () => {
     const found: string[] = [];
     const walk = (dir: string) => {
       for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -164,6 +208,7 @@ describe("authorization table: route handlers", () => {
       const module = (await import(file)) as Record<string, unknown>;
       for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) if (typeof module[method] === "function") routes.push(`${method} ${pathname}`);
     }
+    for (const pathname of ownRoutes.keys()) routes.push(`POST ${pathname}`);
     expect(routes.sort()).toEqual(Object.keys(routeAccess).sort());
   });
 

@@ -83,10 +83,12 @@ export const procedureAccess: Record<string, Access> = {
   "review.markPromptBad": ["RESEARCHER", "ADMIN"],
 };
 
-/** The route handlers under app/api that take a session cookie or an API token (next-auth's own excepted). */
+/** The route handlers under app/api that take a session cookie or an API token (next-auth's own excepted), and the web server's own routes. */
 export const routeAccess: Record<string, Access> = {
   "GET /api/health": "public", // up or down for anyone; the details for admins only
   "GET /api/export": ["RESEARCHER", "ADMIN"],
   "POST /api/import": ["ADMIN"],
   "POST /api/import/upload": ["ADMIN"],
+  // Served by the web server itself, ahead of Next.js (server/runtime/own-routes.ts).
+  "POST /api/annotate/submit": ["ANNOTATOR", "ADMIN"],
 };

@@ -5,11 +5,10 @@
  * 3. the procedure bases, one per role area. Every procedure is built from one of them, and
  *    server/trpc/access.ts declares which roles each procedure admits (checked by a test).
  */
-import type { Role } from "@prisma/client";
 import { initTRPC, TRPCError } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
-import { type Area, areaRoles, mayEnter } from "../auth/roles";
+import { type Area, areaRefusal } from "../auth/roles";
 import { type CurrentUser, userFromRequestHeaders } from "../auth/current-user";
 import { prisma } from "../db/prisma";
 import { DomainError, type RefusalKind } from "../errors/domain-error";
@@ -76,12 +75,8 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 
 function areaProcedure(area: Area) {
   return authedProcedure.use(({ ctx, next }) => {
-    if (!mayEnter(ctx.user.role, area)) {
-      throw new TRPCError({
-        code: "FORBIDDEN",
-        message: `This needs the ${(areaRoles[area] as readonly Role[]).join(" or ")} role; you are ${ctx.user.role}.`,
-      });
-    }
+    const refusal = areaRefusal(ctx.user.role, area);
+    if (refusal) throw new TRPCError({ code: "FORBIDDEN", message: refusal });
     return next({ ctx });
   });
 }

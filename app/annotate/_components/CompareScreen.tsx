@@ -1,6 +1,6 @@
 "use client";
 // The annotator's compare screen: the leased pair (annotate.current), the judgement, and the
-// actions. Every action's result carries the next pair, which is written straight into the
+// actions (the submit through its own endpoint, submit-request.ts; the rest through tRPC). Every action's result carries the next pair, which is written straight into the
 // annotate.current cache: no refetch, no reload, one round trip from Enter to the next pair.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
@@ -10,6 +10,7 @@ import { useTRPC } from "../../_trpc/client";
 import { GuidelinesPanel } from "./GuidelinesPanel";
 import { HelpOverlay } from "./HelpOverlay";
 import { ProgressLine } from "./ProgressLine";
+import { postSubmit } from "./submit-request";
 import { type JudgementValues, type SubmitValues, TaskView } from "./TaskView";
 import { UndoToast } from "./UndoToast";
 import { useCompareKeyboard } from "./useCompareKeyboard";
@@ -113,28 +114,27 @@ export function CompareScreen() {
   };
   const onError = (err: { message: string }) => setError(err.message);
 
-  const submit = useMutation(
-    trpc.annotate.submit.mutationOptions({
-      onMutate: beforeAction,
-      onSuccess: (result, input) => {
-        showTask(result.next);
-        lastSubmitted.current = {
-          assignmentId: input.assignmentId,
-          comparisonId: result.comparisonId,
-          values: {
-            pick: input.pick,
-            strength: input.strength,
-            safetyLabel: input.safetyLabel ?? null,
-            comment: input.comment ?? null,
-          },
-        };
-        setUndoable({ comparisonId: result.comparisonId, until: result.undoUntil });
-        setRestore(null);
-        countDone(true);
-      },
-      onError,
-    }),
-  );
+  const submit = useMutation({
+    mutationFn: postSubmit,
+    onMutate: beforeAction,
+    onSuccess: (result, input) => {
+      showTask(result.next);
+      lastSubmitted.current = {
+        assignmentId: input.assignmentId,
+        comparisonId: result.comparisonId,
+        values: {
+          pick: input.pick,
+          strength: input.strength,
+          safetyLabel: input.safetyLabel ?? null,
+          comment: input.comment ?? null,
+        },
+      };
+      setUndoable({ comparisonId: result.comparisonId, until: result.undoUntil });
+      setRestore(null);
+      countDone(true);
+    },
+    onError,
+  });
   // Skip and flag both give the pair back and bring the next one.
   const giveBack = {
     onMutate: beforeAction,

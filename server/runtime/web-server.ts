@@ -1,0 +1,51 @@
+// The web process (`npm start` runs it): Node's HTTP server, with Next.js serving every page and
+// API route, and the few endpoints of own-routes.ts served ahead of it (requests so frequent that
+// Next.js's per-request work, routing, web streams and tRPC, would be most of their cost; today
+// the compare screen's submit, server/annotation/submit-endpoint.ts).
+// Arguments: the port and the host to listen on.
+import http from "node:http";
+import next from "next";
+import { ownRoutes, pathOf } from "./own-routes";
+
+async function main() {
+  const [portArgument, host = "0.0.0.0"] = process.argv.slice(2);
+  const port = Number(portArgument);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`web-server: the port must be a number from 1 to 65535, not "${portArgument}".`);
+
+  const app = next({ dev: false, dir: process.cwd(), hostname: host, port });
+  await app.prepare();
+  const nextHandler = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    const own = ownRoutes.get(pathOf(req.url));
+    const served = own ? own(req, res) : nextHandler(req, res);
+    served.catch((error: unknown) => {
+      console.error(`Failed to handle ${req.method} ${req.url}:`, error);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end("Internal Server Error");
+    });
+  });
+  server.on("upgrade", (req, socket, head) => void app.getUpgradeHandler()(req, socket, head));
+
+  let closing = false;
+  const close = () => {
+    if (closing) return;
+    closing = true;
+    // Requests in flight finish; idle keep-alive connections are closed at once.
+    server.close(() => void app.close().finally(() => process.exit(0)));
+    server.closeIdleConnections();
+  };
+  process.on("SIGTERM", close);
+  process.on("SIGINT", close);
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, resolve);
+  });
+  console.log(`Web server listening on ${host}:${port}.`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
