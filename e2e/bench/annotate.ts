@@ -25,6 +25,7 @@ import pg from "pg";
 import { Pool } from "undici";
 import { SUBMIT_PATH } from "../../server/annotation/annotation.schema";
 import { SUBMIT_AND_LEASE_NEXT } from "../../server/annotation/submit";
+import { USER_BY_ID } from "../../server/auth/current-user";
 import { hashPassword } from "../../server/auth/password";
 import { LEASE_AND_LOAD, LEASE_SECONDS } from "../../server/queue/lease";
 import { type AppInstance, startApp } from "./app-instance";
@@ -326,7 +327,7 @@ function baseline(databaseUrl: string) {
     let completed = 0;
     let task = (await pool.query(LEASE_AND_LOAD, [id, LEASE_SECONDS])).rows[0] as NonNullable<Task> | undefined;
     while (task?.assignmentId && performance.now() < end) {
-      await pool.query(`SELECT id, email, name, role::text AS role FROM "User" WHERE id = $1 AND "deactivatedAt" IS NULL`, [id]);
+      await pool.query(USER_BY_ID, [id]);
       const a = answer(task);
       task = (
         await pool.query(SUBMIT_AND_LEASE_NEXT, [a.assignmentId, id, a.pick, a.strength, a.safetyLabel, a.timeOnTaskMs, a.comment, LEASE_SECONDS])

@@ -24,10 +24,13 @@ export const SUBMIT = `
 
 /**
  * The same with $8 lease seconds, and the annotator's next task in the same call and transaction
- * (manual_submit_and_lease_next): what a submission that is taken costs, one round trip.
+ * (manual_submit_and_lease_next): what a submission that is taken costs, one round trip. A named
+ * statement, so each connection parses and plans it once.
  */
-export const SUBMIT_AND_LEASE_NEXT = `
-  SELECT * FROM manual_submit_and_lease_next($1, $2, $3, $4::"Strength", $5::"SafetyLabel", $6::int, $7, $8::int)`;
+export const SUBMIT_AND_LEASE_NEXT = {
+  name: "submit_and_lease_next",
+  text: `SELECT * FROM manual_submit_and_lease_next($1, $2, $3, $4::"Strength", $5::"SafetyLabel", $6::int, $7, $8::int)`,
+};
 
 type SubmittedRow = TaskRow & { comparison_id: string; created_at: Date };
 
