@@ -75,7 +75,9 @@ export function watchJobDetail(db: Db, jobId: string, signal?: AbortSignal): Asy
       const row = await db.job.findUnique({ where: { id: jobId }, include: { createdBy: { select: { name: true, email: true } } } });
       if (!row) throw refuse("not-found", `No job ${jobId}.`);
       const { parameters: _parameters, ...state } = row;
-      const recent = changes.what.has("log")
+      // The last update reads the log whatever the batch says: a job's final lines commit with
+      // its final status, and their notice may come in a batch after the one that ends the stream.
+      const recent = changes.what.has("log") || jobHasEnded(row.status)
         ? await db.jobLogLine.findMany({ where: { jobId, id: { gt: lastLogId - LATE_LINE_WINDOW } }, orderBy: { id: "asc" }, take: LOG_LIMIT })
         : [];
       const lines = recent.filter((line) => !sent.has(line.id));

@@ -31,9 +31,11 @@ async function main() {
   const close = () => {
     if (closing) return;
     closing = true;
-    // Requests in flight finish; idle keep-alive connections are closed at once.
+    // Requests in flight finish; idle keep-alive connections are closed at once, and open
+    // streams (job updates) after a grace period.
     server.close(() => void app.close().finally(() => process.exit(0)));
     server.closeIdleConnections();
+    setTimeout(() => server.closeAllConnections(), 3_000).unref();
   };
   process.on("SIGTERM", close);
   process.on("SIGINT", close);
