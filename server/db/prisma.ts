@@ -19,6 +19,12 @@ function createPool() {
   return new pg.Pool({
     connectionString,
     max: DATABASE_POOL_SIZE,
+    // Connections are kept once opened. pg's default closes one after 10 s idle, and the next
+    // burst paid for new backends, each planning the queue's functions afresh: the annotate
+    // bench's open load showed it as its slowest second, about 10 s after the warm-up.
+    idleTimeoutMillis: 0,
+    // An idle connection does not keep a script's process alive.
+    allowExitOnIdle: true,
     types: { getTypeParser: ((oid: number, format?: "text" | "binary") => (oid === TIMESTAMP_OID && format !== "binary" ? utcTimestamp : pg.types.getTypeParser(oid, format))) as typeof pg.types.getTypeParser },
   });
 }
