@@ -2,10 +2,11 @@
 // judgement and answers with the saved comparison and the annotator's next pair (SubmitResult,
 // as JSON). It is served by the web process's own HTTP server ahead of Next.js
 // (server/runtime/web-server.ts): the request every annotation makes pays for a cookie check, a
-// role check, a zod parse and one database call, not for Next.js's routing, web streams and tRPC
-// (the annotation benchmark's profile put those at most of the web process's time per
-// annotation). Everything else about it is the tRPC procedure annotate.submit's: the same
-// session, the same role rule, the same input schema and the same domain function.
+// role check, a zod parse and two database calls (the user, then the submit), not for Next.js's
+// routing, web streams and tRPC (the annotation benchmark's profile put those at most of the web
+// process's time per annotation). Everything else about it is the tRPC procedure
+// annotate.submit's: the same session, the same role rule, the same input schema and the same
+// domain function.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { userFromRequestHeaders } from "../auth/current-user";
 import { areaRefusal } from "../auth/roles";

@@ -1,6 +1,7 @@
 "use client";
 // The annotator's compare screen: the leased pair (annotate.current), the judgement, and the
-// actions (the submit through its own endpoint, submit-request.ts; the rest through tRPC). Every action's result carries the next pair, which is written straight into the
+// actions (the submit through its own endpoint, submit-request.ts; the rest through tRPC).
+// Every action's result carries the next pair, which is written straight into the
 // annotate.current cache: no refetch, no reload, one round trip from Enter to the next pair.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
