@@ -21,7 +21,9 @@ async function main() {
     const served = own ? own(req, res) : nextHandler(req, res);
     served.catch((error: unknown) => {
       console.error(`Failed to handle ${req.method} ${req.url}:`, error);
-      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      // Part of an answer already sent cannot be followed by an error page: cut the connection.
+      if (res.headersSent) return res.destroy();
+      res.writeHead(500, { "content-type": "text/plain" });
       res.end("Internal Server Error");
     });
   });
