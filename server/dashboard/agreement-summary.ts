@@ -5,14 +5,15 @@
 //
 // The coefficients depend on a pair only through how many of its labels fall on each point,
 // so PostgreSQL hands over pairs grouped by those counts (a few hundred rows at most, however
-// many labels): from the pair-configuration tally, or under a date filter grouped from the
-// labels in range. No label is loaded into Node.
+// many labels): from the pair-configuration tally, or under a date filter from the pairs of
+// one day by day and configuration, and the pairs spread over several days by their labels per
+// day. No label is loaded into Node.
 import { type AgreementReport, agreementReportOfCounts, type CountsRow } from "../agreement/coefficients";
 import { BINARY_SCALE_SIZE, PREFERENCE_SCALE_SIZE, preferenceScalePoint, type Side, type Strength } from "../agreement/scale";
 import type { DbOrTx } from "../db/types";
 import type { DashboardFilters } from "./stats.schema";
 import { type Reading, selection } from "./stats";
-import { configCounts, readTallies, TALLIES_READY, tallyConditions } from "./tallies";
+import { configCounts, readTallies, TALLIES_READY, talliesAnswer, tallyConditions } from "./tallies";
 
 export type Label = { pairId: string; protocol: "HELPFULNESS" | "SAFETY"; chosen: Side; strength: Strength };
 
@@ -79,21 +80,9 @@ export function summariseAgreement(labels: Label[]): ProtocolAgreement[] {
 }
 
 export async function agreementSummary(db: DbOrTx, filters: DashboardFilters = {}, how?: Reading): Promise<ProtocolAgreement[]> {
-  // The pair configurations have no days: under a date filter the labels in range are grouped.
-  const dated = !!(filters.from || filters.to);
-  if (how === "tallies" && dated) throw new Error("The pair configurations have no days: a date filter is read by scan.");
+  if (how === "tallies" && !talliesAnswer(filters)) throw new Error("The tallies count whole UTC days: from/to must be midnights.");
   let rows: { protocol: ProtocolAgreement["protocol"]; config: string; pairs: number }[];
-  if ((how ?? (dated ? "scan" : "tallies")) === "tallies") {
-    rows = await readTallies(
-      db,
-      () => db.$queryRaw`
-        SELECT t.protocol::text AS protocol, t.config, sum(t.pairs)::int AS pairs
-        FROM "DashboardPairConfig" t
-        WHERE ${TALLIES_READY} AND ${tallyConditions(filters, { days: false })}
-        GROUP BY t.protocol, t.config
-        HAVING sum(t.pairs) > 0`,
-    );
-  } else {
+  if ((how ?? (talliesAnswer(filters) ? "tallies" : "scan")) === "scan") {
     // Each pair's labels within the selection, counted per point in one number (the tally's
     // encoding), then pairs grouped by it.
     rows = await db.$queryRaw`
@@ -103,7 +92,35 @@ export async function agreementSummary(db: DbOrTx, filters: DashboardFilters = {
             GROUP BY c."pairId", pr.protocol
             HAVING count(*) >= 2) x
       GROUP BY 1, 2`;
+  } else if (filters.from || filters.to) {
+    // The pairs whose labels all fall on one day, counted by that day; the pairs spread over
+    // several days, each from its labels on the days in range.
+    const inRange = (alias: string) => tallyConditions(filters, { days: true, alias });
+    rows = await readTallies(
+      db,
+      () => db.$queryRaw`
+        SELECT y.protocol::text AS protocol, y.config::text AS config, sum(y.pairs)::int AS pairs
+        FROM (SELECT t.protocol, t.config, t.pairs FROM "DashboardDayPairConfig" t WHERE ${inRange("t")}
+              UNION ALL
+              SELECT d.protocol, sum(d.config), 1
+              FROM "DashboardPairDay" d
+              WHERE d.spread AND ${inRange("d")}
+              GROUP BY d."pairId", d."importId", d.protocol
+              HAVING sum(d.labels) >= 2) y
+        WHERE ${TALLIES_READY}
+        GROUP BY 1, 2
+        HAVING sum(y.pairs) > 0`,
+    );
+  } else {
+    rows = await readTallies(
+      db,
+      () => db.$queryRaw`
+        SELECT t.protocol::text AS protocol, t.config, sum(t.pairs)::int AS pairs
+        FROM "DashboardPairConfig" t
+        WHERE ${TALLIES_READY} AND ${tallyConditions(filters, { days: false })}
+        GROUP BY t.protocol, t.config
+        HAVING sum(t.pairs) > 0`,
+    );
   }
   return summariseConfigurations(rows.map((r) => ({ protocol: r.protocol, counts: configCounts(r.config, PREFERENCE_SCALE_SIZE), pairs: r.pairs })));
 }
-

@@ -432,24 +432,12 @@ async function annotatorRowsFromTallies(db: DbOrTx, filters: DashboardFilters): 
 }
 
 /**
- * Each annotator's median time on task (percentile_cont(0.5): the mean of the two middle
- * values when their count is even) over the selection, as rows ("annotatorId", median).
- *
- * Without a date filter: the time-on-task tallies say in which bucket the middle ranks fall and
- * how many labels lie below it, and only that bucket's values are read: from the tally while
- * the bucket is small and the view narrowed to batches or a protocol, else the labels from the
- * index on (annotatorId, timeOnTaskMs), joined to their pairs only when the filter leaves out
- * some of that annotator's labels in the bucket. percentile_cont over the two middle values is the same arithmetic as over all of
- * them. Under a date filter (the tally has no days), over the labels in range.
- */
-/**
- * The medians CTE ("annotatorId", median) of the annotator table (after its counts CTE). A view
- * without dates keeps each annotator's median until their labels change (DashboardMedianCache,
- * against the count of their changes in every source): only the others are computed, and
- * saved with the count they were computed at.
+ * The medians CTE ("annotatorId", median) of the annotator table (after its counts CTE). Each
+ * annotator's median in a view is kept until their labels change (DashboardMedianCache, against
+ * the count of their changes in every source): only the others are computed, and saved with
+ * the count they were computed at. Rows of other views not saved for a day are dropped.
  */
 function mediansOf(filters: DashboardFilters): Prisma.Sql {
-  if (filters.from || filters.to) return Prisma.sql`medians AS (${medianTimeOnTask(filters)})`;
   const view = viewKey(filters);
   return Prisma.sql`
     changes AS (SELECT c."annotatorId", sum(c.changes)::int AS changes FROM "DashboardAnnotatorChanges" c GROUP BY c."annotatorId"),
@@ -459,16 +447,19 @@ function mediansOf(filters: DashboardFilters): Prisma.Sql {
       WHERE m.view = ${view}
     ),
     due AS (SELECT c."annotatorId" FROM counts c WHERE c."annotatorId" NOT IN (SELECT k."annotatorId" FROM cached k)),
-    computed AS MATERIALIZED (${medianTimeOnTask(filters, Prisma.sql`t."annotatorId" IN (SELECT d."annotatorId" FROM due d)`)}),
+    computed AS MATERIALIZED (${medianTimeOnTask(filters, Prisma.sql`t."annotatorId" = ANY (ARRAY(SELECT d."annotatorId" FROM due d))`)}),
     saved AS (
-      INSERT INTO "DashboardMedianCache" AS m ("annotatorId", view, changes, median)
-      SELECT p."annotatorId", ${view}, c.changes, p.median FROM computed p JOIN changes c ON c."annotatorId" = p."annotatorId"
-      ON CONFLICT ("annotatorId", view) DO UPDATE SET changes = excluded.changes, median = excluded.median
+      INSERT INTO "DashboardMedianCache" AS m ("annotatorId", view, changes, median, "savedAt")
+      SELECT p."annotatorId", ${view}, c.changes, p.median, now() FROM computed p JOIN changes c ON c."annotatorId" = p."annotatorId"
+      ON CONFLICT ("annotatorId", view) DO UPDATE SET changes = excluded.changes, median = excluded.median, "savedAt" = excluded."savedAt"
+    ),
+    expired AS (
+      DELETE FROM "DashboardMedianCache" m WHERE m."savedAt" < now() - interval '1 day' AND m.view <> ${view}
     ),
     medians AS (SELECT * FROM cached UNION ALL SELECT * FROM computed)`;
 }
 
-/** A view's filters (no dates) as one canonical string: the same view, the same string. */
+/** A view's filters as one canonical string: the same view, the same string. */
 function viewKey(filters: DashboardFilters): string {
   const { own, importedNames } = sourceSelection(filters.sources);
   const sorted = (values: string[] | undefined) => [...new Set(values ?? [])].sort();
@@ -478,25 +469,39 @@ function viewKey(filters: DashboardFilters): string {
     protocol: filters.protocol ?? null,
     team: own,
     imports: sorted(importedNames),
+    // Views without dates keep the keys they had before dates were kept.
+    ...(filters.from ? { from: filters.from.toISOString() } : {}),
+    ...(filters.to ? { to: filters.to.toISOString() } : {}),
   });
 }
 
+function dated(filters: DashboardFilters): boolean {
+  return !!(filters.from || filters.to);
+}
+
+/**
+ * Each annotator's median time on task (percentile_cont(0.5): the mean of the two middle
+ * values when their count is even) over the selection, as rows ("annotatorId", median).
+ *
+ * Mostly the time-on-task tallies say in which bucket the middle ranks fall and how many labels
+ * lie below it, and only that bucket's values are read (percentile_cont over the two middle
+ * values is the same arithmetic as over all of them):
+ * - no dates, not narrowed: each annotator's buckets over everything; the bucket's labels from
+ *   the index on (annotatorId, timeOnTaskMs);
+ * - no dates, narrowed to batches, rounds or a protocol: the buckets per batch and protocol;
+ *   the values kept in the tally while the bucket is small, else the labels of the bucket,
+ *   joined to their pairs only when the filter leaves out some of that annotator's labels in it;
+ * - dates (and perhaps a protocol): the buckets per day and protocol, and their values, or the
+ *   bucket's labels in range once a bucket is no longer listed;
+ * - dates and batches or rounds: the times per day, batch and protocol, all of them (the
+ *   buckets have no batch), or the labels in range once a row is no longer listed.
+ */
 function medianTimeOnTask(filters: DashboardFilters, only: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
-  if (filters.from || filters.to) {
-    return Prisma.sql`
-      SELECT c."annotatorId", percentile_cont(0.5) WITHIN GROUP (ORDER BY c."timeOnTaskMs")::float8 AS median
-      ${selection(filters, { prompt: !!filters.protocol, extra: [Prisma.sql`c."annotatorId" IS NOT NULL`] })}
-      GROUP BY c."annotatorId"`;
-  }
-  const narrowed = !!(filters.batchIds?.length || filters.roundIds?.length || filters.protocol);
+  const byBatch = !!(filters.batchIds?.length || filters.roundIds?.length);
+  if (dated(filters)) return byBatch ? medianOfDayBatchTimes(filters, only) : medianOfDayBuckets(filters, only);
+  const narrowed = byBatch || !!filters.protocol;
   // The buckets per batch are four of the annotator's buckets wide (manual_dashboard_cell_bucket).
-  const labelsOfBucket = narrowed
-    ? Prisma.sql`c."annotatorId" = w."annotatorId"
-        AND c."timeOnTaskMs" BETWEEN manual_dashboard_time_bucket_low((w.bucket * 4)::smallint) AND manual_dashboard_time_bucket_high((w.bucket * 4 + 3)::smallint)
-        AND manual_dashboard_cell_bucket(c."timeOnTaskMs") = w.bucket`
-    : Prisma.sql`c."annotatorId" = w."annotatorId"
-        AND c."timeOnTaskMs" BETWEEN manual_dashboard_time_bucket_low(w.bucket) AND manual_dashboard_time_bucket_high(w.bucket)
-        AND manual_dashboard_time_bucket(c."timeOnTaskMs") = w.bucket`;
+  const labelsOfBucket = narrowed ? labelsOfCellBucket : labelsOfAnnotatorBucket;
   // Narrowed to batches or a protocol, the buckets of those; else each annotator's buckets over
   // everything (a few rows an annotator), whose labels the index reads without their pairs.
   const buckets = narrowed
@@ -518,8 +523,97 @@ function medianTimeOnTask(filters: DashboardFilters, only: Prisma.Sql = Prisma.s
       WHERE ${tallySourceCondition(filters)} AND ${only}
       GROUP BY t."annotatorId", t.bucket
       HAVING sum(t.labels) > 0`;
+  return medianFromBuckets({
+    buckets,
+    whole: narrowed
+      ? Prisma.sql`r.n = (SELECT sum(a.labels) FROM "DashboardAnnotatorTimeOnTask" a
+                          WHERE a."annotatorId" = r."annotatorId" AND a.bucket BETWEEN r.bucket * 4 AND r.bucket * 4 + 3
+                            AND ${tallySourceCondition(filters, Prisma.raw("a"))})`
+      : Prisma.sql`true`,
+    listedValues: Prisma.sql`
+        SELECT u.ms
+        FROM "DashboardTimeOnTask" t CROSS JOIN unnest(t."timesOnTask") u(ms)
+        WHERE t."annotatorId" = w."annotatorId" AND t.bucket = w.bucket AND ${tallyConditions(filters, { days: false })}`,
+    wholeValues: Prisma.sql`
+        SELECT c."timeOnTaskMs" AS ms FROM "Comparison" c
+        WHERE ${labelsOfBucket} AND ${sourceCondition(filters.sources)}`,
+    selectedValues: Prisma.sql`
+        SELECT c."timeOnTaskMs" AS ms
+        ${selection(filters, { prompt: !!filters.protocol, extra: [labelsOfBucket] })}`,
+  });
+}
+
+/** The labels of annotator w's bucket w.bucket of DashboardAnnotatorTimeOnTask (alias c), through the index. */
+const labelsOfAnnotatorBucket = Prisma.sql`c."annotatorId" = w."annotatorId"
+        AND c."timeOnTaskMs" BETWEEN manual_dashboard_time_bucket_low(w.bucket) AND manual_dashboard_time_bucket_high(w.bucket)
+        AND manual_dashboard_time_bucket(c."timeOnTaskMs") = w.bucket`;
+
+/** The labels of annotator w's cell bucket w.bucket (four annotator buckets wide; alias c), through the index. */
+const labelsOfCellBucket = Prisma.sql`c."annotatorId" = w."annotatorId"
+        AND c."timeOnTaskMs" BETWEEN manual_dashboard_time_bucket_low((w.bucket * 4)::smallint) AND manual_dashboard_time_bucket_high((w.bucket * 4 + 3)::smallint)
+        AND manual_dashboard_cell_bucket(c."timeOnTaskMs") = w.bucket`;
+
+/** A dated view not narrowed to batches: the buckets per day and protocol (DashboardDayTimeOnTask). */
+function medianOfDayBuckets(filters: DashboardFilters, only: Prisma.Sql): Prisma.Sql {
+  const inView = tallyConditions(filters, { days: true });
+  return medianFromBuckets({
+    buckets: Prisma.sql`
+      SELECT t."annotatorId", t.bucket, sum(t.labels)::int AS n, bool_and(t."timesOnTask" IS NOT NULL) AS listed
+      FROM "DashboardDayTimeOnTask" t
+      WHERE ${inView} AND ${only}
+      GROUP BY t."annotatorId", t.bucket
+      HAVING sum(t.labels) > 0`,
+    whole: Prisma.sql`false`,
+    listedValues: Prisma.sql`
+        SELECT u.ms
+        FROM "DashboardDayTimeOnTask" t CROSS JOIN unnest(t."timesOnTask") u(ms)
+        WHERE t."annotatorId" = w."annotatorId" AND t.bucket = w.bucket AND ${inView}`,
+    wholeValues: Prisma.sql`SELECT NULL::int AS ms WHERE false`,
+    selectedValues: Prisma.sql`
+        SELECT c."timeOnTaskMs" AS ms
+        ${selection(filters, { prompt: !!filters.protocol, extra: [labelsOfCellBucket] })}`,
+  });
+}
+
+/**
+ * A dated view narrowed to batches or rounds: each annotator's times per day, batch and protocol
+ * (DashboardDayBatchTimes); an annotator with any of those no longer listed, from their labels
+ * in the selection.
+ */
+function medianOfDayBatchTimes(filters: DashboardFilters, only: Prisma.Sql): Prisma.Sql {
   return Prisma.sql`
-    WITH buckets AS (${buckets}),
+    WITH kept AS MATERIALIZED (
+      SELECT t."annotatorId", t."timesOnTask" FROM "DashboardDayBatchTimes" t
+      WHERE ${tallyConditions(filters, { days: true })} AND t.labels > 0 AND ${only}
+    ),
+    unlisted AS (SELECT DISTINCT k."annotatorId" FROM kept k WHERE k."timesOnTask" IS NULL),
+    times AS (
+      SELECT k."annotatorId", u.ms
+      FROM kept k CROSS JOIN unnest(k."timesOnTask") u(ms)
+      WHERE k."annotatorId" NOT IN (SELECT n."annotatorId" FROM unlisted n)
+      UNION ALL
+      SELECT c."annotatorId", c."timeOnTaskMs"
+      ${selection(filters, { prompt: !!filters.protocol, extra: [Prisma.sql`c."annotatorId" IN (SELECT n."annotatorId" FROM unlisted n)`] })}
+    )
+    SELECT v."annotatorId", percentile_cont(0.5) WITHIN GROUP (ORDER BY v.ms)::float8 AS median
+    FROM times v
+    GROUP BY v."annotatorId"`;
+}
+
+/**
+ * The median from buckets: `buckets` ("annotatorId", bucket, n, listed) in bucket order of time
+ * on task; then for the bucket(s) holding the two middle ranks, the values at those ranks, by
+ * one of three readings, each read only where it applies (all three select `ms`, may refer to
+ * w."annotatorId" and w.bucket, and are ordered and cut here):
+ * - `listedValues` where every tally row of the bucket still lists its values;
+ * - `wholeValues` where `whole` (over r, the ranked bucket) says the filter keeps every label of
+ *   that annotator in the bucket;
+ * - `selectedValues` else: the bucket's labels within the selection.
+ */
+function medianFromBuckets(parts: { buckets: Prisma.Sql; whole: Prisma.Sql; listedValues: Prisma.Sql; wholeValues: Prisma.Sql; selectedValues: Prisma.Sql }): Prisma.Sql {
+  const cut = Prisma.sql`ORDER BY 1 OFFSET w.offset_in_bucket LIMIT w.ranks`;
+  return Prisma.sql`
+    WITH buckets AS (${parts.buckets}),
     ranked AS (
       SELECT b.*, sum(b.n) OVER (PARTITION BY b."annotatorId" ORDER BY b.bucket) - b.n AS below,
              sum(b.n) OVER (PARTITION BY b."annotatorId") AS total
@@ -532,33 +626,16 @@ function medianTimeOnTask(filters: DashboardFilters, only: Prisma.Sql = Prisma.s
       SELECT r."annotatorId", r.bucket, r.listed,
              greatest((r.total - 1) / 2, r.below) - r.below AS offset_in_bucket,
              least(r.total / 2, r.below + r.n - 1) - greatest((r.total - 1) / 2, r.below) + 1 AS ranks,
-             ${
-               narrowed
-                 ? Prisma.sql`r.n = (SELECT sum(a.labels) FROM "DashboardAnnotatorTimeOnTask" a
-                                     WHERE a."annotatorId" = r."annotatorId" AND a.bucket BETWEEN r.bucket * 4 AND r.bucket * 4 + 3
-                                       AND ${tallySourceCondition(filters, Prisma.raw("a"))})`
-                 : Prisma.sql`true`
-             } AS whole
+             ${parts.whole} AS whole
       FROM ranked r
       WHERE (r.total - 1) / 2 < r.below + r.n AND r.total / 2 >= r.below
     )
-    -- The values at those ranks, by one of three readings, each read only where it applies.
     SELECT w."annotatorId", percentile_cont(0.5) WITHIN GROUP (ORDER BY v.ms)::float8 AS median
     FROM wanted w
     CROSS JOIN LATERAL unnest(CASE
-      WHEN w.listed THEN ARRAY(
-        SELECT u.ms
-        FROM "DashboardTimeOnTask" t CROSS JOIN unnest(t."timesOnTask") u(ms)
-        WHERE t."annotatorId" = w."annotatorId" AND t.bucket = w.bucket AND ${tallyConditions(filters, { days: false })}
-        ORDER BY u.ms OFFSET w.offset_in_bucket LIMIT w.ranks)
-      WHEN w.whole THEN ARRAY(
-        SELECT c."timeOnTaskMs" FROM "Comparison" c
-        WHERE ${labelsOfBucket} AND ${sourceCondition(filters.sources)}
-        ORDER BY c."timeOnTaskMs" OFFSET w.offset_in_bucket LIMIT w.ranks)
-      ELSE ARRAY(
-        SELECT c."timeOnTaskMs"
-        ${selection(filters, { prompt: !!filters.protocol, extra: [labelsOfBucket] })}
-        ORDER BY c."timeOnTaskMs" OFFSET w.offset_in_bucket LIMIT w.ranks)
+      WHEN w.listed THEN ARRAY(${parts.listedValues} ${cut})
+      WHEN w.whole THEN ARRAY(${parts.wholeValues} ${cut})
+      ELSE ARRAY(${parts.selectedValues} ${cut})
     END) v(ms)
     GROUP BY w."annotatorId"`;
 }

@@ -1,8 +1,9 @@
 // The tallies against the queries they replace, on seeded data: every statistic of the
 // dashboard read from the tallies equals the same statistic computed from the comparisons
 // (the scan queries, as they were before the tallies), under filters by batch, round,
-// protocol, source (imported datasets included) and day, after labels submitted and undone
-// through the annotation path, written in bulk, imported, changed and deleted. Agreement is
+// protocol, source (imported datasets included) and day (alone and with each of the others),
+// after labels submitted and undone through the annotation path, written in bulk, imported,
+// changed and deleted. Agreement is
 // also checked against the way it was computed before, from every label loaded into Node.
 import fs from "node:fs";
 import os from "node:os";
@@ -140,6 +141,10 @@ function filterSets(): [string, DashboardFilters][] {
     ["safety", { protocol: "SAFETY" }],
     ["whole days", { from: new Date("2026-03-02T00:00:00Z"), to: new Date("2026-03-04T00:00:00Z") }],
     ["from a day on, one batch", { from: new Date("2026-03-03T00:00:00Z"), batchIds: [s!.batch.id] }],
+    ["up to a day, safety", { to: new Date("2026-03-04T00:00:00Z"), protocol: "SAFETY" }],
+    ["one whole day, a round", { from: new Date("2026-03-03T00:00:00Z"), to: new Date("2026-03-04T00:00:00Z"), roundIds: [h!.round.id] }],
+    ["whole days, two batches, helpfulness", { from: new Date("2026-03-02T00:00:00Z"), to: new Date("2026-03-05T00:00:00Z"), batchIds: [h!.batch.id, x!.batch.id], protocol: "HELPFULNESS" }],
+    ["whole days, every source", { from: new Date("2026-03-01T00:00:00Z"), to: new Date("2026-03-04T00:00:00Z"), sources: [OWN_LABELS, "Anthropic/hh-rlhf", "raw-lab"] }],
     ["imported only", { sources: ["Anthropic/hh-rlhf"] }],
     ["team and raw import", { sources: [OWN_LABELS, "raw-lab"] }],
     ["every source, safety", { sources: [OWN_LABELS, "Anthropic/hh-rlhf", "raw-lab"], protocol: "SAFETY" }],
@@ -152,7 +157,7 @@ async function dashboard(filters: DashboardFilters, how: "tallies" | "scan") {
     overTime: await comparisonsOverTime(prisma, filters, how),
     distributions: await distributions(prisma, filters, how),
     annotators: await annotatorStats(prisma, filters, how),
-    agreement: await agreementSummary(prisma, filters, filters.from || filters.to ? "scan" : how),
+    agreement: await agreementSummary(prisma, filters, how),
   };
 }
 
@@ -195,6 +200,12 @@ beforeAll(async () => {
 
 describe("the tallies", () => {
   it("give every statistic the scan queries give, under every filter", async () => {
+    // The seeded labels of a pair fall on one day or several: both kinds are counted.
+    const [{ spread, oneDay }] = await prisma.$queryRaw<[{ spread: number; oneDay: number }]>`
+      SELECT (SELECT count(DISTINCT "pairId") FROM "DashboardPairDay" WHERE spread)::int AS spread,
+             (SELECT coalesce(sum(pairs), 0) FROM "DashboardDayPairConfig")::int AS "oneDay"`;
+    expect(spread).toBeGreaterThan(0);
+    expect(oneDay).toBeGreaterThan(0);
     await expectTalliesToMatch();
   }, 120_000);
 
@@ -210,8 +221,10 @@ describe("the tallies", () => {
     await prisma.user.delete({ where: { id: annotators[4]!.id } });
     await annotateThroughTheQueue(2);
     // Buckets that lost labels in bulk keep their counts only: their medians come from the labels.
-    const [{ unlisted }] = await prisma.$queryRaw<[{ unlisted: number }]>`SELECT count(*)::int AS unlisted FROM "DashboardTimeOnTask" WHERE "timesOnTask" IS NULL`;
-    expect(unlisted).toBeGreaterThan(0);
+    for (const table of ["DashboardTimeOnTask", "DashboardDayTimeOnTask", "DashboardDayBatchTimes"]) {
+      const [{ unlisted }] = await prisma.$queryRawUnsafe<[{ unlisted: number }]>(`SELECT count(*)::int AS unlisted FROM "${table}" WHERE "timesOnTask" IS NULL AND labels > 0`);
+      expect(unlisted, table).toBeGreaterThan(0);
+    }
     await expectTalliesToMatch();
   }, 120_000);
 
