@@ -25,10 +25,10 @@
 //
 // Where the numbers come from: the tallies the triggers keep (tallies.ts), read for any filter
 // whose from/to fall on UTC midnights (all the dashboard page sends); the median time on task
-// from the time-on-task tally and the labels of the one bucket that holds it, or, under a
-// date filter, from the labels in range. A from/to inside a day is answered by the scan
-// queries below (each statement over the comparisons of the selection, set-based), which are
-// also the tallies' definition: a test compares the two on seeded data.
+// from the time-on-task tallies (per batch, or per day) and the values of the one bucket that
+// holds it (medianTimeOnTask). A from/to inside a day is answered by the scan queries below
+// (each statement over the comparisons of the selection, set-based), which are also the
+// tallies' definition: a test compares the two on seeded data.
 import { Prisma } from "@prisma/client";
 import type { SafetyLabelValue, StrengthValue } from "../annotation/annotation.schema";
 import { SAFETY_LABEL_VALUES, STRENGTH_VALUES } from "../preferences/vocabulary";
@@ -331,13 +331,28 @@ type AnnotatorRow = Omit<AnnotatorStats, "perDay" | "goldAccuracy" | "agreementW
 
 /** Throughput, time on task, gold accuracy and agreement with others, per annotator (most comparisons first). */
 export async function annotatorStats(db: DbOrTx, filters: DashboardFilters = {}, how?: Reading): Promise<AnnotatorStats[]> {
-  const rows = reading(filters, how) === "tallies" ? await annotatorRowsFromTallies(db, filters) : await annotatorRowsByScan(db, filters);
+  const rows =
+    reading(filters, how) === "tallies" ? await annotatorRowsFromTallies(db, await withoutWholeRounds(db, filters)) : await annotatorRowsByScan(db, filters);
   return rows.map((r) => ({
     ...r,
     perDay: r.activeDays > 0 ? r.comparisons / r.activeDays : 0,
     goldAccuracy: share(r.goldCorrect, r.goldAnswered),
     agreementWithOthers: share(r.agreementMatched, r.agreementScored),
   }));
+}
+
+/**
+ * The filters without a round filter that keeps every batch there is (one round in the
+ * workspace, or every round chosen): the same view, read as one without rounds, whose tallies
+ * and medians need no batch.
+ */
+async function withoutWholeRounds(db: DbOrTx, filters: DashboardFilters): Promise<DashboardFilters> {
+  if (!filters.roundIds?.length) return filters;
+  const [{ every }] = await db.$queryRaw<[{ every: boolean }]>`
+    SELECT NOT EXISTS (SELECT 1 FROM "Batch" b WHERE b."roundId" NOT IN (${Prisma.join(filters.roundIds)})) AS every`;
+  if (!every) return filters;
+  const { roundIds: _kept, ...withoutRounds } = filters;
+  return withoutRounds;
 }
 
 async function annotatorRowsByScan(db: DbOrTx, filters: DashboardFilters): Promise<AnnotatorRow[]> {

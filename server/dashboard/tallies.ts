@@ -10,6 +10,12 @@
 //   (which bucket holds an annotator's median), with the bucket's values while it is small;
 //   the median is read from that bucket's values, or its labels when it is large.
 // - DashboardBatchPairs: pairs per batch, with the annotations they need and have.
+// - For views with dates (prisma/migrations/20261203010000_dashboard_days):
+//   DashboardDayPairConfig, the pairs whose labels all fall on one UTC day, by that day and
+//   configuration; DashboardPairDay, every pair's labels per day (`spread` when on several
+//   days: those are summed over the days in range, pair by pair); DashboardDayTimeOnTask, the
+//   time-on-task buckets per day and protocol, and DashboardDayBatchTimes, the times per day,
+//   batch and protocol (the medians of dated views).
 //
 // They answer every filter but one kind: a from/to that is not a UTC midnight (the dashboard
 // page only sends midnights). Such a filter is answered by the scan queries, restricted by it.
