@@ -104,7 +104,7 @@ export async function agreementSummary(db: DbOrTx, filters: DashboardFilters = {
               UNION ALL
               SELECT d.protocol, sum(d.config), 1
               FROM "DashboardPairDay" d
-              WHERE d.spread AND ${inRange("d")}
+              WHERE ${inRange("d")}
               GROUP BY d."pairId", d."importId", d.protocol
               HAVING sum(d.labels) >= 2) y
         WHERE ${TALLIES_READY}

@@ -209,7 +209,7 @@ describe("the tallies", () => {
   it("give every statistic the scan queries give, under every filter", async () => {
     // The seeded labels of a pair fall on one day or several: both kinds are counted.
     const [{ spread, oneDay }] = await prisma.$queryRaw<[{ spread: number; oneDay: number }]>`
-      SELECT (SELECT count(DISTINCT "pairId") FROM "DashboardPairDay" WHERE spread)::int AS spread,
+      SELECT (SELECT count(DISTINCT "pairId") FROM "DashboardPairDay")::int AS spread,
              (SELECT coalesce(sum(pairs), 0) FROM "DashboardDayPairConfig")::int AS "oneDay"`;
     expect(spread).toBeGreaterThan(0);
     expect(oneDay).toBeGreaterThan(0);
@@ -225,6 +225,11 @@ describe("the tallies", () => {
     await prisma.comparison.updateMany({ where: { pairId: { in: h!.pairIds.slice(12, 20) } }, data: { strength: "BETTER", chosen: "B" } });
     await prisma.comparison.updateMany({ where: { pairId: { in: h!.pairIds.slice(0, 20) } }, data: { reviewNote: "seen" } });
     await prisma.comparison.updateMany({ where: { pairId: s!.pairIds[4]! }, data: { createdAt: new Date("2026-03-05T23:59:59Z") } });
+    // One label edited alone, moved to another day: its pair's days change with it.
+    for (const pairId of [s!.pairIds[5]!, h!.pairIds[21]!]) {
+      const label = await prisma.comparison.findFirstOrThrow({ where: { pairId }, orderBy: { createdAt: "asc" } });
+      await prisma.comparison.update({ where: { id: label.id }, data: { createdAt: new Date("2026-03-04T12:00:00Z"), strength: "SLIGHTLY_BETTER", timeOnTaskMs: 777 } });
+    }
     await prisma.user.delete({ where: { id: annotators[4]!.id } });
     await annotateThroughTheQueue(2);
     // Buckets that lost labels in bulk keep their counts only: their medians come from the labels.

@@ -12,8 +12,8 @@
 // - DashboardBatchPairs: pairs per batch, with the annotations they need and have.
 // - For views with dates (prisma/migrations/20261203010000_dashboard_days):
 //   DashboardDayPairConfig, the pairs whose labels all fall on one UTC day, by that day and
-//   configuration; DashboardPairDay, every pair's labels per day (`spread` when on several
-//   days: those are summed over the days in range, pair by pair); DashboardDayTimeOnTask, the
+//   configuration; DashboardPairDay, the labels per day of the pairs spread over several days
+//   (summed over the days in range, pair by pair); DashboardDayTimeOnTask, the
 //   time-on-task buckets per day and protocol, and DashboardDayBatchTimes, the times per day,
 //   batch and protocol (the medians of dated views).
 //

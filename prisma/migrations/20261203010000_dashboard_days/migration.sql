@@ -1,14 +1,14 @@
 -- The dashboard's views with dates, from tallies instead of the labels in range:
 -- - agreement over a range is over each pair's labels in it: pairs whose labels all fall on one
---   day are counted by that day and their configuration (DashboardDayPairConfig); the others
---   ("spread" over several days) are read pair by pair from their labels per day
---   (DashboardPairDay), which every pair has;
+--   day are counted by that day and their configuration (DashboardDayPairConfig); the pairs
+--   spread over several days keep their labels per day (DashboardPairDay), read pair by pair;
 -- - an annotator's median over a range: their time-on-task buckets per day and protocol
 --   (DashboardDayTimeOnTask), or under batches or rounds their times per day, batch and
 --   protocol (DashboardDayBatchTimes).
--- Kept by triggers of their own beside the other tallies'. A change the other tallies cannot
--- follow (a pair gone or moved, a prompt's protocol changed) marks them all stale, and the
--- recount counts these too.
+-- Kept by triggers of their own beside the other tallies'; a pair's state is read from its
+-- labels (a few rows by the pair's index). A change the other tallies cannot follow (a pair
+-- gone or moved, a prompt's protocol changed) marks them all stale, and the recount counts
+-- these too.
 
 -- CreateTable
 CREATE TABLE "DashboardPairDay" (
@@ -19,7 +19,6 @@ CREATE TABLE "DashboardPairDay" (
     "protocol" "Protocol" NOT NULL,
     "labels" INTEGER NOT NULL,
     "config" DECIMAL(50,0) NOT NULL,
-    "spread" BOOLEAN NOT NULL DEFAULT false,
 
     CONSTRAINT "DashboardPairDay_pkey" PRIMARY KEY ("pairId","importId","day")
 );
@@ -63,24 +62,16 @@ CREATE TABLE "DashboardDayBatchTimes" (
     CONSTRAINT "DashboardDayBatchTimes_pkey" PRIMARY KEY ("annotatorId","importId","day","batchId","protocol")
 );
 
--- The spread pairs' days, for a range.
-CREATE INDEX "manual_dashboard_pair_day_spread" ON "DashboardPairDay" (day) WHERE spread;
+-- CreateIndex
+CREATE INDEX "DashboardPairDay_day_idx" ON "DashboardPairDay"("day");
 
 -- Rows are rewritten in place as labels come (room for the new versions on their own page).
-ALTER TABLE "DashboardPairDay" SET (fillfactor = 80);
 ALTER TABLE "DashboardDayPairConfig" SET (fillfactor = 70);
 ALTER TABLE "DashboardDayTimeOnTask" SET (fillfactor = 70);
 ALTER TABLE "DashboardDayBatchTimes" SET (fillfactor = 70);
 
--- A pair's days with labels (of one source): how many, their labels and configuration, and the
--- first of them.
-CREATE FUNCTION manual_dashboard_pair_days(p_pair TEXT, p_source TEXT, OUT days INTEGER, OUT labels INTEGER, OUT config NUMERIC, OUT day DATE)
-LANGUAGE sql STABLE AS $$
-  SELECT count(*)::int, coalesce(sum(d.labels), 0)::int, coalesce(sum(d.config), 0), min(d.day)
-  FROM "DashboardPairDay" d WHERE d."pairId" = p_pair AND d."importId" = p_source
-$$;
-
--- One label added or taken away (submit, undo): a few rows by key, planned once.
+-- One label added or taken away (submit, undo): the pair's labels of its source before and
+-- after it, and a few rows by key, planned once.
 CREATE FUNCTION manual_dashboard_day_label_changed(c "Comparison", sign INTEGER) RETURNS void LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan SET enable_nestloop = on AS $$
 DECLARE
@@ -88,41 +79,52 @@ DECLARE
   v_protocol "Protocol";
   v_source TEXT := coalesce(c."importId", '');
   v_day DATE := c."createdAt"::date;
+  v_unit NUMERIC := manual_dashboard_config_unit(c.chosen, c.strength);
   v_writer INTEGER := pg_backend_pid();
-  v_left INTEGER;
-  b RECORD;
-  a RECORD;
+  b_days INTEGER; b_labels INTEGER; b_config NUMERIC; b_day DATE;
+  a_days INTEGER; a_labels INTEGER; a_config NUMERIC; a_day DATE;
 BEGIN
-  -- The pair's row is locked (submit and undo hold it already), so its days are read as they
-  -- are: two labels of one pair are never counted from the same state.
+  -- The pair's row is locked (submit and undo hold it already), so its labels are read as they
+  -- are: two changes to one pair are never counted from the same state.
   SELECT p."batchId", pr.protocol INTO v_batch, v_protocol
   FROM "Pair" p JOIN "Prompt" pr ON pr.id = p."promptId" WHERE p.id = c."pairId" FOR NO KEY UPDATE OF p;
   IF NOT FOUND THEN
     -- The pair is gone: the other tallies' trigger has marked them all stale.
     RETURN;
   END IF;
-  SELECT * INTO b FROM manual_dashboard_pair_days(c."pairId", v_source);
-  INSERT INTO "DashboardPairDay" AS t ("pairId", "importId", day, "batchId", protocol, labels, config)
-  VALUES (c."pairId", v_source, v_day, v_batch, v_protocol, sign, sign * manual_dashboard_config_unit(c.chosen, c.strength))
-  ON CONFLICT ("pairId", "importId", day) DO UPDATE SET labels = t.labels + excluded.labels, config = t.config + excluded.config
-  RETURNING t.labels INTO v_left;
-  IF v_left <= 0 THEN
-    DELETE FROM "DashboardPairDay" t WHERE t."pairId" = c."pairId" AND t."importId" = v_source AND t.day = v_day;
-  END IF;
-  SELECT * INTO a FROM manual_dashboard_pair_days(c."pairId", v_source);
+  -- The pair's labels now (this one among them when added), and as they were. Taken away, the
+  -- label is not among them now even when its row is still there (an edit takes the old
+  -- version away and adds the new one, which has the same id).
+  SELECT count(DISTINCT x.day) FILTER (WHERE x.now), count(*) FILTER (WHERE x.now), coalesce(sum(x.unit) FILTER (WHERE x.now), 0),
+         min(x.day) FILTER (WHERE x.now),
+         count(DISTINCT x.day) FILTER (WHERE x.was), count(*) FILTER (WHERE x.was), coalesce(sum(x.unit) FILTER (WHERE x.was), 0),
+         min(x.day) FILTER (WHERE x.was)
+    INTO a_days, a_labels, a_config, a_day, b_days, b_labels, b_config, b_day
+    FROM (SELECT o."createdAt"::date AS day, manual_dashboard_config_unit(o.chosen, o.strength) AS unit,
+                 sign > 0 OR o.id <> c.id AS now, o.id <> c.id AS was
+          FROM "Comparison" o WHERE o."pairId" = c."pairId" AND o."importId" IS NOT DISTINCT FROM c."importId"
+          UNION ALL
+          SELECT v_day, v_unit, false, true WHERE sign < 0) x;
   -- The pair leaves its day's configuration and takes its new one, while it is on one day.
-  IF b.days = 1 AND b.labels >= 2 THEN
+  IF b_days = 1 AND b_labels >= 2 THEN
     INSERT INTO "DashboardDayPairConfig" AS t ("batchId", protocol, "importId", day, config, writer, pairs)
-    VALUES (v_batch, v_protocol, v_source, b.day, b.config, v_writer, -1)
+    VALUES (v_batch, v_protocol, v_source, b_day, b_config, v_writer, -1)
     ON CONFLICT ("batchId", protocol, "importId", day, config, writer) DO UPDATE SET pairs = t.pairs + excluded.pairs;
   END IF;
-  IF a.days = 1 AND a.labels >= 2 THEN
+  IF a_days = 1 AND a_labels >= 2 THEN
     INSERT INTO "DashboardDayPairConfig" AS t ("batchId", protocol, "importId", day, config, writer, pairs)
-    VALUES (v_batch, v_protocol, v_source, a.day, a.config, v_writer, 1)
+    VALUES (v_batch, v_protocol, v_source, a_day, a_config, v_writer, 1)
     ON CONFLICT ("batchId", protocol, "importId", day, config, writer) DO UPDATE SET pairs = t.pairs + excluded.pairs;
   END IF;
-  UPDATE "DashboardPairDay" t SET spread = a.days > 1
-  WHERE t."pairId" = c."pairId" AND t."importId" = v_source AND t.spread <> (a.days > 1);
+  -- A pair on several days keeps its labels per day.
+  IF b_days > 1 OR a_days > 1 THEN
+    DELETE FROM "DashboardPairDay" t WHERE t."pairId" = c."pairId" AND t."importId" = v_source;
+    INSERT INTO "DashboardPairDay" ("pairId", "importId", day, "batchId", protocol, labels, config)
+    SELECT c."pairId", v_source, o."createdAt"::date, v_batch, v_protocol, count(*), sum(manual_dashboard_config_unit(o.chosen, o.strength))
+    FROM "Comparison" o
+    WHERE a_days > 1 AND o."pairId" = c."pairId" AND o."importId" IS NOT DISTINCT FROM c."importId" AND (sign > 0 OR o.id <> c.id)
+    GROUP BY o."createdAt"::date;
+  END IF;
 
   IF c."annotatorId" IS NULL THEN
     RETURN;
@@ -154,81 +156,70 @@ BEGIN
 END;
 $$;
 
--- The statement for many label versions at once ({versions}: the labels' columns and s, +1 for
--- a version added and -1 for one taken away), planned for many rows (hash joins). The pairs'
--- days before the change are read from DashboardPairDay (the statement's snapshot) and after it
--- computed here; each row is written by one part of the statement only. A bucket that loses
--- labels this way (or grows past its limit) keeps its count only, and a median that lies in it
--- is read from the labels.
+-- The statement for many label versions at once ({versions}: every label of the pairs a change
+-- touches as it was before the change (was) and as it is after (now), as the other tallies'
+-- statement takes them), planned for many rows (hash joins). Only pairs with two labels or
+-- more, and only labels of annotators, are joined to their pairs. Each row is written by one
+-- part of the statement only. A bucket that loses labels this way (or grows past its limit)
+-- keeps its count only, and a median that lies in it is read from the labels.
 CREATE TEMPORARY TABLE dashboard_days_statement (sql TEXT NOT NULL);
 INSERT INTO dashboard_days_statement VALUES ($statement$
-  WITH v AS MATERIALIZED ({versions}),
-  x AS MATERIALIZED (
-    SELECT v.*, p."batchId", pr.protocol, coalesce(v."importId", '') AS source, v."createdAt"::date AS day
-    FROM v JOIN "Pair" p ON p.id = v."pairId" JOIN "Prompt" pr ON pr.id = p."promptId"
+  WITH v AS MATERIALIZED (
+    SELECT y.*, coalesce(y."importId", '') AS source, y."createdAt"::date AS day, manual_dashboard_config_unit(y.chosen, y.strength) AS unit,
+           y.now::int - y.was::int AS s
+    FROM ({versions}) y
   ),
-  delta AS MATERIALIZED (
-    SELECT "pairId", source, day, "batchId", protocol, sum(s)::int AS labels, sum(s * manual_dashboard_config_unit(chosen, strength)) AS config
-    FROM x
-    GROUP BY 1, 2, 3, 4, 5
+  states AS MATERIALIZED (
+    SELECT "pairId", source,
+           count(DISTINCT day) FILTER (WHERE was) AS b_days, count(*) FILTER (WHERE was) AS b_labels,
+           coalesce(sum(unit) FILTER (WHERE was), 0) AS b_config, min(day) FILTER (WHERE was) AS b_day,
+           count(DISTINCT day) FILTER (WHERE now) AS a_days, count(*) FILTER (WHERE now) AS a_labels,
+           coalesce(sum(unit) FILTER (WHERE now), 0) AS a_config, min(day) FILTER (WHERE now) AS a_day
+    FROM v
+    GROUP BY 1, 2
+    HAVING count(*) FILTER (WHERE was) >= 2 OR count(*) FILTER (WHERE now) >= 2
   ),
-  keys AS MATERIALIZED (SELECT DISTINCT "pairId", source, "batchId", protocol FROM delta),
-  before AS MATERIALIZED (
-    SELECT d."pairId", d."importId" AS source, d.day, d.labels, d.config
-    FROM "DashboardPairDay" d JOIN keys k ON k."pairId" = d."pairId" AND k.source = d."importId"
-  ),
-  after AS MATERIALIZED (
-    SELECT coalesce(b."pairId", dl."pairId") AS "pairId", coalesce(b.source, dl.source) AS source, coalesce(b.day, dl.day) AS day,
-           coalesce(b.labels, 0) + coalesce(dl.labels, 0) AS labels, coalesce(b.config, 0) + coalesce(dl.config, 0) AS config,
-           dl."pairId" IS NOT NULL AS changed
-    FROM before b FULL JOIN delta dl ON dl."pairId" = b."pairId" AND dl.source = b.source AND dl.day = b.day
-  ),
-  state_before AS MATERIALIZED (
-    SELECT "pairId", source, count(*) AS days, sum(labels) AS labels, sum(config) AS config, min(day) AS day
-    FROM before WHERE labels > 0 GROUP BY 1, 2
-  ),
-  state_after AS MATERIALIZED (
-    SELECT "pairId", source, count(*) AS days, sum(labels) AS labels, sum(config) AS config, min(day) AS day
-    FROM after WHERE labels > 0 GROUP BY 1, 2
+  pairs AS MATERIALIZED (
+    SELECT st.*, p."batchId", pr.protocol
+    FROM states st JOIN "Pair" p ON p.id = st."pairId" JOIN "Prompt" pr ON pr.id = p."promptId"
   ),
   day_configs AS (
     INSERT INTO "DashboardDayPairConfig" AS t ("batchId", protocol, "importId", day, config, writer, pairs)
-    SELECT k."batchId", k.protocol, k.source, y.day, y.config, {writer}, sum(y.d)
-    FROM (SELECT "pairId", source, day, config, -1 AS d FROM state_before WHERE days = 1 AND labels >= 2
+    SELECT "batchId", protocol, source, day, config, {writer}, sum(d)
+    FROM (SELECT "batchId", protocol, source, b_day AS day, b_config AS config, -1 AS d FROM pairs WHERE b_days = 1 AND b_labels >= 2
           UNION ALL
-          SELECT "pairId", source, day, config, 1 FROM state_after WHERE days = 1 AND labels >= 2) y
-    JOIN keys k ON k."pairId" = y."pairId" AND k.source = y.source
+          SELECT "batchId", protocol, source, a_day, a_config, 1 FROM pairs WHERE a_days = 1 AND a_labels >= 2) y
     GROUP BY 1, 2, 3, 4, 5
-    HAVING sum(y.d) <> 0
+    HAVING sum(d) <> 0
     ON CONFLICT ("batchId", protocol, "importId", day, config, writer) DO UPDATE SET pairs = t.pairs + excluded.pairs
   ),
-  pair_days AS (
-    INSERT INTO "DashboardPairDay" AS t ("pairId", "importId", day, "batchId", protocol, labels, config, spread)
-    SELECT dl."pairId", dl.source, dl.day, dl."batchId", dl.protocol, dl.labels, dl.config, coalesce(sa.days, 0) > 1
-    FROM delta dl
-    JOIN after a ON a."pairId" = dl."pairId" AND a.source = dl.source AND a.day = dl.day
-    LEFT JOIN state_after sa ON sa."pairId" = dl."pairId" AND sa.source = dl.source
-    WHERE a.labels > 0
-    ON CONFLICT ("pairId", "importId", day) DO UPDATE SET
-      labels = t.labels + excluded.labels, config = t.config + excluded.config, spread = excluded.spread
+  spread_now AS MATERIALIZED (
+    SELECT v."pairId", v.source, v.day, p."batchId", p.protocol, count(*)::int AS labels, sum(v.unit) AS config
+    FROM v JOIN pairs p ON p."pairId" = v."pairId" AND p.source = v.source
+    WHERE v.now AND p.a_days > 1
+    GROUP BY 1, 2, 3, 4, 5
   ),
-  emptied_days AS (
-    DELETE FROM "DashboardPairDay" t USING after a
-    WHERE a.changed AND a.labels <= 0 AND t."pairId" = a."pairId" AND t."importId" = a.source AND t.day = a.day
+  spread_written AS (
+    INSERT INTO "DashboardPairDay" AS t ("pairId", "importId", day, "batchId", protocol, labels, config)
+    SELECT * FROM spread_now
+    ON CONFLICT ("pairId", "importId", day) DO UPDATE SET labels = excluded.labels, config = excluded.config
   ),
-  other_days AS (
-    -- The days of those pairs that this change has no label on: whether the pair is spread now.
-    UPDATE "DashboardPairDay" t SET spread = coalesce(sa.days, 0) > 1
-    FROM after a LEFT JOIN state_after sa ON sa."pairId" = a."pairId" AND sa.source = a.source
-    WHERE NOT a.changed AND t."pairId" = a."pairId" AND t."importId" = a.source AND t.day = a.day
-      AND t.spread <> (coalesce(sa.days, 0) > 1)
+  spread_gone AS (
+    -- Days of spread pairs that no longer have a label, or pairs no longer spread.
+    DELETE FROM "DashboardPairDay" t USING pairs p
+    WHERE t."pairId" = p."pairId" AND t."importId" = p.source AND p.b_days > 1
+      AND NOT EXISTS (SELECT 1 FROM spread_now n WHERE n."pairId" = t."pairId" AND n.source = t."importId" AND n.day = t.day)
+  ),
+  timed AS MATERIALIZED (
+    SELECT v."annotatorId", v.source, v.day, v."timeOnTaskMs", v.s, p."batchId", pr.protocol
+    FROM v JOIN "Pair" p ON p.id = v."pairId" JOIN "Prompt" pr ON pr.id = p."promptId"
+    WHERE v.s <> 0 AND v."annotatorId" IS NOT NULL
   ),
   time_on_task AS (
     INSERT INTO "DashboardDayTimeOnTask" AS t ("annotatorId", "importId", bucket, day, protocol, labels, "timesOnTask")
     SELECT "annotatorId", source, manual_dashboard_cell_bucket("timeOnTaskMs"), day, protocol, sum(s),
            CASE WHEN bool_and(s > 0) AND count(*) <= 200 THEN array_agg("timeOnTaskMs") END
-    FROM x
-    WHERE "annotatorId" IS NOT NULL
+    FROM timed
     GROUP BY 1, 2, 3, 4, 5
     -- An edit that leaves a bucket's values as they were (a changed choice) changes nothing here.
     HAVING array_agg("timeOnTaskMs" ORDER BY "timeOnTaskMs") FILTER (WHERE s > 0)
@@ -240,8 +231,7 @@ INSERT INTO dashboard_days_statement VALUES ($statement$
   INSERT INTO "DashboardDayBatchTimes" AS t ("annotatorId", "importId", day, "batchId", protocol, labels, "timesOnTask")
   SELECT "annotatorId", source, day, "batchId", protocol, sum(s),
          CASE WHEN bool_and(s > 0) AND count(*) <= 1000 THEN array_agg("timeOnTaskMs") END
-  FROM x
-  WHERE "annotatorId" IS NOT NULL
+  FROM timed
   GROUP BY 1, 2, 3, 4, 5
   HAVING array_agg("timeOnTaskMs" ORDER BY "timeOnTaskMs") FILTER (WHERE s > 0)
          IS DISTINCT FROM array_agg("timeOnTaskMs" ORDER BY "timeOnTaskMs") FILTER (WHERE s < 0)
@@ -253,7 +243,12 @@ $statement$);
 DO $do$
 DECLARE
   statement TEXT := (SELECT sql FROM dashboard_days_statement);
-  columns TEXT := '%1$s."pairId", %1$s."annotatorId", %1$s."importId", %1$s.chosen, %1$s.strength, %1$s."timeOnTaskMs", %1$s."createdAt"';
+  columns TEXT := '%1$s.id, %1$s."pairId", %1$s."annotatorId", %1$s."importId", %1$s.chosen, %1$s.strength, %1$s."timeOnTaskMs", %1$s."createdAt"';
+  -- The labels of the pairs a change touches as they are now, and whether each was there before.
+  now_labels TEXT := format('SELECT %s, %%s AS was, true AS now FROM "Comparison" c %%s WHERE c."pairId" IN (%%s)', format(columns, 'c'));
+  old_labels TEXT := format('SELECT %s, true, false FROM old_rows o', format(columns, 'o'));
+  inserted TEXT := 'n.id IS NULL';
+  with_new TEXT := 'LEFT JOIN new_rows n ON n.id = c.id';
   trigger_function TEXT := $f$
     CREATE FUNCTION %I() RETURNS trigger LANGUAGE plpgsql SET enable_nestloop = off AS $body$
     BEGIN
@@ -266,20 +261,21 @@ DECLARE
 BEGIN
   EXECUTE format(trigger_function, 'manual_dashboard_days_inserted',
     format(one_row, 'new_rows', 'PERFORM manual_dashboard_day_label_changed(n, 1) FROM new_rows n;'),
-    replace(replace(statement, '{versions}', format('SELECT %s, 1 AS s FROM new_rows n', format(columns, 'n'))), '{writer}', 'pg_backend_pid()'));
+    replace(replace(statement, '{versions}', format(now_labels, inserted, with_new, 'SELECT "pairId" FROM new_rows')), '{writer}', 'pg_backend_pid()'));
   EXECUTE format(trigger_function, 'manual_dashboard_days_deleted',
     format(one_row, 'old_rows', 'PERFORM manual_dashboard_day_label_changed(o, -1) FROM old_rows o;'),
-    replace(replace(statement, '{versions}', format('SELECT %s, -1 AS s FROM old_rows o', format(columns, 'o'))), '{writer}', 'pg_backend_pid()'));
-  -- An edit is the label as it was taken away and as it is added; nothing to do when no column
-  -- counted here changed (a review's note, a comment).
+    replace(replace(statement, '{versions}', format(now_labels, 'true', '', 'SELECT "pairId" FROM old_rows') || ' UNION ALL ' || old_labels), '{writer}', 'pg_backend_pid()'));
+  -- An edit: the labels now (the edited ones as they are) and the edited ones as they were;
+  -- nothing to do when no column counted here changed (a review's note, a comment).
   EXECUTE format(trigger_function, 'manual_dashboard_days_updated',
     format($skip$IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (%s) IS DISTINCT FROM (%s)) THEN RETURN NULL; END IF;
       %s$skip$,
       format(columns, 'o'), format(columns, 'n'),
       format(one_row, 'new_rows', 'PERFORM manual_dashboard_day_label_changed(o, -1) FROM old_rows o; PERFORM manual_dashboard_day_label_changed(n, 1) FROM new_rows n;')),
     replace(replace(statement, '{versions}',
-      format('SELECT %s, -1 AS s FROM old_rows o UNION ALL SELECT %s, 1 FROM new_rows n', format(columns, 'o'), format(columns, 'n'))), '{writer}', 'pg_backend_pid()'));
-  -- Counting from scratch: every label (or one import's, whose pairs have no other labels) as added.
+      format(now_labels, inserted, with_new, 'SELECT "pairId" FROM new_rows UNION SELECT "pairId" FROM old_rows') || ' UNION ALL ' || old_labels),
+      '{writer}', 'pg_backend_pid()'));
+  -- Counting from scratch: every label (or one import's, whose pairs have no other labels) as new.
   EXECUTE format($f$
     CREATE FUNCTION manual_dashboard_count_days(p_import TEXT) RETURNS void LANGUAGE plpgsql SET enable_nestloop = off AS $body$
     BEGIN
@@ -287,7 +283,7 @@ BEGIN
     END;
     $body$;$f$,
     replace(replace(statement, '{versions}',
-      format('SELECT %s, 1 AS s FROM "Comparison" c WHERE p_import IS NULL OR c."importId" = p_import', format(columns, 'c'))),
+      format('SELECT %s, false AS was, true AS now FROM "Comparison" c WHERE p_import IS NULL OR c."importId" = p_import', format(columns, 'c'))),
       '{writer}', 'CASE WHEN p_import IS NULL THEN 0 ELSE pg_backend_pid() END'));
 END;
 $do$;
