@@ -70,17 +70,29 @@ ALTER TABLE "DashboardDayPairConfig" SET (fillfactor = 70);
 ALTER TABLE "DashboardDayTimeOnTask" SET (fillfactor = 70);
 ALTER TABLE "DashboardDayBatchTimes" SET (fillfactor = 70);
 
--- One label added or taken away (submit, undo): the pair's labels of its source before and
--- after it, and a few rows by key, planned once.
-CREATE FUNCTION manual_dashboard_day_label_changed(c "Comparison", sign INTEGER) RETURNS void LANGUAGE plpgsql
+-- One label added or taken away (submit, undo): the other tallies' function for one label
+-- (20261202018000_dashboard_batch_buckets) counts the day tallies too, from the pair and the
+-- other labels it reads already, and now locks the pair's row as it reads it.
+CREATE OR REPLACE FUNCTION manual_dashboard_label_changed(c "Comparison", sign INTEGER) RETURNS void LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan SET enable_nestloop = on AS $$
 DECLARE
   v_batch TEXT;
   v_protocol "Protocol";
   v_source TEXT := coalesce(c."importId", '');
+  v_writer INTEGER := pg_backend_pid();
+  v_rank INTEGER := CASE c.strength WHEN 'SIGNIFICANTLY_BETTER' THEN 0 WHEN 'BETTER' THEN 1 WHEN 'SLIGHTLY_BETTER' THEN 2 ELSE 3 END;
+  v_a_chosen BOOLEAN := c.chosen = 'A';
+  v_n INTEGER;
+  v_a INTEGER;
+  v_b INTEGER;
+  v_config NUMERIC;
+  v_scored BOOLEAN;
+  v_safety TEXT := c."safetyLabel"::text;
   v_day DATE := c."createdAt"::date;
   v_unit NUMERIC := manual_dashboard_config_unit(c.chosen, c.strength);
-  v_writer INTEGER := pg_backend_pid();
+  v_other_days INTEGER;
+  v_other_day DATE;
+  v_on_its_day BOOLEAN;
   b_days INTEGER; b_labels INTEGER; b_config NUMERIC; b_day DATE;
   a_days INTEGER; a_labels INTEGER; a_config NUMERIC; a_day DATE;
 BEGIN
@@ -89,22 +101,72 @@ BEGIN
   SELECT p."batchId", pr.protocol INTO v_batch, v_protocol
   FROM "Pair" p JOIN "Prompt" pr ON pr.id = p."promptId" WHERE p.id = c."pairId" FOR NO KEY UPDATE OF p;
   IF NOT FOUND THEN
-    -- The pair is gone: the other tallies' trigger has marked them all stale.
+    UPDATE "DashboardTallyState" SET stale = true WHERE id = 1;
     RETURN;
   END IF;
-  -- The pair's labels now (this one among them when added), and as they were. Taken away, the
-  -- label is not among them now even when its row is still there (an edit takes the old
-  -- version away and adds the new one, which has the same id).
-  SELECT count(DISTINCT x.day) FILTER (WHERE x.now), count(*) FILTER (WHERE x.now), coalesce(sum(x.unit) FILTER (WHERE x.now), 0),
-         min(x.day) FILTER (WHERE x.now),
-         count(DISTINCT x.day) FILTER (WHERE x.was), count(*) FILTER (WHERE x.was), coalesce(sum(x.unit) FILTER (WHERE x.was), 0),
-         min(x.day) FILTER (WHERE x.was)
-    INTO a_days, a_labels, a_config, a_day, b_days, b_labels, b_config, b_day
-    FROM (SELECT o."createdAt"::date AS day, manual_dashboard_config_unit(o.chosen, o.strength) AS unit,
-                 sign > 0 OR o.id <> c.id AS now, o.id <> c.id AS was
-          FROM "Comparison" o WHERE o."pairId" = c."pairId" AND o."importId" IS NOT DISTINCT FROM c."importId"
-          UNION ALL
-          SELECT v_day, v_unit, false, true WHERE sign < 0) x;
+  SELECT count(*), count(*) FILTER (WHERE o.chosen = 'A'), coalesce(sum(manual_dashboard_config_unit(o.chosen, o.strength)), 0),
+         count(DISTINCT o."createdAt"::date), min(o."createdAt"::date), coalesce(bool_or(o."createdAt"::date = v_day), false)
+    INTO v_n, v_a, v_config, v_other_days, v_other_day, v_on_its_day
+    FROM "Comparison" o
+    WHERE o."pairId" = c."pairId" AND o.id <> c.id AND o."importId" IS NOT DISTINCT FROM c."importId";
+  v_b := v_n - v_a;
+  v_scored := c."annotatorId" IS NOT NULL AND v_a <> v_b;
+  INSERT INTO "DashboardTally" AS t
+    ("batchId", day, protocol, "annotatorId", "importId", writer, comparisons, "significantlyBetter", better, "slightlyBetter",
+     "negligiblyBetter", "safetyLabelled", "chosenSafeOtherUnsafe", "bothSafe", "bothUnsafe", "leftChosen", "agreementScored", "agreementMatched")
+  VALUES (v_batch, c."createdAt"::date, v_protocol, coalesce(c."annotatorId", ''), v_source, v_writer, sign,
+          CASE WHEN v_rank = 0 THEN sign ELSE 0 END, CASE WHEN v_rank = 1 THEN sign ELSE 0 END,
+          CASE WHEN v_rank = 2 THEN sign ELSE 0 END, CASE WHEN v_rank = 3 THEN sign ELSE 0 END,
+          CASE WHEN v_safety IS NOT NULL THEN sign ELSE 0 END, CASE WHEN v_safety = 'CHOSEN_SAFE_OTHER_UNSAFE' THEN sign ELSE 0 END,
+          CASE WHEN v_safety = 'BOTH_SAFE' THEN sign ELSE 0 END, CASE WHEN v_safety = 'BOTH_UNSAFE' THEN sign ELSE 0 END,
+          CASE WHEN c.chosen = c."leftSide" THEN sign ELSE 0 END,
+          CASE WHEN v_scored THEN sign ELSE 0 END,
+          CASE WHEN v_scored AND v_a_chosen = (v_a > v_b) THEN sign ELSE 0 END)
+  ON CONFLICT ("batchId", day, protocol, "annotatorId", "importId", writer) DO UPDATE SET
+    comparisons = t.comparisons + excluded.comparisons,
+    "significantlyBetter" = t."significantlyBetter" + excluded."significantlyBetter",
+    better = t.better + excluded.better,
+    "slightlyBetter" = t."slightlyBetter" + excluded."slightlyBetter",
+    "negligiblyBetter" = t."negligiblyBetter" + excluded."negligiblyBetter",
+    "safetyLabelled" = t."safetyLabelled" + excluded."safetyLabelled",
+    "chosenSafeOtherUnsafe" = t."chosenSafeOtherUnsafe" + excluded."chosenSafeOtherUnsafe",
+    "bothSafe" = t."bothSafe" + excluded."bothSafe",
+    "bothUnsafe" = t."bothUnsafe" + excluded."bothUnsafe",
+    "leftChosen" = t."leftChosen" + excluded."leftChosen",
+    "agreementScored" = t."agreementScored" + excluded."agreementScored",
+    "agreementMatched" = t."agreementMatched" + excluded."agreementMatched";
+
+  IF c."annotatorId" IS NOT NULL AND sign > 0 THEN
+    INSERT INTO "DashboardTimeOnTask" AS t ("annotatorId", "importId", bucket, "batchId", protocol, labels, "timesOnTask")
+    VALUES (c."annotatorId", v_source, manual_dashboard_cell_bucket(c."timeOnTaskMs"), v_batch, v_protocol, 1, ARRAY[c."timeOnTaskMs"])
+    ON CONFLICT ("annotatorId", "importId", bucket, "batchId", protocol) DO UPDATE SET
+      labels = t.labels + 1,
+      "timesOnTask" = CASE WHEN cardinality(t."timesOnTask") < 200 THEN t."timesOnTask" || c."timeOnTaskMs" END;
+    INSERT INTO "DashboardAnnotatorTimeOnTask" AS t ("annotatorId", "importId", bucket, labels)
+    VALUES (c."annotatorId", v_source, manual_dashboard_time_bucket(c."timeOnTaskMs"), 1)
+    ON CONFLICT ("annotatorId", "importId", bucket) DO UPDATE SET labels = t.labels + 1;
+  ELSIF c."annotatorId" IS NOT NULL THEN
+    UPDATE "DashboardAnnotatorTimeOnTask" t SET labels = t.labels - 1
+    WHERE t."annotatorId" = c."annotatorId" AND t."importId" = v_source AND t.bucket = manual_dashboard_time_bucket(c."timeOnTaskMs");
+    UPDATE "DashboardTimeOnTask" t SET
+      labels = t.labels - 1,
+      "timesOnTask" = t."timesOnTask"[:array_position(t."timesOnTask", c."timeOnTaskMs") - 1]
+                      || t."timesOnTask"[array_position(t."timesOnTask", c."timeOnTaskMs") + 1:]
+    WHERE t."annotatorId" = c."annotatorId" AND t."importId" = v_source AND t.bucket = manual_dashboard_cell_bucket(c."timeOnTaskMs")
+      AND t."batchId" = v_batch AND t.protocol = v_protocol;
+  END IF;
+
+  -- The day tallies (20261203010000_dashboard_days): the pair without this label (the other
+  -- labels) and with it, as it was before the change and as it is after.
+  IF sign > 0 THEN
+    b_days := v_other_days; b_labels := v_n; b_config := v_config; b_day := v_other_day;
+    a_days := v_other_days + CASE WHEN v_on_its_day THEN 0 ELSE 1 END; a_labels := v_n + 1; a_config := v_config + v_unit;
+    a_day := least(v_other_day, v_day);
+  ELSE
+    a_days := v_other_days; a_labels := v_n; a_config := v_config; a_day := v_other_day;
+    b_days := v_other_days + CASE WHEN v_on_its_day THEN 0 ELSE 1 END; b_labels := v_n + 1; b_config := v_config + v_unit;
+    b_day := least(v_other_day, v_day);
+  END IF;
   -- The pair leaves its day's configuration and takes its new one, while it is on one day.
   IF b_days = 1 AND b_labels >= 2 THEN
     INSERT INTO "DashboardDayPairConfig" AS t ("batchId", protocol, "importId", day, config, writer, pairs)
@@ -125,11 +187,7 @@ BEGIN
     WHERE a_days > 1 AND o."pairId" = c."pairId" AND o."importId" IS NOT DISTINCT FROM c."importId" AND (sign > 0 OR o.id <> c.id)
     GROUP BY o."createdAt"::date;
   END IF;
-
-  IF c."annotatorId" IS NULL THEN
-    RETURN;
-  END IF;
-  IF sign > 0 THEN
+  IF c."annotatorId" IS NOT NULL AND sign > 0 THEN
     INSERT INTO "DashboardDayTimeOnTask" AS t ("annotatorId", "importId", bucket, day, protocol, labels, "timesOnTask")
     VALUES (c."annotatorId", v_source, manual_dashboard_cell_bucket(c."timeOnTaskMs"), v_day, v_protocol, 1, ARRAY[c."timeOnTaskMs"])
     ON CONFLICT ("annotatorId", "importId", bucket, day, protocol) DO UPDATE SET
@@ -140,7 +198,7 @@ BEGIN
     ON CONFLICT ("annotatorId", "importId", day, "batchId", protocol) DO UPDATE SET
       labels = t.labels + 1,
       "timesOnTask" = CASE WHEN cardinality(t."timesOnTask") < 1000 THEN t."timesOnTask" || c."timeOnTaskMs" END;
-  ELSE
+  ELSIF c."annotatorId" IS NOT NULL THEN
     UPDATE "DashboardDayTimeOnTask" t SET
       labels = t.labels - 1,
       "timesOnTask" = t."timesOnTask"[:array_position(t."timesOnTask", c."timeOnTaskMs") - 1]
@@ -153,8 +211,38 @@ BEGIN
                       || t."timesOnTask"[array_position(t."timesOnTask", c."timeOnTaskMs") + 1:]
     WHERE t."annotatorId" = c."annotatorId" AND t."importId" = v_source AND t.day = v_day AND t."batchId" = v_batch AND t.protocol = v_protocol;
   END IF;
+
+  IF v_n = 0 THEN
+    RETURN;
+  END IF;
+  -- The pair goes from its configuration without this label to the one with it (or back).
+  INSERT INTO "DashboardPairConfig" AS t ("batchId", protocol, "importId", config, writer, pairs)
+  VALUES (v_batch, v_protocol, v_source, (v_config + manual_dashboard_config_unit(c.chosen, c.strength))::text, v_writer, sign)
+  ON CONFLICT ("batchId", protocol, "importId", config, writer) DO UPDATE SET pairs = t.pairs + excluded.pairs;
+  IF v_n >= 2 THEN
+    INSERT INTO "DashboardPairConfig" AS t ("batchId", protocol, "importId", config, writer, pairs)
+    VALUES (v_batch, v_protocol, v_source, v_config::text, v_writer, -sign)
+    ON CONFLICT ("batchId", protocol, "importId", config, writer) DO UPDATE SET pairs = t.pairs + excluded.pairs;
+  END IF;
+
+  -- The other labels' standing against the rest, with this label and without it.
+  INSERT INTO "DashboardTally" AS t ("batchId", day, protocol, "annotatorId", "importId", writer, "agreementScored", "agreementMatched")
+  SELECT v_batch, y.day, v_protocol, y."annotatorId", v_source, v_writer, sum(sign * (y.scored_with::int - y.scored_without::int)),
+         sum(sign * ((y.scored_with AND y.a_chosen = y.a_leads_with)::int - (y.scored_without AND y.a_chosen = y.a_leads_without)::int))
+  FROM (SELECT o."annotatorId", o."createdAt"::date AS day, o.chosen = 'A' AS a_chosen,
+               x.oa + x.ca <> x.ob + 1 - x.ca AS scored_with, x.oa + x.ca > x.ob + 1 - x.ca AS a_leads_with,
+               x.oa <> x.ob AS scored_without, x.oa > x.ob AS a_leads_without
+        FROM "Comparison" o,
+             LATERAL (SELECT v_a - (o.chosen = 'A')::int AS oa, v_b - (o.chosen = 'B')::int AS ob, v_a_chosen::int AS ca) x
+        WHERE o."pairId" = c."pairId" AND o.id <> c.id AND o."importId" IS NOT DISTINCT FROM c."importId" AND o."annotatorId" IS NOT NULL) y
+  WHERE y.scored_with <> y.scored_without OR (y.scored_with AND y.a_chosen = y.a_leads_with) <> (y.scored_without AND y.a_chosen = y.a_leads_without)
+  GROUP BY y."annotatorId", y.day
+  ON CONFLICT ("batchId", day, protocol, "annotatorId", "importId", writer) DO UPDATE SET
+    "agreementScored" = t."agreementScored" + excluded."agreementScored",
+    "agreementMatched" = t."agreementMatched" + excluded."agreementMatched";
 END;
 $$;
+
 
 -- The statement for many label versions at once ({versions}: every label of the pairs a change
 -- touches as it was before the change (was) and as it is after (now), as the other tallies'
@@ -257,21 +345,21 @@ DECLARE
       RETURN NULL;
     END;
     $body$;$f$;
+  -- One label inserted or deleted is counted by manual_dashboard_label_changed, with the other
+  -- tallies; an edit, of one label or many, by the statement (as the other tallies do).
   one_row TEXT := 'IF (SELECT count(*) FROM (SELECT FROM %1$s LIMIT 2) x) = 1 THEN %2$s RETURN NULL; END IF;';
 BEGIN
   EXECUTE format(trigger_function, 'manual_dashboard_days_inserted',
-    format(one_row, 'new_rows', 'PERFORM manual_dashboard_day_label_changed(n, 1) FROM new_rows n;'),
+    format(one_row, 'new_rows', ''),
     replace(replace(statement, '{versions}', format(now_labels, inserted, with_new, 'SELECT "pairId" FROM new_rows')), '{writer}', 'pg_backend_pid()'));
   EXECUTE format(trigger_function, 'manual_dashboard_days_deleted',
-    format(one_row, 'old_rows', 'PERFORM manual_dashboard_day_label_changed(o, -1) FROM old_rows o;'),
+    format(one_row, 'old_rows', ''),
     replace(replace(statement, '{versions}', format(now_labels, 'true', '', 'SELECT "pairId" FROM old_rows') || ' UNION ALL ' || old_labels), '{writer}', 'pg_backend_pid()'));
   -- An edit: the labels now (the edited ones as they are) and the edited ones as they were;
   -- nothing to do when no column counted here changed (a review's note, a comment).
   EXECUTE format(trigger_function, 'manual_dashboard_days_updated',
-    format($skip$IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (%s) IS DISTINCT FROM (%s)) THEN RETURN NULL; END IF;
-      %s$skip$,
-      format(columns, 'o'), format(columns, 'n'),
-      format(one_row, 'new_rows', 'PERFORM manual_dashboard_day_label_changed(o, -1) FROM old_rows o; PERFORM manual_dashboard_day_label_changed(n, 1) FROM new_rows n;')),
+    format($skip$IF NOT EXISTS (SELECT 1 FROM old_rows o JOIN new_rows n ON n.id = o.id WHERE (%s) IS DISTINCT FROM (%s)) THEN RETURN NULL; END IF;$skip$,
+      format(columns, 'o'), format(columns, 'n')),
     replace(replace(statement, '{versions}',
       format(now_labels, inserted, with_new, 'SELECT "pairId" FROM new_rows UNION SELECT "pairId" FROM old_rows') || ' UNION ALL ' || old_labels),
       '{writer}', 'pg_backend_pid()'));
