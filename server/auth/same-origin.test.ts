@@ -7,14 +7,15 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POST as importFile } from "../../app/api/import/route";
 import { POST as upload } from "../../app/api/import/upload/route";
-import { POST as trpc } from "../../app/api/trpc/[trpc]/route";
 import { createApiToken } from "../api-tokens/api-tokens";
 import { prisma } from "../db/prisma";
 import { stopJobEvents } from "../jobs/job-events";
 import { stopJobProducer } from "../jobs/job-queue";
 import { makeUser } from "../testing/fixtures";
+import { serveHandler } from "../testing/http-server";
 import { sessionCookieFor } from "../testing/session-cookie";
 import { startWorkerProcess, type WorkerProcess } from "../testing/worker-process";
+import { serveTrpc } from "../trpc/endpoint";
 import { crossSiteRefusal } from "./same-origin";
 
 let cookie: string;
@@ -63,8 +64,15 @@ describe("cross-site requests", () => {
   it("refuse a tRPC mutation from another site", async () => {
     const before = await prisma.user.count();
     const body = JSON.stringify({ json: { email: "planted@evil.example", name: "Planted", role: "ADMIN", password: "a long enough password" } });
-    const response = await trpc(request("https://labels.example.org/api/trpc/users.create", { cookie, origin: "https://evil.example", "content-type": "text/plain" }, body));
-    expect(response.status).toBe(403);
+    // Through the web server's tRPC endpoint, on a real HTTP server.
+    const server = await serveHandler(serveTrpc);
+    try {
+      const response = await fetch(`${server.url}/api/trpc/users.create`, { method: "POST", headers: { cookie, origin: "https://evil.example", "content-type": "text/plain" }, body });
+      expect(response.status).toBe(403);
+      expect((await response.json()).error).toMatch(/^Cross-site request refused \(Origin: https:\/\/evil.example\)/);
+    } finally {
+      await server.close();
+    }
     expect(await prisma.user.count()).toBe(before);
   });
 

@@ -48,8 +48,14 @@ export function crossSiteRefusal(request: RequestLike, env: Record<string, strin
   return ownHosts(request, env).has(host) ? null : `Cross-site request refused (Origin: ${origin}).`;
 }
 
+/** The error a route that also takes API tokens answers a cross-site request with (403), or null. */
+export function crossSiteError(request: RequestLike): string | null {
+  const refusal = crossSiteRefusal(request);
+  return refusal ? `${refusal} Send it from this site, or with a personal API token.` : null;
+}
+
 /** The 403 answer for a cross-site request, or null. */
 export function refuseCrossSite(request: Request): Response | null {
-  const refusal = crossSiteRefusal(request);
-  return refusal ? Response.json({ error: `${refusal} Send it from this site, or with a personal API token.` }, { status: 403 }) : null;
+  const error = crossSiteError(request);
+  return error ? Response.json({ error }, { status: 403 }) : null;
 }

@@ -1,22 +1,27 @@
 // Pushed job updates end to end, short of the browser: a worker process writes progress and log
 // lines, PostgreSQL's trigger sends NOTIFY, this process's listener hears it and the tRPC
-// subscription streams it out as server-sent events through the same fetch handler as
-// /api/trpc. Also: who may watch what, and the state sent again after the listener reconnects.
+// subscription streams it out as server-sent events through the web server's tRPC endpoint (on a
+// real HTTP server, with the user's session cookie). Also: who may watch what, and the state sent again after the listener reconnects.
 import { type ChildProcess, spawn } from "node:child_process";
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
 import superjson from "superjson";
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { CurrentUser } from "../auth/current-user";
 import { prisma } from "../db/prisma";
 import { makeUser } from "../testing/fixtures";
+import { serveHandler, type TestServer } from "../testing/http-server";
+import { sessionCookieFor } from "../testing/session-cookie";
 import { waitFor } from "../testing/wait-for";
-import { appRouter } from "../trpc/root";
+import { serveTrpc, TRPC_PATH } from "../trpc/endpoint";
 import { enqueueJob } from "./enqueue";
 import { stopJobEvents } from "./job-events";
 import { stopJobProducer } from "./job-queue";
 import type { JobUpdate } from "./job-watch";
 
 const children: ChildProcess[] = [];
+let server: TestServer;
+beforeAll(async () => {
+  server = await serveHandler(serveTrpc);
+});
 const streams: AbortController[] = [];
 
 afterEach(() => {
@@ -24,6 +29,7 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill("SIGKILL");
 });
 afterAll(async () => {
+  await server.close();
   await stopJobEvents();
   await stopJobProducer();
 });
@@ -35,8 +41,8 @@ async function subscribe(path: string, input: unknown, user: CurrentUser | null)
   const abort = new AbortController();
   streams.push(abort);
   const query = input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(superjson.serialize(input)))}`;
-  const req = new Request(`http://localhost/api/trpc/${path}${query}`, { signal: abort.signal });
-  const res = await fetchRequestHandler({ endpoint: "/api/trpc", req, router: appRouter, createContext: async () => ({ db: prisma, user }) });
+  const headers: Record<string, string> = user ? { cookie: await sessionCookieFor(user.id) } : {};
+  const res = await fetch(`${server.url}${TRPC_PATH}${path}${query}`, { headers, signal: abort.signal });
   const events: Event[] = [];
   let ended = false;
   if (res.headers.get("content-type")?.startsWith("text/event-stream")) {

@@ -1,11 +1,11 @@
 // The web process (`npm start` runs it): Node's HTTP server, with Next.js serving every page and
 // API route, and the few endpoints of own-routes.ts served ahead of it (requests so frequent that
-// Next.js's per-request work, routing, web streams and tRPC, would be most of their cost; today
-// the compare screen's submit, server/annotation/submit-endpoint.ts).
+// Next.js's per-request work, routing and web streams, would be most of their cost: the compare
+// screen's submit, server/annotation/submit-endpoint.ts, and tRPC, server/trpc/endpoint.ts).
 // Arguments: the port and the host to listen on.
 import http from "node:http";
 import next from "next";
-import { ownRoutes, pathOf } from "./own-routes";
+import { ownRouteOf, pathOf } from "./own-routes";
 
 async function main() {
   const [portArgument, host = "0.0.0.0"] = process.argv.slice(2);
@@ -17,7 +17,7 @@ async function main() {
   const nextHandler = app.getRequestHandler();
 
   const server = http.createServer((req, res) => {
-    const own = ownRoutes.get(pathOf(req.url));
+    const own = ownRouteOf(pathOf(req.url));
     const served = own ? own(req, res) : nextHandler(req, res);
     served.catch((error: unknown) => {
       console.error(`Failed to handle ${req.method} ${req.url}:`, error);

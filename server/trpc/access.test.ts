@@ -4,8 +4,6 @@
 // that fails for every role does not pass as "allowed". A procedure or route without a line
 // there fails this test.
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import type { Role } from "@prisma/client";
@@ -18,6 +16,7 @@ import { sessionCookieFor } from "../testing/session-cookie";
 import { NO_WORKER } from "../health/health";
 import { ownRoutes } from "../runtime/own-routes";
 import { makeBatch } from "../testing/batches";
+import { serveHandler } from "../testing/http-server";
 import { type Access, procedureAccess, routeAccess } from "./access";
 import { appRouter } from "./root";
 
@@ -153,19 +152,16 @@ async function leaseOnePair(user: CurrentUser): Promise<string> {
 
 async function ownRouteResponse(route: string, user: CurrentUser | null): Promise<Response> {
   const [method, pathname] = route.split(" ") as [string, string];
-  const handler = ownRoutes.get(pathname)!;
-  const server = http.createServer((req, res) => void handler(req, res));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const server = await serveHandler(ownRoutes.get(pathname)!);
   try {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (user) headers.cookie = await sessionCookieFor(user.id);
     const body = JSON.stringify(await ownRouteRequests[route]!(user));
-    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${pathname}`, { method, headers, body });
+    const response = await fetch(`${server.url}${pathname}`, { method, headers, body });
     // Read here, while the server is up.
     return new Response(await response.arrayBuffer(), { status: response.status, headers: response.headers });
   } finally {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await server.close();
   }
 }
 

@@ -1,24 +1,33 @@
-// The HTTP path the browser uses: the error formatter must turn zod issues into a message that
-// names each field, and nothing may be written.
-import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { describe, expect, it } from "vitest";
+// The HTTP path the browser uses (the web server's own tRPC endpoint, on a real HTTP server): the
+// error formatter must turn zod issues into a message that names each field, and nothing may be
+// written; the session cookie says who calls; the page's batched queries are answered together.
+import superjson from "superjson";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "../db/prisma";
 import { makeUser } from "../testing/fixtures";
-import { appRouter } from "./root";
+import { serveHandler, type TestServer } from "../testing/http-server";
+import { sessionCookieFor } from "../testing/session-cookie";
+import { serveTrpc, TRPC_PATH } from "./endpoint";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await serveHandler(serveTrpc);
+});
+afterAll(() => server.close());
+
+type ErrorBody = { error?: { json: { message: string; data: { code: string; zodError: unknown } } } };
+
+async function cookieOf(user: Awaited<ReturnType<typeof makeUser>> | null): Promise<Record<string, string>> {
+  return user ? { cookie: await sessionCookieFor(user.id) } : {};
+}
 
 async function post(path: string, input: unknown, user: Awaited<ReturnType<typeof makeUser>> | null) {
-  const req = new Request(`http://localhost/api/trpc/${path}`, {
+  const res = await fetch(`${server.url}${TRPC_PATH}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...(await cookieOf(user)) },
     body: JSON.stringify({ json: input }),
   });
-  const res = await fetchRequestHandler({
-    endpoint: "/api/trpc",
-    req,
-    router: appRouter,
-    createContext: async () => ({ db: prisma, user }),
-  });
-  return { status: res.status, body: (await res.json()) as { error?: { json: { message: string; data: { code: string; zodError: unknown } } } } };
+  return { status: res.status, body: (await res.json()) as ErrorBody };
 }
 
 describe("tRPC over HTTP", () => {
@@ -45,4 +54,17 @@ describe("tRPC over HTTP", () => {
     expect(forbidden.status).toBe(403);
     expect(forbidden.body.error?.json.message).toBe("This needs the ADMIN role; you are ANNOTATOR.");
   });
+
+  it("answers a batch of queries, each with its own result, for the user of the session cookie", async () => {
+    const researcher = await makeUser("RESEARCHER");
+    const input = encodeURIComponent(JSON.stringify({ 0: { json: undefined }, 1: { json: undefined } }));
+    const res = await fetch(`${server.url}${TRPC_PATH}me.get,users.list?batch=1&input=${input}`, { headers: await cookieOf(researcher) });
+    const body = (await res.json()) as { result?: { data: unknown }; error?: { json: { data: { code: string } } } }[];
+    expect(body).toHaveLength(2);
+    expect(superjson.deserialize(body[0]!.result!.data as never)).toMatchObject({ id: researcher.id, role: "RESEARCHER" });
+    // users.list is the admins': refused on its own, the rest of the batch answered.
+    expect(body[1]!.error?.json.data.code).toBe("FORBIDDEN");
+    expect(res.status).toBe(207);
+  });
+
 });

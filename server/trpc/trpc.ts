@@ -18,8 +18,9 @@ import { describeZodError } from "../validation/describe-zod-error";
 
 export type Context = { db: typeof prisma; user: CurrentUser | null };
 
-export async function createTRPCContext({ req }: { req: Request }): Promise<Context> {
-  return { db: prisma, user: await userFromRequestHeaders(req.headers) };
+/** The context of a request, from its headers (the session cookie). */
+export async function createTRPCContext(headers: { get(name: string): string | null }): Promise<Context> {
+  return { db: prisma, user: await userFromRequestHeaders(headers) };
 }
 
 // 2. Initialisation -----------------------------------------------------------------------
