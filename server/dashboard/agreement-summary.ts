@@ -8,8 +8,10 @@
 // many labels): from the pair-configuration tally, or under a date filter from the pairs of
 // one day by day and configuration, and the pairs spread over several days by their labels per
 // day. No label is loaded into Node.
+import { Prisma } from "@prisma/client";
 import { type AgreementReport, agreementReportOfCounts, type CountsRow } from "../agreement/coefficients";
 import { BINARY_SCALE_SIZE, PREFERENCE_SCALE_SIZE, preferenceScalePoint, type Side, type Strength } from "../agreement/scale";
+import { rawRows } from "../db/raw-rows";
 import type { DbOrTx } from "../db/types";
 import type { DashboardFilters } from "./stats.schema";
 import { type Reading, selection } from "./stats";
@@ -85,20 +87,20 @@ export async function agreementSummary(db: DbOrTx, filters: DashboardFilters = {
   if ((how ?? (talliesAnswer(filters) ? "tallies" : "scan")) === "scan") {
     // Each pair's labels within the selection, counted per point in one number (the tally's
     // encoding), then pairs grouped by it.
-    rows = await db.$queryRaw`
+    rows = await rawRows(db, Prisma.sql`
       SELECT x.protocol::text AS protocol, x.config::text AS config, count(*)::int AS pairs
       FROM (SELECT pr.protocol, sum(manual_dashboard_config_unit(c.chosen, c.strength)) AS config
             ${selection(filters)}
             GROUP BY c."pairId", pr.protocol
             HAVING count(*) >= 2) x
-      GROUP BY 1, 2`;
+      GROUP BY 1, 2`);
   } else if (filters.from || filters.to) {
     // The pairs whose labels all fall on one day, counted by that day; the pairs spread over
     // several days, each from its labels on the days in range.
     const inRange = (alias: string) => tallyConditions(filters, { days: true, alias });
     rows = await readTallies(
       db,
-      () => db.$queryRaw`
+      () => rawRows(db, Prisma.sql`
         SELECT y.protocol::text AS protocol, y.config::text AS config, sum(y.pairs)::int AS pairs
         FROM (SELECT t.protocol, t.config, t.pairs FROM "DashboardDayPairConfig" t WHERE ${inRange("t")}
               UNION ALL
@@ -109,17 +111,17 @@ export async function agreementSummary(db: DbOrTx, filters: DashboardFilters = {
               HAVING sum(d.labels) >= 2) y
         WHERE ${TALLIES_READY}
         GROUP BY 1, 2
-        HAVING sum(y.pairs) > 0`,
+        HAVING sum(y.pairs) > 0`),
     );
   } else {
     rows = await readTallies(
       db,
-      () => db.$queryRaw`
+      () => rawRows(db, Prisma.sql`
         SELECT t.protocol::text AS protocol, t.config, sum(t.pairs)::int AS pairs
         FROM "DashboardPairConfig" t
         WHERE ${TALLIES_READY} AND ${tallyConditions(filters, { days: false })}
         GROUP BY t.protocol, t.config
-        HAVING sum(t.pairs) > 0`,
+        HAVING sum(t.pairs) > 0`),
     );
   }
   return summariseConfigurations(rows.map((r) => ({ protocol: r.protocol, counts: configCounts(r.config, PREFERENCE_SCALE_SIZE), pairs: r.pairs })));

@@ -2,6 +2,7 @@
 // comparisons there are and how far the batch is labelled (from the pairs per batch the
 // triggers keep, DashboardBatchPairs, or by scanning the pairs).
 import { Prisma } from "@prisma/client";
+import { rawRows } from "../db/raw-rows";
 import type { DbOrTx } from "../db/types";
 import type { Reading } from "./stats";
 import { readTallies, TALLIES_READY } from "./tallies";
@@ -24,7 +25,7 @@ export async function batchOverview(db: DbOrTx, how: Reading = "tallies"): Promi
                    FROM "DashboardBatchPairs" x GROUP BY x."batchId"`
       : Prisma.sql`SELECT p."batchId", count(*) AS pairs, sum(p."requiredAnnotations") AS required, sum(p."annotationCount") AS labels
                    FROM "Pair" p GROUP BY p."batchId"`;
-  const read = () => db.$queryRaw<BatchOverview[]>`
+  const read = () => rawRows<BatchOverview>(db, Prisma.sql`
     SELECT r.number AS "roundNumber", r.name AS "roundName", b.id AS "batchId", b.name AS "batchName",
            b.status::text AS status,
            coalesce(x.pairs, 0)::int AS pairs,
@@ -35,6 +36,6 @@ export async function batchOverview(db: DbOrTx, how: Reading = "tallies"): Promi
     LEFT JOIN (${perBatch}) x ON x."batchId" = b.id
     WHERE b."importId" IS NULL -- imported datasets are not the team's work
       ${how === "tallies" ? Prisma.sql`AND ${TALLIES_READY}` : Prisma.empty}
-    ORDER BY r.number DESC, b."createdAt" DESC`;
+    ORDER BY r.number DESC, b."createdAt" DESC`);
   return how === "tallies" ? readTallies(db, read) : read();
 }

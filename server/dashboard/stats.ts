@@ -32,10 +32,11 @@
 import { Prisma } from "@prisma/client";
 import type { SafetyLabelValue, StrengthValue } from "../annotation/annotation.schema";
 import { SAFETY_LABEL_VALUES, STRENGTH_VALUES } from "../preferences/vocabulary";
+import { rawRows } from "../db/raw-rows";
 import type { DbOrTx } from "../db/types";
 import { sourceSelection } from "../import/sources";
 import { type DashboardFilters, OWN_LABELS } from "./stats.schema";
-import { readTallies, TALLIES_READY, tallyConditions, tallySourceCondition, talliesAnswer } from "./tallies";
+import { ANNOTATOR_DAY_TALLY, BATCH_DAY_TALLY, readTallies, TALLIES_READY, tallyConditions, tallySourceCondition, talliesAnswer } from "./tallies";
 
 /** How a statistic is read: from the tallies (when they answer the filters) or by scanning the comparisons. */
 export type Reading = "tallies" | "scan";
@@ -125,26 +126,26 @@ export async function comparisonsOverTime(db: DbOrTx, filters: DashboardFilters 
   if (reading(filters, how) === "tallies") {
     rows = await readTallies(
       db,
-      () => db.$queryRaw<DayCount[]>`
+      () => rawRows<DayCount>(db, Prisma.sql`
         SELECT to_char(t.day, 'YYYY-MM-DD') AS day,
                sum(t.comparisons)::int AS comparisons,
                coalesce(sum(t.comparisons) FILTER (WHERE t.protocol = 'HELPFULNESS'), 0)::int AS helpfulness,
                coalesce(sum(t.comparisons) FILTER (WHERE t.protocol = 'SAFETY'), 0)::int AS safety
-        FROM "DashboardTally" t
+        FROM ${BATCH_DAY_TALLY} t
         WHERE ${TALLIES_READY} AND ${tallyConditions(filters, { days: true })}
         GROUP BY t.day
         HAVING sum(t.comparisons) > 0
-        ORDER BY t.day`,
+        ORDER BY t.day`),
     );
   } else {
-    rows = await db.$queryRaw<DayCount[]>`
+    rows = await rawRows<DayCount>(db, Prisma.sql`
       SELECT to_char(date_trunc('day', c."createdAt"), 'YYYY-MM-DD') AS day,
              count(*)::int AS comparisons,
              count(*) FILTER (WHERE pr.protocol = 'HELPFULNESS')::int AS helpfulness,
              count(*) FILTER (WHERE pr.protocol = 'SAFETY')::int AS safety
       ${selection(filters)}
       GROUP BY 1
-      ORDER BY 1`;
+      ORDER BY 1`);
   }
   // The days in between, with zeros (here rather than in SQL, which would keep the grouping
   // from running in parallel).
@@ -257,7 +258,7 @@ export async function distributions(db: DbOrTx, filters: DashboardFilters = {}, 
              coalesce(sum(t."safetyLabelled") FILTER (WHERE ${safety}), 0) AS "safetyComparisons",
              ${Prisma.join(safetySums, ",\n             ")},
              sum(t."leftChosen") AS "leftChosen"
-      FROM "DashboardTally" t
+      FROM ${BATCH_DAY_TALLY} t
       WHERE ${tallyConditions(filters, { days: true })}
       GROUP BY t."batchId"
       HAVING sum(t.comparisons) > 0`;
@@ -285,7 +286,7 @@ export async function distributions(db: DbOrTx, filters: DashboardFilters = {}, 
     ...safetyLabelValues,
     "leftChosen",
   ].map((column) => Prisma.sql`sum(x.${Prisma.raw(`"${column}"`)})::int AS ${Prisma.raw(`"${column}"`)}`);
-  const read = () => db.$queryRaw<DistributionRow[]>`
+  const read = () => rawRows<DistributionRow>(db, Prisma.sql`
     WITH per_batch AS (${perBatch})
     SELECT GROUPING(r.id, b.id)::int AS level,
            r.id AS "roundId", r.number AS "roundNumber", r.name AS "roundName",
@@ -296,7 +297,7 @@ export async function distributions(db: DbOrTx, filters: DashboardFilters = {}, 
     JOIN "Round" r ON r.id = b."roundId"
     ${fromTallies ? Prisma.sql`WHERE ${TALLIES_READY}` : Prisma.empty}
     GROUP BY GROUPING SETS ((r.id, r.number, r.name), (r.id, r.number, r.name, b.id, b.name, b."createdAt"), ())
-    ORDER BY r.number NULLS FIRST, b."createdAt" NULLS FIRST, b.name NULLS FIRST`;
+    ORDER BY r.number NULLS FIRST, b."createdAt" NULLS FIRST, b.name NULLS FIRST`);
   const rows = fromTallies ? await readTallies(db, read) : await read();
   return {
     total: toDistribution(rows.find((r) => r.level === 3)),
@@ -348,9 +349,9 @@ export async function annotatorStats(db: DbOrTx, filters: DashboardFilters = {},
  */
 async function withoutWholeRounds(db: DbOrTx, filters: DashboardFilters): Promise<DashboardFilters> {
   if (!filters.roundIds?.length) return filters;
-  const [{ every }] = await db.$queryRaw<[{ every: boolean }]>`
-    SELECT NOT EXISTS (SELECT 1 FROM "Batch" b WHERE b."roundId" NOT IN (${Prisma.join(filters.roundIds)})) AS every`;
-  if (!every) return filters;
+  const [whole] = await rawRows<{ every: boolean }>(db, Prisma.sql`
+    SELECT NOT EXISTS (SELECT 1 FROM "Batch" b WHERE b."roundId" NOT IN (${Prisma.join(filters.roundIds)})) AS every`);
+  if (!whole!.every) return filters;
   const { roundIds: _kept, ...withoutRounds } = filters;
   return withoutRounds;
 }
@@ -362,7 +363,7 @@ async function annotatorRowsByScan(db: DbOrTx, filters: DashboardFilters): Promi
   const inRange = times.length
     ? [Prisma.sql`c."pairId" IN (SELECT c."pairId" FROM "Comparison" c WHERE ${Prisma.join(times, " AND ")})`]
     : [];
-  return db.$queryRaw<AnnotatorRow[]>`
+  return rawRows<AnnotatorRow>(db, Prisma.sql`
     WITH labels AS (
       -- Each label with the votes of the OTHER labels of its pair, through a window over the
       -- pair (the pair-ordered index feeds it without a sort).
@@ -405,16 +406,17 @@ async function annotatorRowsByScan(db: DbOrTx, filters: DashboardFilters): Promi
     JOIN medians ON medians."annotatorId" = counts."annotatorId"
     JOIN days ON days."annotatorId" = counts."annotatorId"
     JOIN "User" u ON u.id = counts."annotatorId"
-    ORDER BY counts.comparisons DESC, u.name, u.id`;
+    ORDER BY counts.comparisons DESC, u.name, u.id`);
 }
 
 async function annotatorRowsFromTallies(db: DbOrTx, filters: DashboardFilters): Promise<AnnotatorRow[]> {
   const tallied = tallyConditions(filters, { days: true });
-  return readTallies(db, () => db.$queryRaw<AnnotatorRow[]>`
+  // Narrowed to batches or a protocol, the tally that has them; else its sum over them.
+  return readTallies(db, () => rawRows<AnnotatorRow>(db, Prisma.sql`
     WITH days AS (
       SELECT t."annotatorId", t.day, sum(t.comparisons) AS comparisons,
              sum(t."agreementScored") AS scored, sum(t."agreementMatched") AS matched
-      FROM "DashboardTally" t
+      FROM ${narrowed(filters) ? Prisma.sql`"DashboardTally"` : ANNOTATOR_DAY_TALLY} t
       WHERE ${tallied} AND t."annotatorId" <> ''
       GROUP BY t."annotatorId", t.day
     ),
@@ -443,7 +445,7 @@ async function annotatorRowsFromTallies(db: DbOrTx, filters: DashboardFilters): 
     LEFT JOIN gold ON gold."annotatorId" = counts."annotatorId"
     JOIN "User" u ON u.id = counts."annotatorId"
     WHERE ${TALLIES_READY}
-    ORDER BY counts.comparisons DESC, u.name, u.id`);
+    ORDER BY counts.comparisons DESC, u.name, u.id`));
 }
 
 /**
@@ -494,6 +496,15 @@ function dated(filters: DashboardFilters): boolean {
   return !!(filters.from || filters.to);
 }
 
+function byBatch(filters: DashboardFilters): boolean {
+  return !!(filters.batchIds?.length || filters.roundIds?.length);
+}
+
+/** Whether the view keeps only some batches or one protocol (what the per-annotator sums have not). */
+function narrowed(filters: DashboardFilters): boolean {
+  return byBatch(filters) || !!filters.protocol;
+}
+
 /**
  * Each annotator's median time on task (percentile_cont(0.5): the mean of the two middle
  * values when their count is even) over the selection, as rows ("annotatorId", median).
@@ -512,14 +523,12 @@ function dated(filters: DashboardFilters): boolean {
  *   buckets have no batch), or the labels in range once a row is no longer listed.
  */
 function medianTimeOnTask(filters: DashboardFilters, only: Prisma.Sql = Prisma.sql`true`): Prisma.Sql {
-  const byBatch = !!(filters.batchIds?.length || filters.roundIds?.length);
-  if (dated(filters)) return byBatch ? medianOfDayBatchTimes(filters, only) : medianOfDayBuckets(filters, only);
-  const narrowed = byBatch || !!filters.protocol;
+  if (dated(filters)) return byBatch(filters) ? medianOfDayBatchTimes(filters, only) : medianOfDayBuckets(filters, only);
   // The buckets per batch are four of the annotator's buckets wide (manual_dashboard_cell_bucket).
-  const labelsOfBucket = narrowed ? labelsOfCellBucket : labelsOfAnnotatorBucket;
+  const labelsOfBucket = narrowed(filters) ? labelsOfCellBucket : labelsOfAnnotatorBucket;
   // Narrowed to batches or a protocol, the buckets of those; else each annotator's buckets over
   // everything (a few rows an annotator), whose labels the index reads without their pairs.
-  const buckets = narrowed
+  const buckets = narrowed(filters)
     ? Prisma.sql`
       SELECT t."annotatorId", t.bucket, sum(t.labels)::int AS n, bool_and(t."timesOnTask" IS NOT NULL) AS listed
       FROM "DashboardTimeOnTask" t
@@ -540,7 +549,7 @@ function medianTimeOnTask(filters: DashboardFilters, only: Prisma.Sql = Prisma.s
       HAVING sum(t.labels) > 0`;
   return medianFromBuckets({
     buckets,
-    whole: narrowed
+    whole: narrowed(filters)
       ? Prisma.sql`r.n = (SELECT sum(a.labels) FROM "DashboardAnnotatorTimeOnTask" a
                           WHERE a."annotatorId" = r."annotatorId" AND a.bucket BETWEEN r.bucket * 4 AND r.bucket * 4 + 3
                             AND ${tallySourceCondition(filters, Prisma.raw("a"))})`
@@ -681,23 +690,23 @@ export type FilterOptions = {
 
 /** Rounds (newest first) and their batches, and where comparisons come from, for the dashboard's selects. */
 export async function filterOptions(db: DbOrTx, how: Reading = "tallies"): Promise<FilterOptions> {
-  const rounds = await db.$queryRaw<FilterOptions["rounds"]>`SELECT id, number, name FROM "Round" ORDER BY number DESC`;
-  const batches = await db.$queryRaw<FilterOptions["batches"]>`
+  const rounds = await rawRows<FilterOptions["rounds"][number]>(db, Prisma.sql`SELECT id, number, name FROM "Round" ORDER BY number DESC`);
+  const batches = await rawRows<FilterOptions["batches"][number]>(db, Prisma.sql`
     SELECT b.id, b.name, b."roundId" FROM "Batch" b JOIN "Round" r ON r.id = b."roundId"
-    ORDER BY r.number DESC, b."createdAt" DESC, b.name ASC`;
+    ORDER BY r.number DESC, b."createdAt" DESC, b.name ASC`);
   // Counted per import, then summed per source name (a source may have been imported from
   // several files); imports of prompts only have no comparisons and no row.
   const perImport =
     how === "tallies"
       ? Prisma.sql`SELECT nullif(t."importId", '') AS "importId", sum(t.comparisons) AS n FROM "DashboardTally" t GROUP BY t."importId" HAVING sum(t.comparisons) > 0`
       : Prisma.sql`SELECT c."importId", count(*) AS n FROM "Comparison" c GROUP BY c."importId"`;
-  const read = () => db.$queryRaw<{ name: string | null; comparisons: number }[]>`
+  const read = () => rawRows<{ name: string | null; comparisons: number }>(db, Prisma.sql`
     SELECT i."sourceName" AS name, sum(x.n)::int AS comparisons
     FROM (${perImport}) x
     LEFT JOIN "DatasetImport" i ON i.id = x."importId"
     ${how === "tallies" ? Prisma.sql`WHERE ${TALLIES_READY}` : Prisma.empty}
     GROUP BY 1
-    ORDER BY 1 NULLS FIRST`;
+    ORDER BY 1 NULLS FIRST`);
   const counts = how === "tallies" ? await readTallies(db, read) : await read();
   const team = counts.find((c) => c.name === null)?.comparisons ?? 0;
   const imported = counts.filter((c): c is SourceOption => c.name !== null);

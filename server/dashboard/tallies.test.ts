@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { agreementReport } from "../agreement/coefficients";
 import { BINARY_SCALE_SIZE, binaryChoice, PREFERENCE_SCALE_SIZE, preferenceScalePoint } from "../agreement/scale";
 import type { CurrentUser } from "../auth/current-user";
+import { withPgClient } from "../db/pg-client";
 import { prisma } from "../db/prisma";
 import { runImport } from "../import/run-import";
 import { createRandom } from "../random/seeded";
@@ -22,6 +23,7 @@ import { agreementSummary, type Label, type ProtocolAgreement } from "./agreemen
 import { batchOverview } from "./overview";
 import { annotatorStats, comparisonsOverTime, distributions, filterOptions, selection } from "./stats";
 import { type DashboardFilters, OWN_LABELS } from "./stats.schema";
+import { ANNOTATOR_DAY_TALLY, BATCH_DAY_TALLY } from "./tallies";
 
 const random = createRandom(17);
 const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)]!;
@@ -253,6 +255,56 @@ describe("the tallies", () => {
     const [h, s] = batches;
     await expectTalliesToMatch();
     await prisma.batch.update({ where: { id: h!.batch.id }, data: { roundId: s!.round.id } });
+    await expectTalliesToMatch();
+  }, 120_000);
+
+  it("count the labels of a tally row that a writer holds while a read folds the others", async () => {
+    // Two labels of one annotator, batch, protocol and day: one tally row of a writer's.
+    const [twin] = await prisma.$queryRaw<[{ a: string; b: string }]>`
+      SELECT c1.id AS a, c2.id AS b
+      FROM "Comparison" c1
+      JOIN "Comparison" c2 ON c2."annotatorId" = c1."annotatorId" AND c2.id > c1.id AND c2."createdAt"::date = c1."createdAt"::date
+      JOIN "Pair" p1 ON p1.id = c1."pairId"
+      JOIN "Pair" p2 ON p2.id = c2."pairId" AND p2."batchId" = p1."batchId"
+      JOIN "Prompt" r1 ON r1.id = p1."promptId"
+      JOIN "Prompt" r2 ON r2.id = p2."promptId" AND r2.protocol = r1.protocol
+      ORDER BY c1.id, c2.id LIMIT 1`;
+    const rollupsMatch = async () => {
+      // The rollups and the rows not folded into them add up to DashboardTally, key by key.
+      const [{ batchDays, annotatorDays }] = await prisma.$queryRaw<[{ batchDays: number; annotatorDays: number }]>`
+        SELECT (SELECT count(*) FROM (
+                  (SELECT "batchId", day, protocol, "importId", sum(comparisons) n, sum("leftChosen") l, sum("bothSafe") s FROM ${BATCH_DAY_TALLY} t GROUP BY 1, 2, 3, 4 HAVING sum(comparisons) <> 0
+                   EXCEPT SELECT "batchId", day, protocol, "importId", sum(comparisons), sum("leftChosen"), sum("bothSafe") FROM "DashboardTally" GROUP BY 1, 2, 3, 4 HAVING sum(comparisons) <> 0)
+                  UNION ALL
+                  (SELECT "batchId", day, protocol, "importId", sum(comparisons), sum("leftChosen"), sum("bothSafe") FROM "DashboardTally" GROUP BY 1, 2, 3, 4 HAVING sum(comparisons) <> 0
+                   EXCEPT SELECT "batchId", day, protocol, "importId", sum(comparisons), sum("leftChosen"), sum("bothSafe") FROM ${BATCH_DAY_TALLY} t GROUP BY 1, 2, 3, 4 HAVING sum(comparisons) <> 0)) x)::int AS "batchDays",
+               (SELECT count(*) FROM (
+                  (SELECT "annotatorId", "importId", day, sum(comparisons) n, sum("agreementMatched") m FROM ${ANNOTATOR_DAY_TALLY} t GROUP BY 1, 2, 3 HAVING sum(comparisons) <> 0
+                   EXCEPT SELECT "annotatorId", "importId", day, sum(comparisons), sum("agreementMatched") FROM "DashboardTally" WHERE "annotatorId" <> '' GROUP BY 1, 2, 3 HAVING sum(comparisons) <> 0)
+                  UNION ALL
+                  (SELECT "annotatorId", "importId", day, sum(comparisons), sum("agreementMatched") FROM "DashboardTally" WHERE "annotatorId" <> '' GROUP BY 1, 2, 3 HAVING sum(comparisons) <> 0
+                   EXCEPT SELECT "annotatorId", "importId", day, sum(comparisons), sum("agreementMatched") FROM ${ANNOTATOR_DAY_TALLY} t GROUP BY 1, 2, 3 HAVING sum(comparisons) <> 0)) x)::int AS "annotatorDays"`;
+      expect([batchDays, annotatorDays]).toEqual([0, 0]);
+    };
+    const views: DashboardFilters[] = [{}, { protocol: "SAFETY" }, { from: new Date("2026-03-02T00:00:00Z"), to: new Date("2026-03-05T00:00:00Z") }];
+    const expectViewsToMatch = async () => {
+      for (const filters of views) expect(await dashboard(filters, "tallies"), JSON.stringify(filters)).toEqual(await dashboard(filters, "scan"));
+      await rollupsMatch();
+    };
+    await withPgClient(process.env.DATABASE_URL!, async (writer) => {
+      await writer.query(`CREATE TEMP TABLE kept AS SELECT * FROM "Comparison" WHERE id IN ($1, $2)`, [twin.a, twin.b]);
+      await writer.query(`DELETE FROM "Comparison" WHERE id IN ($1, $2)`, [twin.a, twin.b]);
+      await writer.query(`INSERT INTO "Comparison" SELECT * FROM kept WHERE id = $1`, [twin.a]);
+      // The writer's next label updates its row of that key, which stays locked until it commits:
+      // the fold skips it, and the reads count its committed value.
+      await writer.query("BEGIN");
+      await writer.query(`INSERT INTO "Comparison" SELECT * FROM kept WHERE id = $1`, [twin.b]);
+      await expectViewsToMatch();
+      const [{ held }] = await prisma.$queryRaw<[{ held: number }]>`SELECT count(*)::int AS held FROM "DashboardTally" WHERE writer <> 0`;
+      expect(held).toBeGreaterThan(0);
+      await writer.query("COMMIT");
+      await expectViewsToMatch();
+    });
     await expectTalliesToMatch();
   }, 120_000);
 

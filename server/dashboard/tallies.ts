@@ -3,7 +3,10 @@
 // tally rows instead of every comparison.
 //
 // - DashboardTally: per batch, UTC day, protocol and annotator or import, the comparisons, each
-//   strength and safety label, the left choices, and agreement with the others' majority.
+//   strength and safety label, the left choices, and agreement with the others' majority. Its
+//   folded rows are also kept summed over annotators (DashboardBatchDayTally: what the charts
+//   read) and over batches and protocols (DashboardAnnotatorDayTally: the annotator table
+//   unnarrowed), by the fold alone (prisma/migrations/20261204010000_dashboard_rollups).
 // - DashboardPairConfig: pairs with two labels or more, by the counts of their labels on the
 //   8-point scale, per batch, protocol and source (the agreement coefficients need no more).
 // - DashboardTimeOnTask: annotators' labels per time-on-task bucket, per batch and protocol
@@ -33,6 +36,31 @@ import type { DashboardFilters } from "./stats.schema";
  * the triggers cannot follow made the tallies stale (readTallies then counts them again).
  */
 export const TALLIES_READY = Prisma.sql`(SELECT manual_dashboard_ready())`;
+
+/**
+ * DashboardTally summed over annotators (batch, day, protocol, source and the counts; a table
+ * expression): the rollup of its folded rows, and its rows not folded yet.
+ */
+export const BATCH_DAY_TALLY = Prisma.sql`(
+  SELECT r."batchId", r.day, r.protocol, r."importId", r.comparisons, r."significantlyBetter", r.better, r."slightlyBetter",
+         r."negligiblyBetter", r."safetyLabelled", r."chosenSafeOtherUnsafe", r."bothSafe", r."bothUnsafe", r."leftChosen"
+  FROM "DashboardBatchDayTally" r
+  UNION ALL
+  SELECT u."batchId", u.day, u.protocol, u."importId", u.comparisons, u."significantlyBetter", u.better, u."slightlyBetter",
+         u."negligiblyBetter", u."safetyLabelled", u."chosenSafeOtherUnsafe", u."bothSafe", u."bothUnsafe", u."leftChosen"
+  FROM "DashboardTally" u WHERE u.writer <> 0)`;
+
+/**
+ * DashboardTally's team rows summed over batches and protocols (annotator, source, day,
+ * comparisons and agreement; a table expression): the rollup of its folded rows, and its rows
+ * not folded yet. Only for filters without batches, rounds or a protocol.
+ */
+export const ANNOTATOR_DAY_TALLY = Prisma.sql`(
+  SELECT r."annotatorId", r."importId", r.day, r.comparisons, r."agreementScored", r."agreementMatched"
+  FROM "DashboardAnnotatorDayTally" r
+  UNION ALL
+  SELECT u."annotatorId", u."importId", u.day, u.comparisons, u."agreementScored", u."agreementMatched"
+  FROM "DashboardTally" u WHERE u.writer <> 0 AND u."annotatorId" <> '')`;
 
 /** The SQLSTATE manual_dashboard_ready raises with. */
 const STALE = "DT001";
