@@ -4,6 +4,13 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { RequestLike } from "../auth/same-origin";
 
+/** The path of a request's URL, without its query. */
+export function pathOf(url: string | undefined): string {
+  const path = url ?? "/";
+  const query = path.indexOf("?");
+  return query < 0 ? path : path.slice(0, query);
+}
+
 /** A Node request as server/auth reads requests: method, URL and a header lookup. */
 export function requestView(req: IncomingMessage): RequestLike {
   return {

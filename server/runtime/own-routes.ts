@@ -14,10 +14,3 @@ export const ownRoutes = new Map<string, OwnRouteHandler>([[SUBMIT_PATH, serveSu
 export function ownRouteOf(path: string): OwnRouteHandler | undefined {
   return ownRoutes.get(path) ?? (path.startsWith(TRPC_PATH) ? serveTrpc : undefined);
 }
-
-/** The path of a request's URL, without its query. */
-export function pathOf(url: string | undefined): string {
-  const path = url ?? "/";
-  const query = path.indexOf("?");
-  return query < 0 ? path : path.slice(0, query);
-}

@@ -5,7 +5,8 @@
 // Arguments: the port and the host to listen on.
 import http from "node:http";
 import next from "next";
-import { ownRouteOf, pathOf } from "./own-routes";
+import { pathOf } from "../http/node-request";
+import { ownRouteOf } from "./own-routes";
 
 async function main() {
   const [portArgument, host = "0.0.0.0"] = process.argv.slice(2);

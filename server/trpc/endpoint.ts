@@ -8,7 +8,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { nodeHTTPRequestHandler } from "@trpc/server/adapters/node-http";
 import { crossSiteError } from "../auth/same-origin";
-import { requestView, sendJson } from "../http/node-request";
+import { pathOf, requestView, sendJson } from "../http/node-request";
 import { appRouter } from "./root";
 import { createTRPCContext } from "./trpc";
 
@@ -19,13 +19,11 @@ export async function serveTrpc(req: IncomingMessage, res: ServerResponse): Prom
   const request = requestView(req);
   const crossSite = crossSiteError(request);
   if (crossSite) return sendJson(res, 403, { error: crossSite });
-  const url = req.url ?? "/";
-  const query = url.indexOf("?");
   await nodeHTTPRequestHandler({
     router: appRouter,
     req,
     res,
-    path: (query < 0 ? url : url.slice(0, query)).slice(TRPC_PATH.length),
+    path: pathOf(req.url).slice(TRPC_PATH.length),
     createContext: () => createTRPCContext(request.headers),
     onError({ error, path }) {
       if (error.code === "INTERNAL_SERVER_ERROR") console.error(`tRPC ${path ?? "(unknown procedure)"}:`, error.cause ?? error);
