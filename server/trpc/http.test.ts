@@ -66,5 +66,4 @@ describe("tRPC over HTTP", () => {
     expect(body[1]!.error?.json.data.code).toBe("FORBIDDEN");
     expect(res.status).toBe(207);
   });
-
 });
