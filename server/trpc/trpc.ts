@@ -1,18 +1,19 @@
 /**
  * tRPC in three parts:
  * 1. the context every procedure receives (the database and the user as the database knows them),
- * 2. initialisation, with superjson and an error formatter that names the invalid fields,
+ * 2. initialisation, with superjson's wire format (transformer.ts) and an error formatter that
+ *    names the invalid fields,
  * 3. the procedure bases, one per role area. Every procedure is built from one of them, and
  *    server/trpc/access.ts declares which roles each procedure admits (checked by a test).
  */
 import { initTRPC, TRPCError } from "@trpc/server";
-import superjson from "superjson";
 import { z, ZodError } from "zod";
 import { type Area, areaRefusal } from "../auth/roles";
 import { type CurrentUser, userFromRequestHeaders } from "../auth/current-user";
 import { prisma } from "../db/prisma";
 import { DomainError, type RefusalKind } from "../errors/domain-error";
 import { describeZodError } from "../validation/describe-zod-error";
+import { transformer } from "./transformer";
 
 // 1. Context ------------------------------------------------------------------------------
 
@@ -28,7 +29,7 @@ export async function createTRPCContext(headers: { get(name: string): string | n
 export { describeZodError };
 
 const t = initTRPC.context<Context>().create({
-  transformer: superjson,
+  transformer,
   // Subscriptions (job updates) are server-sent events: a ping keeps proxies from closing a quiet
   // stream, and a client that hears nothing for longer reconnects (and is sent the state again).
   sse: { ping: { enabled: true, intervalMs: 15_000 }, client: { reconnectAfterInactivityMs: 40_000 } },
