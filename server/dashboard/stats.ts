@@ -432,12 +432,12 @@ async function annotatorRowsFromTallies(db: DbOrTx, filters: DashboardFilters): 
       HAVING sum(d.comparisons) > 0
     ),
     gold AS (
-      -- Few pairs are gold: their labels are read from the pairs (manual_pair_gold).
-      SELECT c."annotatorId",
-             count(*) FILTER (WHERE p."goldChoice" IS NOT NULL)::int AS "goldAnswered",
-             count(*) FILTER (WHERE c.chosen = p."goldChoice")::int AS "goldCorrect"
-      ${selection(filters, { prompt: false, extra: [Prisma.sql`p."isGold"`, Prisma.sql`c."annotatorId" IS NOT NULL`] })}
-      GROUP BY c."annotatorId"
+      SELECT g."annotatorId",
+             count(*) FILTER (WHERE g.answered)::int AS "goldAnswered",
+             count(*) FILTER (WHERE g.correct)::int AS "goldCorrect"
+      FROM "DashboardGoldLabel" g
+      WHERE ${tallyConditions(filters, { days: true, alias: "g" })}
+      GROUP BY g."annotatorId"
     ),
     ${mediansOf(filters)}
     SELECT u.id AS "annotatorId", u.name, counts.comparisons, counts."activeDays", medians.median AS "medianTimeOnTaskMs",

@@ -3,7 +3,7 @@
 // (the scan queries, as they were before the tallies), under filters by batch, round,
 // protocol, source (imported datasets included) and day (alone and with each of the others),
 // after labels submitted and undone through the annotation path, written in bulk, imported,
-// changed and deleted. Agreement is
+// changed and deleted, and pairs made gold or no longer gold. Agreement is
 // also checked against the way it was computed before, from every label loaded into Node.
 import fs from "node:fs";
 import os from "node:os";
@@ -215,6 +215,14 @@ describe("the tallies", () => {
              (SELECT coalesce(sum(pairs), 0) FROM "DashboardDayPairConfig")::int AS "oneDay"`;
     expect(spread).toBeGreaterThan(0);
     expect(oneDay).toBeGreaterThan(0);
+    // Gold labels answered rightly and wrongly, and on a gold pair without an expected choice.
+    const [gold] = await prisma.$queryRaw<[{ right: number; wrong: number; unanswered: number }]>`
+      SELECT count(*) FILTER (WHERE correct)::int AS right, count(*) FILTER (WHERE answered AND NOT correct)::int AS wrong,
+             count(*) FILTER (WHERE NOT answered)::int AS unanswered
+      FROM "DashboardGoldLabel"`;
+    expect(gold.right).toBeGreaterThan(0);
+    expect(gold.wrong).toBeGreaterThan(0);
+    expect(gold.unanswered).toBeGreaterThan(0);
     await expectTalliesToMatch();
   }, 120_000);
 
@@ -233,12 +241,46 @@ describe("the tallies", () => {
       await prisma.comparison.update({ where: { id: label.id }, data: { createdAt: new Date("2026-03-04T12:00:00Z"), strength: "SLIGHTLY_BETTER", timeOnTaskMs: 777 } });
     }
     await prisma.user.delete({ where: { id: annotators[4]!.id } });
+    // Gold pairs that change: another expected choice, no longer gold, newly gold with labels;
+    // and labels on gold pairs changed, taken back and given again.
+    await prisma.pair.update({ where: { id: h!.pairIds[0]! }, data: { goldChoice: "B" } });
+    await prisma.pair.update({ where: { id: h!.pairIds[1]! }, data: { isGold: false, goldChoice: null } });
+    await prisma.pair.updateMany({ where: { id: { in: s!.pairIds.slice(6, 9) } }, data: { isGold: true, goldChoice: "B" } });
+    await prisma.comparison.updateMany({ where: { pairId: { in: [h!.pairIds[2]!, s!.pairIds[6]!] } }, data: { chosen: "A" } });
+    const goldLabel = await prisma.comparison.findFirstOrThrow({ where: { pairId: h!.pairIds[3]! } });
+    await prisma.comparison.delete({ where: { id: goldLabel.id } });
+    await prisma.comparison.create({ data: { ...goldLabel, chosen: goldLabel.chosen === "A" ? "B" : "A" } });
     await annotateThroughTheQueue(2);
     // Buckets that lost labels in bulk keep their counts only: their medians come from the labels.
     for (const table of ["DashboardTimeOnTask", "DashboardDayTimeOnTask", "DashboardDayBatchTimes"]) {
       const [{ unlisted }] = await prisma.$queryRawUnsafe<[{ unlisted: number }]>(`SELECT count(*)::int AS unlisted FROM "${table}" WHERE "timesOnTask" IS NULL AND labels > 0`);
       expect(unlisted, table).toBeGreaterThan(0);
     }
+    await expectTalliesToMatch();
+  }, 120_000);
+
+  it("count a label written while its pair becomes gold", async () => {
+    const [, , x] = batches;
+    const pairId = x!.pairIds[7]!;
+    const [first, second] = annotators;
+    await prisma.comparison.deleteMany({ where: { pairId, annotatorId: { in: [first!.id, second!.id] } } });
+    await withPgClient(process.env.DATABASE_URL!, async (writer) => {
+      await writer.query("BEGIN");
+      // Two labels in one statement, as bulk writes come.
+      await writer.query(
+        `INSERT INTO "Comparison" (id, "pairId", "annotatorId", chosen, strength, "leftSide", "timeOnTaskMs", "createdAt")
+         VALUES ('while-gold', $1, $2, 'A', 'BETTER', 'A', 1234, '2026-03-03T08:00:00'),
+                ('while-gold-2', $1, $3, 'B', 'SLIGHTLY_BETTER', 'B', 4321, '2026-03-04T08:00:00')`,
+        [pairId, first!.id, second!.id],
+      );
+      // The pair's update waits for the label's transaction, then counts its label.
+      const marked = prisma.pair.update({ where: { id: pairId }, data: { isGold: true, goldChoice: "A" } });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await writer.query("COMMIT");
+      await marked;
+    });
+    const rows = await prisma.$queryRaw<{ correct: boolean }[]>`SELECT correct FROM "DashboardGoldLabel" WHERE "comparisonId" LIKE 'while-gold%' ORDER BY 1`;
+    expect(rows).toEqual([{ correct: false }, { correct: true }]);
     await expectTalliesToMatch();
   }, 120_000);
 

@@ -13,6 +13,8 @@
 //   (which bucket holds an annotator's median), with the bucket's values while it is small;
 //   the median is read from that bucket's values, or its labels when it is large.
 // - DashboardBatchPairs: pairs per batch, with the annotations they need and have.
+// - DashboardGoldLabel: the team's labels on gold pairs, whether each chose the expected response
+//   (prisma/migrations/20261205010000_dashboard_gold_labels): gold accuracy without the pairs' labels.
 // - For views with dates (prisma/migrations/20261203010000_dashboard_days):
 //   DashboardDayPairConfig, the pairs whose labels all fall on one UTC day, by that day and
 //   configuration; DashboardPairDay, the labels per day of the pairs spread over several days
