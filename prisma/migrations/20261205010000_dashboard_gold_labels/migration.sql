@@ -104,7 +104,7 @@ BEGIN
   ON CONFLICT ("batchId", writer) DO UPDATE SET pairs = t.pairs + excluded.pairs,
     "requiredAnnotations" = t."requiredAnnotations" + excluded."requiredAnnotations", "annotationCount" = t."annotationCount" + excluded."annotationCount";
   INSERT INTO "DashboardGoldLabel"
-  SELECT g.* FROM manual_dashboard_gold_labels() g WHERE g."comparisonId" IN (SELECT c.id FROM "Comparison" c WHERE c."importId" = p_import);
+  SELECT g.* FROM manual_dashboard_gold_labels() g WHERE g."importId" = p_import;
 END;
 $$;
 
